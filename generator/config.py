@@ -1,0 +1,286 @@
+"""`sitegen.toml` and `sites/CLIENT/site.toml` into `Studio` and `Site`.
+
+Every key is checked and every problem reported at once, as MkDocs does, so a user fixes a
+file in one pass instead of one error per run."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from decimal import Decimal
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any
+
+from sitegen.errors import ConfigError, did_you_mean
+from sitegen.model import (
+    DemoSettings,
+    Diagnostic,
+    Milestone,
+    Mode,
+    ReleaseSettings,
+    Site,
+    Studio,
+)
+from sitegen.tomlcheck import Key, TableChecker, read_toml
+
+STUDIO_FILE = "sitegen.toml"
+SITE_FILE = "site.toml"
+MILESTONE_STATES = ("planned", "in-progress", "delivered", "approved")
+RTL_LANGUAGES = frozenset({"ar", "arc", "ckb", "dv", "fa", "he", "ps", "sd", "ug", "ur", "yi"})
+
+_LANGUAGE = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
+_DNS_LABEL = re.compile(r"^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$")
+_HOST = re.compile(r"^(https?://)?([a-z0-9]([a-z0-9-]*[a-z0-9])?\.)+[a-z]{2,63}\.?$", re.I)
+_CURRENCY = re.compile(r"^[A-Z]{3}$")
+_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]*$")
+_ENV_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+
+
+def _matches(pattern: re.Pattern[str], wanted: str):
+    return lambda value: None if pattern.match(value) else f"must be {wanted}, not '{value}'"
+
+
+def _one_of(*choices: str):
+    def check(value: str) -> str | None:
+        if value in choices:
+            return None
+        hint = did_you_mean(value, choices)
+        return f"must be one of {', '.join(choices)}, not '{value}'" + (
+            f" ({hint})" if hint else ""
+        )
+
+    return check
+
+
+def _base_path(value: str) -> str | None:
+    if not value.startswith("/") or any(c in value for c in "?# \\") or "/../" in value + "/":
+        return f"must be a URL path like '/' or '/shop/', not '{value}'"
+    return None
+
+
+def _email(value: str) -> str | None:
+    return None if re.match(r"^[^@\s]+@[^@\s]+\.[^@\s]+$", value) else "must be an email address"
+
+
+def _not_negative(value: Decimal) -> str | None:
+    return "must not be negative" if value < 0 else None
+
+
+def _share(value: Decimal) -> str | None:
+    return None if 0 < value <= 100 else "must be a percentage between 0 and 100"
+
+
+LANGUAGE = Key(str, check=_matches(_LANGUAGE, "a language code like 'en' or 'ar'"))
+
+STUDIO_SCHEMA = {
+    "name": Key(str, required=True),
+    "email": Key(str, required=True, check=_email),
+    "phone": Key(str),
+    "demo_domain": Key(str, required=True, check=_matches(_HOST, "a host name")),
+    "theme": Key(str),
+    "language": LANGUAGE,
+}
+
+SITE_SCHEMA = {
+    "client": {
+        "name": Key(str, required=True),
+        "email": Key(str, required=True, check=_email),
+        "contact": Key(str),
+    },
+    "site": {
+        "title": Key(str, required=True),
+        "theme": Key(str),
+        "language": LANGUAGE,
+        "direction": Key(str, check=_one_of("ltr", "rtl")),
+        "base_path": Key(str, check=_base_path),
+    },
+    "demo": {
+        "subdomain": Key(str, check=_matches(_DNS_LABEL, "a DNS label like 'acme'")),
+        "password": Key(str),
+        "password_env": Key(str, check=_matches(_ENV_NAME, "an environment variable name")),
+        "base_path": Key(str, check=_base_path),
+    },
+    "release": {
+        "domain": Key(str, check=_matches(_HOST, "a host name like 'www.example.com'")),
+        "target": Key(str),
+        "base_path": Key(str, check=_base_path),
+    },
+    "params": None,
+    "milestones": None,
+}
+
+MILESTONE_SCHEMA = {
+    "id": Key(str, required=True, check=_matches(_ID, "letters, digits, '-' or '_'")),
+    "title": Key(str, required=True),
+    "share": Key(Decimal, required=True, check=_share),
+    "amount": Key(Decimal, required=True, check=_not_negative),
+    "currency": Key(str, required=True, check=_matches(_CURRENCY, "a currency code like 'EUR'")),
+    "due": Key(dt.date, required=True),
+    "state": Key(str, required=True, check=_one_of(*MILESTONE_STATES)),
+    "paid": Key(bool),
+}
+
+
+def find_root(start: Path) -> Path:
+    """The folder holding `sitegen.toml`: `start` or its nearest parent, like git finds `.git`."""
+    start = start.resolve()
+    for folder in (start, *start.parents):
+        if (folder / STUDIO_FILE).is_file():
+            return folder
+    raise ConfigError(
+        Diagnostic(
+            None,
+            f"no {STUDIO_FILE} in {start} or any folder above it",
+            hint="run sitegen inside a sitegen project, or pass --root PATH",
+        )
+    )
+
+
+def load_studio(root: Path) -> Studio:
+    path = root / STUDIO_FILE
+    text, data = _read(path)
+    checker = TableChecker(path, text)
+    for table in data:
+        if table != "studio":
+            checker.problem(f"unknown table [{table}]", table, hint="sitegen.toml has [studio]")
+    values = checker.check_table(data.get("studio", {}), "studio", STUDIO_SCHEMA)
+    if "studio" not in data:
+        checker.problems.append(Diagnostic(path, "missing table [studio]", 1))
+    if checker.problems:
+        raise ConfigError(checker.problems)
+    return Studio(root=root, **values)
+
+
+def list_clients(studio: Studio) -> list[str]:
+    """Client folder names under `sites/`: those holding a `site.toml`."""
+    if not studio.sites_dir.is_dir():
+        return []
+    return sorted(
+        p.name
+        for p in studio.sites_dir.iterdir()
+        if (p / SITE_FILE).is_file() and not p.name.startswith((".", "_"))
+    )
+
+
+def load_site(studio: Studio, name: str) -> Site:
+    folder = studio.sites_dir / name
+    path = folder / SITE_FILE
+    text, data = _read(path)
+    checker = TableChecker(path, text)
+    tables: dict[str, dict[str, Any]] = {}
+    for table, value in data.items():
+        if table not in SITE_SCHEMA:
+            hint = did_you_mean(table, SITE_SCHEMA) or "tables: " + ", ".join(SITE_SCHEMA)
+            checker.problem(f"unknown table [{table}]", table, hint=hint)
+        elif SITE_SCHEMA[table] is not None:
+            tables[table] = checker.check_table(value, table, SITE_SCHEMA[table])
+    for required in ("client", "site"):
+        if required not in data:
+            checker.problems.append(Diagnostic(path, f"missing table [{required}]", 1))
+    params = data.get("params", {})
+    if not isinstance(params, dict):
+        checker.problem("[params] must be a table", "params")
+        params = {}
+    milestones = _milestones(checker, data.get("milestones", []))
+    site = tables.get("site", {})
+    demo = tables.get("demo", {})
+    if "password" in demo and "password_env" in demo:
+        checker.problem(
+            "[demo] has both 'password' and 'password_env'",
+            "demo",
+            "password_env",
+            hint="keep one: password_env keeps the password out of the repository",
+        )
+    theme = site.get("theme", studio.theme)
+    if not (studio.themes_dir / theme / "theme.toml").is_file():
+        available = sorted(p.parent.name for p in studio.themes_dir.glob("*/theme.toml"))
+        hint = did_you_mean(theme, available) or "available themes: " + ", ".join(available)
+        checker.problem(f"theme '{theme}' not found in themes/", "site", "theme", hint=hint)
+    if checker.problems:
+        raise ConfigError(checker.problems)
+    language = site.get("language", studio.language)
+    client = tables["client"]
+    return Site(
+        name=name,
+        path=folder,
+        client_name=client["name"],
+        client_email=client["email"],
+        client_contact=client.get("contact"),
+        title=site["title"],
+        theme=theme,
+        language=language,
+        direction=site.get("direction", _direction(language)),
+        demo=DemoSettings(
+            subdomain=demo.get("subdomain", name.lower()),
+            base_path=_slashed(demo.get("base_path", "/")),
+            password=demo.get("password"),
+            password_env=demo.get("password_env"),
+        ),
+        release=ReleaseSettings(
+            domain=tables.get("release", {}).get("domain"),
+            target=tables.get("release", {}).get("target"),
+            base_path=_slashed(site.get("base_path", "/")),
+        ),
+        milestones=milestones,
+        params=MappingProxyType(dict(params)),
+    )
+
+
+def site_base_url(studio: Studio, site: Site, mode: Mode) -> str:
+    """Absolute URL of the site's root in this build: the demo subdomain or the client's domain."""
+    if mode is Mode.DEMO:
+        scheme, _, host = studio.demo_domain.rpartition("://")
+        host = f"{site.demo.subdomain}.{host.rstrip('.')}"
+        return f"{scheme or 'https'}://{host}{site.demo.base_path}"
+    if site.release.domain is None:
+        return site.release.base_path
+    return f"https://{site.release.domain}{site.release.base_path}"
+
+
+def _milestones(checker: TableChecker, items: Any) -> tuple[Milestone, ...]:
+    if not isinstance(items, list):
+        checker.problem("milestones must be written as [[milestones]] tables", "milestones")
+        return ()
+    found: list[Milestone] = []
+    seen: set[str] = set()
+    for index, item in enumerate(items):
+        label = f"[[milestones]] #{index + 1}"
+        values = checker.check_table(item, "milestones[]", MILESTONE_SCHEMA, index, label)
+        if "id" in values:
+            if values["id"] in seen:
+                checker.problem(
+                    f"milestone id '{values['id']}' is used twice",
+                    "milestones[]",
+                    "id",
+                    index,
+                    hint="give every milestone its own id",
+                )
+            seen.add(values["id"])
+        if all(key in values for key, spec in MILESTONE_SCHEMA.items() if spec.required):
+            found.append(Milestone(**values))
+    if found and len(found) == len(items):
+        total = sum(m.share for m in found)
+        if total != 100:
+            checker.problem(
+                f"milestone shares add up to {total}%, not 100%",
+                "milestones[]",
+                "share",
+                hint="the shares are parts of the whole project; adjust them to total 100",
+            )
+    return tuple(found)
+
+
+def _read(path: Path) -> tuple[str, dict[str, Any]]:
+    result = read_toml(path)
+    if isinstance(result, Diagnostic):
+        raise ConfigError(result)
+    return result
+
+
+def _direction(language: str) -> str:
+    return "rtl" if language.split("-")[0] in RTL_LANGUAGES else "ltr"
+
+
+def _slashed(path: str) -> str:
+    return path if path.endswith("/") else path + "/"

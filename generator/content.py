@@ -1,0 +1,211 @@
+"""Find a client's Markdown pages and files, read their front matter, decide their URLs.
+
+Reads inputs only; every problem in every file is collected and raised together."""
+
+from __future__ import annotations
+
+import posixpath
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from types import MappingProxyType
+from urllib.parse import quote
+
+from sitegen.errors import ContentError
+from sitegen.frontmatter import STANDARD_KEYS, FrontMatterError, split
+from sitegen.model import Diagnostic, Site, SourcePage, StaticFile
+
+INDEX_NAMES = ("_index.md", "index.md")
+_BAD_SLUG = re.compile(r"[/\\\x00-\x1f]")
+
+
+@dataclass(frozen=True)
+class Content:
+    pages: tuple[SourcePage, ...]
+    files: tuple[StaticFile, ...]
+    drafts: frozenset[str]
+
+
+def load(site: Site, include_drafts: bool = False) -> Content:
+    """Every page and copied file of the site; raises ContentError listing all problems."""
+    problems: list[Diagnostic] = []
+    pages: list[SourcePage] = []
+    files: list[StaticFile] = []
+    drafts: set[str] = set()
+    root = site.path.resolve()
+    for path, rel in walk(site.content_dir, root, problems):
+        if path.suffix.lower() != ".md":
+            files.append(StaticFile(path, rel, f"content/{rel}"))
+            continue
+        page = _read_page(site, path, rel, problems)
+        if page is None:
+            continue
+        if page.draft and not include_drafts:
+            drafts.add(page.rel)
+            continue
+        pages.append(page)
+    for path, rel in walk(site.assets_dir, root, problems):
+        files.append(StaticFile(path, f"assets/{rel}", f"assets/{rel}"))
+    if problems:
+        raise ContentError(problems)
+    return Content(tuple(pages), tuple(files), frozenset(drafts))
+
+
+def with_generated_pages(
+    pages: tuple[SourcePage, ...], site: Site, not_found_title: str
+) -> list[SourcePage]:
+    """The pages plus those a site always has: a home page, an index for every folder of
+    pages, and a 404 page, each made empty where the client did not write one."""
+    result = list(pages)
+    folders = {""}
+    for page in pages:
+        folder = posixpath.dirname(page.rel.removeprefix("content/"))
+        while folder:
+            folders.add(folder)
+            folder = posixpath.dirname(folder)
+    indexed = {
+        posixpath.dirname(p.rel.removeprefix("content/"))
+        for p in pages
+        if p.kind in ("home", "section")
+    }
+    for folder in sorted(folders - indexed):
+        kind = "section" if folder else "home"
+        parts = folder.split("/") if folder else []
+        title = site.title if kind == "home" else None
+        result.append(_generated(site, f"{folder}/_index.md".lstrip("/"), kind, parts, title))
+    if not any(p.kind == "404" for p in pages):
+        result.append(_generated(site, "404.md", "404", [], not_found_title))
+    return result
+
+
+def _generated(site: Site, rel: str, kind: str, parts: list[str], title: str | None) -> SourcePage:
+    folder = posixpath.dirname(rel)
+    if kind == "404":
+        output, url_path, section = "404.html", "/404.html", ""
+    else:
+        output = "/".join([*parts, "index.html"])
+        url_path = "/" + "".join(f"{p}/" for p in parts)
+        section = _parent_folder(folder) if kind == "section" else None
+    return SourcePage(
+        source=site.content_dir / rel,
+        rel=f"content/{rel}",
+        kind=kind,
+        url_path=quote(url_path),
+        output=output,
+        body="",
+        body_line=1,
+        front=MappingProxyType({}),
+        title=title,
+        date=None,
+        draft=False,
+        weight=0,
+        template=None,
+        description="",
+        params=MappingProxyType({}),
+        section=section,
+    )
+
+
+def walk(
+    folder: Path, root: Path, problems: list[Diagnostic], prefix: str = "", seen=None
+) -> Iterator[tuple[Path, str]]:
+    """Files under `folder` in a stable order, refusing symlinks that lead outside the site."""
+    seen = set() if seen is None else seen
+    if not folder.is_dir() or folder.resolve() in seen:
+        return
+    seen.add(folder.resolve())
+    for entry in sorted(folder.iterdir(), key=lambda p: p.name):
+        if entry.name.startswith("."):
+            continue
+        rel = f"{prefix}{entry.name}"
+        if entry.is_symlink() and not entry.resolve().is_relative_to(root):
+            problems.append(
+                Diagnostic(
+                    entry,
+                    f"symlink points outside the site folder, to {entry.resolve()}",
+                    hint="copy the file into the site instead of linking to it",
+                )
+            )
+        elif entry.is_dir():
+            yield from walk(entry, root, problems, f"{rel}/", seen)
+        elif entry.is_file():
+            yield entry, rel
+
+
+def _read_page(site: Site, path: Path, rel: str, problems: list[Diagnostic]) -> SourcePage | None:
+    raw = path.read_bytes()
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw.count(b"\n", 0, exc.start) + 1
+        problems.append(Diagnostic(path, "file is not valid UTF-8", line, hint="save it as UTF-8"))
+        return None
+    try:
+        matter = split(path, text)
+    except FrontMatterError as exc:
+        problems.append(exc.diagnostic)
+        return None
+    values = matter.values
+    route = _route(rel, values.get("slug"))
+    if isinstance(route, str):
+        problems.append(Diagnostic(path, route, _line_of_key(text, "slug"), hint=_SLUG_HINT))
+        return None
+    kind, parts = route
+    output = "404.html" if kind == "404" else "/".join([*parts, "index.html"])
+    url_path = "/404.html" if kind == "404" else "/" + "".join(f"{p}/" for p in parts)
+    folder = posixpath.dirname(rel)
+    is_index = posixpath.basename(rel) in INDEX_NAMES
+    return SourcePage(
+        source=path,
+        rel=f"content/{rel}",
+        kind=kind,
+        url_path=quote(url_path),
+        output=output,
+        body=matter.body,
+        body_line=matter.body_line,
+        front=MappingProxyType(values),
+        title=values.get("title"),
+        date=values.get("date"),
+        draft=values.get("draft", False),
+        weight=values.get("weight", 0),
+        template=values.get("template"),
+        description=values.get("description", ""),
+        params=MappingProxyType({k: v for k, v in values.items() if k not in STANDARD_KEYS}),
+        section=_parent_folder(folder) if is_index else folder,
+    )
+
+
+_SLUG_HINT = "a slug is one URL segment, like 'our-team', without '/' or '..'"
+
+
+def _route(rel: str, slug: object) -> tuple[str, list[str]] | str:
+    """The page's kind and URL segments, or a message saying why the slug is refused."""
+    folder, name = posixpath.split(rel)
+    parts = folder.split("/") if folder else []
+    if rel == "404.md":
+        return "404", []
+    if name in INDEX_NAMES:
+        kind = "section" if parts else "home"
+    else:
+        kind = "page"
+        parts.append(name[: -len(".md")])
+    if slug is not None:
+        slug = str(slug)
+        if not slug.strip() or slug in (".", "..") or _BAD_SLUG.search(slug):
+            return f"slug '{slug}' would put the page outside its folder"
+        if kind == "home":
+            return "the home page cannot have a slug"
+        parts[-1] = slug
+    return kind, parts
+
+
+def _parent_folder(folder: str) -> str | None:
+    return None if not folder else posixpath.dirname(folder)
+
+
+def _line_of_key(text: str, key: str) -> int | None:
+    for number, line in enumerate(text.splitlines(), start=1):
+        if re.match(rf"^\s*{key}\s*[:=]", line):
+            return number
+    return None

@@ -1,0 +1,147 @@
+"""Split a Markdown file into front matter and body: YAML between `---`, TOML between `+++`.
+
+This module does no I/O: it works on text already read."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from sitegen.model import Diagnostic
+
+STANDARD_KEYS = {
+    "title": str,
+    "date": dt.date,
+    "draft": bool,
+    "weight": int,
+    "slug": str,
+    "template": str,
+    "description": str,
+}
+_FENCES = {"---": "YAML", "+++": "TOML"}
+_TOML_POSITION = re.compile(r"\(at line (\d+), column (\d+)\)")
+
+
+@dataclass(frozen=True)
+class FrontMatter:
+    values: dict[str, Any]
+    body: str
+    body_line: int
+
+
+class FrontMatterError(Exception):
+    def __init__(self, diagnostic: Diagnostic):
+        super().__init__(diagnostic.message)
+        self.diagnostic = diagnostic
+
+
+def split(path: Path, text: str) -> FrontMatter:
+    """Front matter values (standard keys type-checked) and the body with its first line number."""
+    text = text.removeprefix("\ufeff")
+    lines = text.splitlines(keepends=True)
+    fence = lines[0].strip() if lines else ""
+    if fence not in _FENCES:
+        return FrontMatter({}, text, 1)
+    end = next((i for i in range(1, len(lines)) if lines[i].strip() == fence), None)
+    if end is None:
+        raise FrontMatterError(
+            Diagnostic(
+                path,
+                f"front matter opened with '{fence}' is never closed",
+                1,
+                hint=f"end the front matter with a line holding only '{fence}'",
+            )
+        )
+    raw = "".join(lines[1:end])
+    values = _parse_yaml(path, raw) if fence == "---" else _parse_toml(path, raw)
+    _check_standard_keys(path, raw, values)
+    return FrontMatter(values, "".join(lines[end + 1 :]), end + 2)
+
+
+def _parse_yaml(path: Path, raw: str) -> dict[str, Any]:
+    try:
+        values = yaml.safe_load(raw)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = mark.line + 2 if mark else None
+        column = mark.column + 1 if mark else None
+        problem = getattr(exc, "problem", None) or str(exc)
+        raise FrontMatterError(
+            Diagnostic(
+                path,
+                f"front matter is not valid YAML: {problem}",
+                line,
+                column,
+                hint="quote values that contain ':' or start with a special character",
+            )
+        ) from None
+    if values is None:
+        return {}
+    if not isinstance(values, dict):
+        raise FrontMatterError(
+            Diagnostic(path, "front matter must be 'key: value' lines", 2, hint="like title: About")
+        )
+    return values
+
+
+def _parse_toml(path: Path, raw: str) -> dict[str, Any]:
+    try:
+        return tomllib.loads(raw)
+    except tomllib.TOMLDecodeError as exc:
+        found = _TOML_POSITION.search(str(exc))
+        line, column = (int(found[1]) + 1, int(found[2])) if found else (None, None)
+        message = _TOML_POSITION.sub("", str(exc)).strip()
+        raise FrontMatterError(
+            Diagnostic(path, f"front matter is not valid TOML: {message}", line, column)
+        ) from None
+
+
+def _check_standard_keys(path: Path, raw: str, values: dict[str, Any]) -> None:
+    for key, kind in STANDARD_KEYS.items():
+        if key not in values:
+            continue
+        value = values[key]
+        if kind is dt.date:
+            value = _as_date(value)
+            ok = value is not None
+            values[key] = value
+        elif kind is int:
+            ok = isinstance(value, int) and not isinstance(value, bool)
+        else:
+            ok = isinstance(value, kind)
+        if not ok:
+            wanted = {str: "text", bool: "true or false", int: "a whole number"}.get(
+                kind, "a date like 2026-11-27"
+            )
+            raise FrontMatterError(
+                Diagnostic(path, f"'{key}' must be {wanted}", _key_line(raw, key))
+            )
+
+
+def _as_date(value: Any) -> dt.date | dt.datetime | None:
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, str):
+        try:
+            return (
+                dt.datetime.fromisoformat(value)
+                if "T" in value or " " in value
+                else (dt.date.fromisoformat(value))
+            )
+        except ValueError:
+            return None
+    return None
+
+
+def _key_line(raw: str, key: str) -> int | None:
+    pattern = re.compile(rf"^\s*{re.escape(key)}\s*[:=]")
+    for number, line in enumerate(raw.splitlines(), start=2):
+        if pattern.match(line):
+            return number
+    return None

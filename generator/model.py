@@ -1,0 +1,187 @@
+"""Frozen values passed between pipeline stages. This module does no I/O."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import Decimal
+from enum import StrEnum
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any
+
+EMPTY: MappingProxyType[str, Any] = MappingProxyType({})
+
+
+class Mode(StrEnum):
+    """Which build of a client's site: the protected demo or the handed-over release."""
+
+    DEMO = "demo"
+    RELEASE = "release"
+
+
+@dataclass(frozen=True)
+class Diagnostic:
+    """One problem in one input file, precise enough to jump to."""
+
+    path: Path | None
+    message: str
+    line: int | None = None
+    column: int | None = None
+    hint: str | None = None
+
+
+@dataclass(frozen=True)
+class Studio:
+    """The studio running sitegen, from `sitegen.toml`."""
+
+    root: Path
+    name: str
+    email: str
+    demo_domain: str
+    theme: str = "default"
+    language: str = "en"
+    phone: str | None = None
+
+    @property
+    def sites_dir(self) -> Path:
+        return self.root / "sites"
+
+    @property
+    def themes_dir(self) -> Path:
+        return self.root / "themes"
+
+    @property
+    def build_dir(self) -> Path:
+        return self.root / "build"
+
+
+@dataclass(frozen=True)
+class Milestone:
+    id: str
+    title: str
+    share: Decimal
+    amount: Decimal
+    currency: str
+    due: dt.date
+    state: str
+    paid: bool = False
+
+
+@dataclass(frozen=True)
+class DemoSettings:
+    subdomain: str
+    base_path: str = "/"
+    password: str | None = field(default=None, repr=False)
+    password_env: str | None = None
+
+
+@dataclass(frozen=True)
+class ReleaseSettings:
+    domain: str | None = None
+    target: str | None = None
+    base_path: str = "/"
+
+
+@dataclass(frozen=True)
+class Site:
+    """One client's site, from `sites/CLIENT/site.toml`."""
+
+    name: str
+    path: Path
+    client_name: str
+    client_email: str
+    title: str
+    theme: str
+    language: str
+    direction: str
+    demo: DemoSettings
+    release: ReleaseSettings
+    milestones: tuple[Milestone, ...] = ()
+    client_contact: str | None = None
+    params: MappingProxyType[str, Any] = field(default_factory=lambda: EMPTY)
+
+    @property
+    def content_dir(self) -> Path:
+        return self.path / "content"
+
+    @property
+    def assets_dir(self) -> Path:
+        return self.path / "assets"
+
+    @property
+    def templates_dir(self) -> Path:
+        return self.path / "templates"
+
+    @property
+    def config_path(self) -> Path:
+        return self.path / "site.toml"
+
+
+@dataclass(frozen=True)
+class SourcePage:
+    """A Markdown file, its front matter read and its place in the output decided."""
+
+    source: Path
+    rel: str
+    kind: str
+    url_path: str
+    output: str
+    body: str
+    body_line: int
+    front: MappingProxyType[str, Any]
+    title: str | None
+    date: dt.date | dt.datetime | None
+    draft: bool
+    weight: int
+    template: str | None
+    description: str
+    params: MappingProxyType[str, Any]
+    section: str | None
+
+
+@dataclass(frozen=True)
+class StaticFile:
+    """A file copied as it is: content files that are not Markdown, site assets, theme static."""
+
+    source: Path
+    output: str
+    origin: str  # where it comes from, relative to the site or project: content/logo.png
+
+
+@dataclass(frozen=True)
+class Page:
+    """A page ready for its template: routing, front matter and converted Markdown."""
+
+    source: SourcePage
+    title: str
+    url: str
+    content: str
+    toc: str
+
+    @property
+    def kind(self) -> str:
+        return self.source.kind
+
+    @property
+    def output(self) -> str:
+        return self.source.output
+
+
+@dataclass(frozen=True)
+class Output:
+    """One file of a build: bytes made here, or a file copied from `source`."""
+
+    path: str
+    data: bytes | None = None
+    source: Path | None = None
+    origin: str = ""
+
+
+@dataclass(frozen=True)
+class BuildResult:
+    site: Site
+    mode: Mode
+    outputs: tuple[Output, ...]
+    page_count: int
+    warnings: tuple[Diagnostic, ...] = ()

@@ -1,0 +1,260 @@
+"""Pages through the theme chain's Jinja2 templates into HTML bytes.
+
+Reads templates only. Template mistakes come back as diagnostics naming the template file and
+line, collected over all pages and reported once per place."""
+
+from __future__ import annotations
+
+import datetime as dt
+import posixpath
+import traceback
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from markupsafe import Markup
+
+from sitegen.errors import TemplateError
+from sitegen.model import Diagnostic, Mode, Output, Page, Site, Studio
+from sitegen.themes import ThemeChain
+
+DEFAULT_TEMPLATES = {
+    "home": ("home.html", "section.html", "page.html"),
+    "section": ("section.html", "page.html"),
+    "page": ("page.html",),
+    "404": ("404.html", "page.html"),
+}
+_VARIABLES_HINT = "themes/README.md lists the variables every template receives"
+
+
+def environment(chain: ThemeChain, site: Site) -> jinja2.Environment:
+    """Templates from the client's folder first, then the theme, then its ancestors."""
+    folders = [site.templates_dir] if site.templates_dir.is_dir() else []
+    folders += [t.templates_dir for t in chain.themes]
+    prefixed = {t.name: jinja2.FileSystemLoader(t.templates_dir) for t in chain.themes}
+    loader = jinja2.ChoiceLoader(
+        [jinja2.FileSystemLoader(folders), jinja2.PrefixLoader(prefixed, delimiter=":")]
+    )
+    env = jinja2.Environment(
+        loader=loader,
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        auto_reload=False,
+    )
+    env.filters["isodate"] = _isodate
+    return env
+
+
+@dataclass(frozen=True)
+class ClientView:
+    name: str
+    email: str
+    contact: str
+
+
+@dataclass(frozen=True)
+class SiteView:
+    title: str
+    language: str
+    direction: str
+    mode: str
+    base_url: str
+    base_path: str
+    client: ClientView
+    params: dict[str, Any]
+    nav: list[PageView] = field(default_factory=list)
+    home: PageView | None = None
+
+
+class PageView:
+    """What a template sees of a page, with its neighbours a lookup away."""
+
+    def __init__(self, page: Page, index: dict[str, PageView], children: dict[str, list]):
+        self._page, self._index, self._children = page, index, children
+        source = page.source
+        self.title, self.url, self.kind = page.title, page.url, page.kind
+        self.content, self.toc = Markup(page.content), Markup(page.toc)
+        self.date, self.description = source.date, source.description
+        self.params, self.weight = dict(source.params), source.weight
+
+    @property
+    def folder(self) -> str | None:
+        """The folder this page is the index of, for home and sections."""
+        if self.kind not in ("home", "section"):
+            return None
+        return posixpath.dirname(self._page.source.rel.removeprefix("content/"))
+
+    @property
+    def pages(self) -> list[PageView]:
+        return self._children.get(self.folder, []) if self.folder is not None else []
+
+    @property
+    def section(self) -> PageView | None:
+        folder = self._page.source.section
+        return self._index.get(folder) if folder is not None else None
+
+    def is_current(self, other: PageView) -> bool:
+        page: PageView | None = self
+        while page is not None:
+            if page is other:
+                return True
+            page = page.section
+        return False
+
+
+def render_pages(
+    env: jinja2.Environment,
+    chain: ThemeChain,
+    studio: Studio,
+    site: Site,
+    mode: Mode,
+    base_url: str,
+    pages: Iterable[Page],
+) -> list[Output]:
+    base_path = site.demo.base_path if mode is Mode.DEMO else site.release.base_path
+    views = _link_views(list(pages))
+    home = next((v for v in views if v.kind == "home"), None)
+    site_view = SiteView(
+        title=site.title,
+        language=site.language,
+        direction=site.direction,
+        mode=mode.value,
+        base_url=base_url,
+        base_path=base_path,
+        client=ClientView(site.client_name, site.client_email, site.client_contact or ""),
+        params=dict(site.params),
+        nav=_top_level(views),
+        home=home,
+    )
+    env.globals.update(
+        site=site_view,
+        studio=studio,
+        url=lambda path="": path if "://" in path else base_path + path.lstrip("/"),
+        t=_translator(chain, site.language),
+    )
+    outputs: list[Output] = []
+    problems: dict[tuple, Diagnostic] = {}
+    for view in views:
+        try:
+            template = _template_for(env, view._page)
+            html = template.render(page=view)
+        except _PageTemplateMissing as exc:
+            problems[(exc.diagnostic,)] = exc.diagnostic
+            continue
+        except (jinja2.TemplateError, TypeError, ValueError, AttributeError, KeyError) as exc:
+            diagnostic = _template_diagnostic(exc, env)
+            problems[(diagnostic.path, diagnostic.line, diagnostic.message)] = diagnostic
+            continue
+        outputs.append(
+            Output(view._page.output, html.encode("utf-8"), origin=view._page.source.rel)
+        )
+    if problems:
+        raise TemplateError(problems.values())
+    return outputs
+
+
+def _link_views(pages: list[Page]) -> list[PageView]:
+    index: dict[str, PageView] = {}
+    children: dict[str, list[PageView]] = {}
+    views = []
+    for page in pages:
+        view = PageView(page, index, children)
+        views.append(view)
+        if view.folder is not None:
+            index[view.folder] = view
+    for view in views:
+        section = view._page.source.section
+        if section is not None and view.kind in ("page", "section"):
+            children.setdefault(section, []).append(view)
+    for members in children.values():
+        members.sort(key=_page_order)
+    return views
+
+
+def _page_order(view: PageView) -> tuple:
+    date = view.date
+    if isinstance(date, dt.date) and not isinstance(date, dt.datetime):
+        date = dt.datetime.combine(date, dt.time())
+    stamp = -date.replace(tzinfo=None).timestamp() if date else 0.0
+    return (view.weight, date is None, stamp, view.title.casefold())
+
+
+def _top_level(views: list[PageView]) -> list[PageView]:
+    top = (v for v in views if v._page.source.section == "" and v.kind in ("page", "section"))
+    return sorted(top, key=_page_order)
+
+
+class _PageTemplateMissing(Exception):
+    def __init__(self, diagnostic: Diagnostic):
+        self.diagnostic = diagnostic
+
+
+def _template_for(env: jinja2.Environment, page: Page) -> jinja2.Template:
+    wanted = page.source.template
+    if wanted is None:
+        return env.select_template(DEFAULT_TEMPLATES[page.kind])
+    try:
+        return env.get_template(wanted)
+    except jinja2.TemplateNotFound:
+        line = _front_line(page.source.source, "template")
+        raise _PageTemplateMissing(
+            Diagnostic(
+                page.source.source,
+                f"template '{wanted}' not found",
+                line,
+                hint="put it in the site's templates/ folder or in its theme's templates/",
+            )
+        ) from None
+
+
+def _front_line(path: Path, key: str) -> int | None:
+    try:
+        for number, line in enumerate(path.read_text("utf-8").splitlines(), start=1):
+            if line.lstrip().startswith((f"{key}:", f"{key} =", f"{key}=")):
+                return number
+    except OSError:
+        return None
+    return None
+
+
+def _template_diagnostic(exc: Exception, env: jinja2.Environment) -> Diagnostic:
+    if isinstance(exc, jinja2.TemplateSyntaxError):
+        path = Path(exc.filename) if exc.filename else None
+        return Diagnostic(path, f"template syntax error: {exc.message}", exc.lineno)
+    if isinstance(exc, jinja2.TemplateNotFound):
+        return Diagnostic(None, f"template '{exc.name}' not found", hint=_VARIABLES_HINT)
+    frame = next(
+        (
+            f
+            for f in reversed(traceback.extract_tb(exc.__traceback__))
+            if f.filename.endswith((".html", ".xml", ".txt")) and Path(f.filename).is_file()
+        ),
+        None,
+    )
+    if frame is None:
+        raise exc
+    if isinstance(exc, jinja2.UndefinedError):
+        message, hint = f"undefined variable: {exc.message}", _VARIABLES_HINT
+    else:
+        message, hint = f"template failed: {type(exc).__name__}: {exc}", None
+    return Diagnostic(Path(frame.filename), message, frame.lineno, hint=hint)
+
+
+def _translator(chain: ThemeChain, language: str):
+    def translate(key: str, **values: Any) -> str:
+        text = chain.translate(language, key)
+        if text is None:
+            raise jinja2.UndefinedError(
+                f"no text for '{key}' in any theme's i18n/{language}.toml or i18n/en.toml"
+            )
+        return text.format(**values) if values else text
+
+    return translate
+
+
+def _isodate(value: Any) -> str:
+    return value.isoformat() if isinstance(value, dt.date) else ""

@@ -1,0 +1,63 @@
+"""What a build shows on the terminal: a live progress display when stderr is a terminal,
+one summary line per client, and each failed client's problems."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import click
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn
+
+from sitegen.errors import display_path
+from sitegen.runner import ClientReport
+
+
+class BuildProgress:
+    """Context manager; `done(report)` is called as each client finishes."""
+
+    def __init__(self, clients: Sequence[str], quiet: bool = False):
+        self.clients, self.quiet = clients, quiet
+        self.console = Console(stderr=True, highlight=False)
+        self.progress: Progress | None = None
+
+    def __enter__(self) -> BuildProgress:
+        if self.console.is_terminal and not self.quiet:
+            self.progress = Progress(
+                SpinnerColumn(),
+                TextColumn("building {task.description}"),
+                BarColumn(),
+                MofNCompleteColumn(),
+                console=self.console,
+                transient=True,
+            )
+            self.progress.start()
+            self.task = self.progress.add_task(", ".join(self.clients), total=len(self.clients))
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        if self.progress is not None:
+            self.progress.stop()
+
+    def done(self, report: ClientReport) -> None:
+        if self.progress is not None:
+            self.progress.advance(self.task)
+        if report.warnings:
+            self._echo(f"warning in {report.client}:\n{report.warnings}", err=True)
+        if not report.ok:
+            self._echo(f"✗ {report.client}: build failed\n{report.error}", err=True)
+            return
+        if self.quiet:
+            return
+        for summary in report.summaries:
+            where = display_path(summary.path)
+            self._echo(
+                f"✓ {report.client:<16} {summary.mode:<8} {summary.pages:>5} pages "
+                f"{summary.files:>6} files {summary.seconds:>7.2f} s  → {where}"
+            )
+
+    def _echo(self, text: str, err: bool = False) -> None:
+        if self.progress is not None:
+            self.progress.console.print(text, markup=False, highlight=False)
+        else:
+            click.echo(text, err=err)

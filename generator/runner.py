@@ -1,0 +1,90 @@
+"""Build several clients at once, one process each: clients share nothing, so they scale with
+cores. Each client's outcome is a plain report, so one broken site never stops the others."""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Callable, Sequence
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from dataclasses import dataclass
+from pathlib import Path
+
+from sitegen.errors import SitegenError, format_diagnostics
+from sitegen.model import Mode, Studio
+
+
+@dataclass(frozen=True)
+class ModeSummary:
+    mode: str
+    pages: int
+    files: int
+    seconds: float
+    path: Path
+
+
+@dataclass(frozen=True)
+class ClientReport:
+    client: str
+    summaries: tuple[ModeSummary, ...] = ()
+    error: str | None = None
+    warnings: str | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None
+
+
+def build_client(
+    studio: Studio, client: str, modes: Sequence[Mode], include_drafts: bool = False
+) -> ClientReport:
+    """Load, build and write one client's builds; a user error becomes the report's text."""
+    from sitegen import config, pipeline, write
+
+    summaries = []
+    warnings = []
+    try:
+        site = config.load_site(studio, client)
+        for mode in modes:
+            started = time.perf_counter()
+            result = pipeline.build(studio, site, mode, include_drafts)
+            path = write.write_build(result, studio.build_dir)
+            summaries.append(
+                ModeSummary(
+                    mode.value,
+                    result.page_count,
+                    len(result.outputs),
+                    time.perf_counter() - started,
+                    path,
+                )
+            )
+            warnings.extend(result.warnings)
+    except SitegenError as exc:
+        return ClientReport(client, tuple(summaries), error=exc.format_message())
+    text = format_diagnostics(warnings) if warnings else None
+    return ClientReport(client, tuple(summaries), warnings=text)
+
+
+def build_clients(
+    studio: Studio,
+    clients: Sequence[str],
+    modes: Sequence[Mode],
+    include_drafts: bool = False,
+    on_report: Callable[[ClientReport], None] = lambda report: None,
+) -> list[ClientReport]:
+    """Every client's report, in the order given; `on_report` hears each as it finishes."""
+    workers = min(len(clients), os.cpu_count() or 1)
+    if workers <= 1:
+        reports = []
+        for client in clients:
+            reports.append(build_client(studio, client, modes, include_drafts))
+            on_report(reports[-1])
+        return reports
+    by_client: dict[str, ClientReport] = {}
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        futures = [pool.submit(build_client, studio, c, modes, include_drafts) for c in clients]
+        for future in as_completed(futures):
+            report = future.result()
+            by_client[report.client] = report
+            on_report(report)
+    return [by_client[c] for c in clients]

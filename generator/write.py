@@ -1,0 +1,104 @@
+"""The one module that writes a build to disk: `build/CLIENT/MODE/`, replaced as a whole.
+
+Files go to a staging folder next to the target, which then takes the target's place, so a
+failed or interrupted build leaves the previous output as it was."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path, PurePosixPath
+
+from sitegen.errors import OutputError
+from sitegen.model import BuildResult, Diagnostic, Output
+
+
+def output_dir(build_dir: Path, client: str, mode: str) -> Path:
+    return build_dir / client / mode
+
+
+def write_build(result: BuildResult, build_dir: Path) -> Path:
+    """Write every output, then swap the staging folder in; returns the output folder."""
+    target = output_dir(build_dir, result.site.name, result.mode.value)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    _recover_interrupted_swap(target)
+    _remove_abandoned_staging(target)
+    staging = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+    shutil.rmtree(staging, ignore_errors=True)
+    staging.mkdir()
+    try:
+        _write_all(staging, result.outputs)
+        previous = target.with_name(f".{target.name}.old")
+        shutil.rmtree(previous, ignore_errors=True)
+        if target.exists():
+            os.replace(target, previous)
+        os.replace(staging, target)
+        shutil.rmtree(previous, ignore_errors=True)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    return target
+
+
+def _write_all(staging: Path, outputs: tuple[Output, ...]) -> None:
+    written: dict[str, str] = {}
+    for output in outputs:
+        relative = safe_relative(output.path)
+        key = relative.casefold()
+        if key in written:
+            raise OutputError(
+                Diagnostic(
+                    None,
+                    f"two sources would write {relative}: {written[key]} and {output.origin}",
+                    hint="rename one of them or give one a different slug",
+                )
+            )
+        written[key] = output.origin
+        destination = staging / relative
+        destination.parent.mkdir(parents=True, exist_ok=True)
+        if output.data is not None:
+            destination.write_bytes(output.data)
+        elif output.source is not None:
+            shutil.copyfile(output.source, destination)
+
+
+def safe_relative(path: str) -> str:
+    """`path` if it stays inside the output folder; an OutputError otherwise."""
+    pure = PurePosixPath(path)
+    if (
+        not path
+        or "\\" in path
+        or "\x00" in path
+        or pure.is_absolute()
+        or any(part in ("..", ".", "") for part in path.split("/"))
+    ):
+        raise OutputError(
+            Diagnostic(None, f"refusing to write '{path}': it would land outside build/")
+        )
+    return str(pure)
+
+
+def _recover_interrupted_swap(target: Path) -> None:
+    """A crash between the two renames leaves only `.MODE.old`: put it back."""
+    previous = target.with_name(f".{target.name}.old")
+    if previous.is_dir() and not target.exists():
+        os.replace(previous, target)
+
+
+def _remove_abandoned_staging(target: Path) -> None:
+    for staging in target.parent.glob(f".{target.name}.*.tmp"):
+        pid = staging.name.split(".")[2]
+        if pid.isdigit() and not _alive(int(pid)):
+            shutil.rmtree(staging, ignore_errors=True)
+
+
+def _alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
