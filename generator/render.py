@@ -57,6 +57,16 @@ class ClientView:
 
 
 @dataclass(frozen=True)
+class StudioView:
+    """What templates may show of the studio: contact details, never local paths."""
+
+    name: str
+    email: str
+    phone: str
+    demo_domain: str
+
+
+@dataclass(frozen=True)
 class SiteView:
     title: str
     language: str
@@ -132,7 +142,7 @@ def render_pages(
     )
     env.globals.update(
         site=site_view,
-        studio=studio,
+        studio=StudioView(studio.name, studio.email, studio.phone or "", studio.demo_domain),
         url=lambda path="": path if "://" in path else base_path + path.lstrip("/"),
         t=_translator(chain, site.language),
     )
@@ -257,4 +267,6 @@ def _translator(chain: ThemeChain, language: str):
 
 
 def _isodate(value: Any) -> str:
+    if isinstance(value, dt.datetime):
+        value = value.date()
     return value.isoformat() if isinstance(value, dt.date) else ""

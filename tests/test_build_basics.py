@@ -237,3 +237,17 @@ def test_arabic_site_is_right_to_left_with_arabic_labels(make_project):
     assert arabic["skip_to_content"] in about
     assert "Skip to content" not in about
     assert "من نحن" in about
+
+
+def test_folders_without_index_still_get_a_home_and_section_page(make_project):
+    project = make_project("""
+        -- sites/acme/content/work/bridge.md --
+        ---
+        title: The bridge
+        ---
+        A bridge.
+    """)
+    project.build()
+    assert {"index.html", "work/index.html", "work/bridge/index.html"} <= project.out_files()
+    assert 'href="/work/bridge/"' in project.out("work/index.html")
+    assert "<title>Acme Site</title>" in project.out("index.html")

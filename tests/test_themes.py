@@ -1,0 +1,96 @@
+"""Theme chains: a theme extends another, a client overrides templates, strings by language."""
+
+from __future__ import annotations
+
+
+def test_child_theme_overrides_a_template_and_inherits_the_rest(make_project):
+    project = make_project("""
+        -- themes/studio/theme.toml --
+        name = "studio"
+        extends = "default"
+        -- themes/studio/templates/page.html --
+        {% extends "base.html" %}
+        {% block content %}<p class="studio-page">{{ page.title }}</p>{% endblock %}
+        -- themes/studio/static/css/extra.css --
+        body { color: teal; }
+        -- sites/acme/site.toml --
+        [client]
+        name = "Acme"
+        email = "a@example.com"
+        [site]
+        title = "Acme Site"
+        theme = "studio"
+        -- sites/acme/content/about.md --
+        ---
+        title: About
+        ---
+    """)
+    project.build()
+    about = project.out("about/index.html")
+    assert '<p class="studio-page">About</p>' in about
+    assert "/theme/css/style.css" in about, "layout and stylesheet come from default"
+    assert {"theme/css/style.css", "theme/css/extra.css"} <= project.out_files()
+
+
+def test_client_template_overrides_theme_and_can_extend_it_by_prefix(make_project):
+    project = make_project("""
+        -- sites/acme/templates/base.html --
+        {% extends "default:base.html" %}
+        {% block footer %}<footer>Client footer</footer>{% endblock %}
+        -- sites/acme/content/about.md --
+        Hello.
+    """)
+    project.build()
+    about = project.out("about/index.html")
+    assert "<footer>Client footer</footer>" in about
+    assert "/theme/css/style.css" in about
+
+
+def test_child_theme_strings_win_and_missing_languages_fall_back_to_english(make_project):
+    project = make_project("""
+        -- themes/studio/theme.toml --
+        extends = "default"
+        -- themes/studio/i18n/en.toml --
+        skip_to_content = "Jump to the page"
+        -- sites/acme/site.toml --
+        [client]
+        name = "Acme"
+        email = "a@example.com"
+        [site]
+        title = "Acme Site"
+        theme = "studio"
+        language = "fr"
+    """)
+    project.build()
+    home = project.out("index.html")
+    assert "Jump to the page" in home
+    assert '<html lang="fr" dir="ltr">' in home
+
+
+def test_missing_parent_theme_names_the_extends_line(make_project):
+    project = make_project("""
+        -- themes/studio/theme.toml --
+        name = "studio"
+        extends = "defalt"
+        -- sites/acme/site.toml --
+        [client]
+        name = "Acme"
+        email = "a@example.com"
+        [site]
+        title = "Acme Site"
+        theme = "studio"
+    """)
+    result = project.run("build")
+    assert result.exit_code == 1
+    assert "themes/studio/theme.toml:2: theme 'defalt' not found" in result.output
+    assert "did you mean 'default'?" in result.output
+
+
+def test_templates_see_no_machine_paths(make_project):
+    project = make_project("""
+        -- sites/acme/templates/page.html --
+        {{ studio.root }}
+    """)
+    project.write("-- sites/acme/content/about.md --\nHi.\n")
+    result = project.run("build")
+    assert result.exit_code == 1 and "undefined variable" in result.output
