@@ -129,3 +129,36 @@ def test_console_script_exit_code_and_no_traceback(make_project):
     assert result.returncode == 1
     assert "sites/acme/content/about.md:" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_writer_refuses_paths_outside_the_output_folder():
+    import pytest
+
+    from sitegen.errors import OutputError
+    from sitegen.write import safe_relative
+
+    assert safe_relative("about/index.html") == "about/index.html"
+    for bad in ("../x.html", "/etc/passwd", "a/../../b", "a//b", "a\\..\\b", ""):
+        with pytest.raises(OutputError):
+            safe_relative(bad)
+
+
+def test_a_write_that_fails_midway_leaves_the_previous_build(make_project):
+    from sitegen import config, pipeline, write
+    from sitegen.model import BuildResult, Mode, Output
+
+    project = make_project("-- sites/acme/content/about.md --\nFirst.\n")
+    project.build()
+    studio = config.load_studio(project.root)
+    site = config.load_site(studio, "acme")
+    result = pipeline.build(studio, site, Mode.DEMO)
+    vanished = Output("zzz/gone.bin", source=project.root / "no-such-file", origin="test")
+    broken = BuildResult(site, Mode.DEMO, (*result.outputs, vanished), result.page_count)
+    try:
+        write.write_build(broken, studio.build_dir)
+    except FileNotFoundError:
+        pass
+    else:
+        raise AssertionError("the write should have failed")
+    assert "First." in project.out("about/index.html")
+    assert [p.name for p in (project.root / "build/acme").iterdir()] == ["demo"]

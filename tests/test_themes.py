@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import re
+
+from conftest import REPO
+
 
 def test_child_theme_overrides_a_template_and_inherits_the_rest(make_project):
     project = make_project("""
@@ -94,3 +98,23 @@ def test_templates_see_no_machine_paths(make_project):
     project.write("-- sites/acme/content/about.md --\nHi.\n")
     result = project.run("build")
     assert result.exit_code == 1 and "undefined variable" in result.output
+
+
+def test_shipped_themes_load_nothing_from_other_hosts():
+
+    for path in (REPO / "themes").rglob("*"):
+        if path.suffix in (".html", ".css", ".js"):
+            text = path.read_text("utf-8")
+            assert not re.search(r"(https?:)?//[a-z0-9.-]+\.[a-z]{2,}/", text, re.I), path
+            assert "@font-face" not in text or "url(http" not in text, path
+
+
+def test_default_theme_layout_uses_logical_properties_for_rtl():
+
+    css = (REPO / "themes/default/static/css/style.css").read_text("utf-8")
+    import re
+
+    physical = re.findall(
+        r"(margin|padding|border)-(left|right)\s*:|text-align:\s*(left|right)", css
+    )
+    assert physical == [], "use margin-inline-start and friends so Arabic pages mirror"
