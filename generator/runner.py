@@ -61,6 +61,9 @@ def build_client(
             warnings.extend(result.warnings)
     except SitegenError as exc:
         return ClientReport(client, tuple(summaries), error=exc.format_message())
+    except OSError as exc:  # a full disk or a read-only build/ is the user's to fix, not a bug
+        where = f"{exc.filename}: " if exc.filename else ""
+        return ClientReport(client, tuple(summaries), error=f"{where}{exc.strerror or exc}")
     text = format_diagnostics(warnings) if warnings else None
     return ClientReport(client, tuple(summaries), warnings=text)
 
