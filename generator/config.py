@@ -6,6 +6,7 @@ file in one pass instead of one error per run."""
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
 from decimal import Decimal
 from pathlib import Path
@@ -59,6 +60,16 @@ def _base_path(value: str) -> str | None:
     return None
 
 
+def _between(low: int, high: int):
+    return lambda value: None if low <= value <= high else f"must be from {low} to {high}"
+
+
+def _globs(value: list) -> str | None:
+    if all(isinstance(v, str) and v and not v.startswith("/") for v in value):
+        return None
+    return 'must be a list of paths relative to the site folder, like "assets/logo.svg"'
+
+
 def _email(value: str) -> str | None:
     return None if re.match(r"^[^@\s]+@[^@\s]+\.[^@\s]+$", value) else "must be an email address"
 
@@ -100,6 +111,10 @@ SITE_SCHEMA = {
         "password": Key(str),
         "password_env": Key(str, check=_matches(_ENV_NAME, "an environment variable name")),
         "base_path": Key(str, check=_base_path),
+        "preview_size": Key(int, check=_between(200, 4000)),
+        "preview_quality": Key(int, check=_between(20, 95)),
+        "public": Key(list, check=_globs),
+        "downloads": Key(list, check=_globs),
     },
     "release": {
         "domain": Key(str, check=_matches(_HOST, "a host name like 'www.example.com'")),
@@ -214,8 +229,12 @@ def load_site(studio: Studio, name: str) -> Site:
         demo=DemoSettings(
             subdomain=demo.get("subdomain", name.lower()),
             base_path=_slashed(demo.get("base_path", "/")),
-            password=demo.get("password"),
+            password=_password(demo),
             password_env=demo.get("password_env"),
+            preview_size=demo.get("preview_size", 1200),
+            preview_quality=demo.get("preview_quality", 60),
+            public=tuple(demo.get("public", ())),
+            downloads=tuple(demo.get("downloads", ())),
         ),
         release=ReleaseSettings(
             domain=tables.get("release", {}).get("domain"),
@@ -225,6 +244,37 @@ def load_site(studio: Studio, name: str) -> Site:
         milestones=milestones,
         params=MappingProxyType(dict(params)),
     )
+
+
+WEAK_PASSWORD_LENGTH = 12
+
+
+def demo_password(site: Site) -> tuple[str, list[Diagnostic]]:
+    """The demo password and any warning about it; a demo without one is an error."""
+    path = site.config_path
+    checker = TableChecker(path, path.read_text("utf-8"))
+    if site.demo.password is None:
+        if site.demo.password_env:
+            message = f"environment variable {site.demo.password_env} is not set"
+            hint = 'set it to the demo password, or write password = "..." in [demo]'
+            line = checker.line_of("demo", "password_env")
+        else:
+            message = "the demo has no password: a demo is never published open"
+            hint = 'add password_env = "VAR" or password = "..." to [demo]'
+            line = checker.line_of("demo")
+        raise ConfigError(Diagnostic(path, message, line, hint=hint))
+    warnings = []
+    if len(site.demo.password) < WEAK_PASSWORD_LENGTH or site.demo.password.isalpha():
+        warnings.append(
+            Diagnostic(
+                path,
+                "the demo password is weak: anyone who guesses it sees the whole demo",
+                checker.line_of("demo", "password"),
+                hint="use 12 or more characters with digits; `sitegen new` makes strong ones",
+                show_line=False,
+            )
+        )
+    return site.demo.password, warnings
 
 
 def site_base_url(studio: Studio, site: Site, mode: Mode) -> str:
@@ -276,6 +326,13 @@ def _read(path: Path) -> tuple[str, dict[str, Any]]:
     if isinstance(result, Diagnostic):
         raise ConfigError(result)
     return result
+
+
+def _password(demo: dict[str, Any]) -> str | None:
+    """The demo password: written in site.toml, or read from the environment variable named."""
+    if "password_env" in demo:
+        return os.environ.get(demo["password_env"]) or None
+    return demo.get("password")
 
 
 def _direction(language: str) -> str:

@@ -64,29 +64,43 @@ def with_generated_pages(
         while folder:
             folders.add(folder)
             folder = posixpath.dirname(folder)
-    indexed = {
-        posixpath.dirname(p.rel.removeprefix("content/"))
-        for p in pages
-        if p.kind in ("home", "section")
-    }
+    indexed = {_folder_of(p) for p in pages if p.kind in ("home", "section")}
     for folder in sorted(folders - indexed):
-        kind = "section" if folder else "home"
         parts = folder.split("/") if folder else []
-        title = site.title if kind == "home" else None
-        result.append(_generated(site, f"{folder}/_index.md".lstrip("/"), kind, parts, title))
+        rel = f"{folder}/_index.md" if folder else "_index.md"
+        if folder:
+            result.append(_generated(site, rel, "section", parts, _parent_folder(folder)))
+        else:
+            result.append(_generated(site, rel, "home", parts, None, title=site.title))
     if not any(p.kind == "404" for p in pages):
-        result.append(_generated(site, "404.md", "404", [], not_found_title))
+        result.append(_generated(site, "404.md", "404", None, "", title=not_found_title))
     return result
 
 
-def _generated(site: Site, rel: str, kind: str, parts: list[str], title: str | None) -> SourcePage:
-    folder = posixpath.dirname(rel)
-    if kind == "404":
-        output, url_path, section = "404.html", "/404.html", ""
+def withheld_page(site: Site, file: StaticFile, title: str) -> SourcePage:
+    """The page a demo shows instead of a deliverable: it comes with the handover."""
+    parts = ["_handover", *file.output.split("/")]
+    name = posixpath.basename(file.output)
+    return _generated(
+        site, f"_handover/{file.output}.md", "withheld", parts, None, title, {"file": name}
+    )
+
+
+def _generated(
+    site: Site,
+    rel: str,
+    kind: str,
+    parts: list[str] | None,
+    section: str | None,
+    title: str | None = None,
+    params: dict | None = None,
+) -> SourcePage:
+    """A page sitegen makes itself; `parts=None` means the top-level 404.html."""
+    if parts is None:
+        output, url_path = "404.html", "/404.html"
     else:
         output = "/".join([*parts, "index.html"])
         url_path = "/" + "".join(f"{p}/" for p in parts)
-        section = _parent_folder(folder) if kind == "section" else None
     return SourcePage(
         source=site.content_dir / rel,
         rel=f"content/{rel}",
@@ -102,9 +116,13 @@ def _generated(site: Site, rel: str, kind: str, parts: list[str], title: str | N
         weight=0,
         template=None,
         description="",
-        params=MappingProxyType({}),
+        params=MappingProxyType(params or {}),
         section=section,
     )
+
+
+def _folder_of(page: SourcePage) -> str:
+    return posixpath.dirname(page.rel.removeprefix("content/"))
 
 
 def walk(

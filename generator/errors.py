@@ -75,7 +75,7 @@ def format_diagnostic(diag: Diagnostic) -> str:
         if diag.column:
             where += f":{diag.column}"
     lines = [f"{where}: {diag.message}" if where else diag.message]
-    snippet = source_line(diag.path, diag.line)
+    snippet = source_line(diag.path, diag.line) if diag.show_line else None
     if snippet is not None:
         lines.append(f"    {diag.line:>4} | {snippet}")
         if diag.column:

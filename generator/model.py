@@ -29,6 +29,7 @@ class Diagnostic:
     line: int | None = None
     column: int | None = None
     hint: str | None = None
+    show_line: bool = True  # False where the line holds a secret, such as a password
 
 
 @dataclass(frozen=True)
@@ -74,6 +75,10 @@ class DemoSettings:
     base_path: str = "/"
     password: str | None = field(default=None, repr=False)
     password_env: str | None = None
+    preview_size: int = 1200
+    preview_quality: int = 60
+    public: tuple[str, ...] = ()
+    downloads: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

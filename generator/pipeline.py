@@ -1,24 +1,59 @@
 """The order of the stages, and nothing else: config is loaded, this builds one site in memory.
 
-This module does no I/O of its own; the stages it calls read inputs, `write` puts the result
-on disk."""
+This module does no I/O of its own; the stages it calls read inputs (and the preview cache),
+`write` puts the result on disk."""
 
 from __future__ import annotations
 
 import posixpath
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import quote
 
-from sitegen import assets, content, markup, render, themes
-from sitegen.config import site_base_url
+import jinja2
+
+from sitegen import assets, config, content, markup, protect, render, themes
 from sitegen.errors import ContentError, OutputError
 from sitegen.model import BuildResult, Diagnostic, Mode, Output, Page, Site, SourcePage, Studio
+from sitegen.previews import PreviewSettings
+
+DEMO_RUNTIME = "theme/sitegen/"  # the gate's script and styles: published in demos only
+UNLOCK_SCRIPT = DEMO_RUNTIME + "unlock.js"
 
 
-def build(studio: Studio, site: Site, mode: Mode, include_drafts: bool = False) -> BuildResult:
+@dataclass(frozen=True)
+class BuildOptions:
+    include_drafts: bool = False
+    cache_dir: Path | None = None  # default: build/.cache
+    workers: int = 1  # processes for image previews
+
+
+def build(
+    studio: Studio, site: Site, mode: Mode, options: BuildOptions = BuildOptions()
+) -> BuildResult:
     chain = themes.load_chain(studio.themes_dir, site.theme)
-    found = content.load(site, include_drafts)
-    base_path = site.demo.base_path if mode is Mode.DEMO else site.release.base_path
+    found = content.load(site, options.include_drafts)
+    demo = mode is Mode.DEMO
+    base_path = site.demo.base_path if demo else site.release.base_path
     not_found = chain.translate(site.language, "not_found_title") or "Page not found"
     sources = content.with_generated_pages(found.pages, site, not_found)
+    warnings: list[Diagnostic] = []
+    if demo:
+        password, weak = config.demo_password(site)
+        warnings += weak + _insecure_demo_domain(studio)
+        files = assets.demo_files(
+            found.files,
+            site.demo,
+            PreviewSettings(
+                site.demo.preview_size, site.demo.preview_quality, f"{studio.name} · PREVIEW"
+            ),
+            options.cache_dir or studio.build_dir / ".cache",
+            options.workers,
+        )
+        warnings += files.warnings
+        withheld_title = chain.translate(site.language, "withheld_title") or "Comes with handover"
+        withheld = {f: content.withheld_page(site, f, withheld_title) for f in files.withheld}
+        sources += withheld.values()
     links = markup.LinkMap(
         pages={p.rel: base_path + p.url_path[1:] for p in sources},
         files=frozenset(f.origin for f in found.files),
@@ -27,12 +62,48 @@ def build(studio: Studio, site: Site, mode: Mode, include_drafts: bool = False) 
     )
     pages = _convert(sources, links, base_path)
     env = render.environment(chain, site)
-    html = render.render_pages(
-        env, chain, studio, site, mode, site_base_url(studio, site, mode), pages
+    base_url = config.site_base_url(studio, site, mode)
+    html = render.render_pages(env, chain, studio, site, mode, base_url, pages)
+    if demo:
+        withheld_urls = {
+            base_path + quote(f.output): base_path + page.url_path[1:]
+            for f, page in withheld.items()
+        }
+        protection = protect.Protection(
+            key=protect.DemoKey.derive(password),
+            site_id=site.demo.subdomain,
+            base_path=base_path,
+            unlock_script_url=base_path + UNLOCK_SCRIPT,
+            gate=_gate_renderer(env),
+        )
+        outputs = protect.protect(html, files.protected, withheld_urls, protection)
+        outputs += files.public
+    else:
+        outputs = html + assets.file_outputs(found.files)
+    outputs += assets.file_outputs(
+        f for f in chain.static if demo or not f.output.startswith(DEMO_RUNTIME)
     )
-    outputs = html + assets.file_outputs([*found.files, *chain.static])
     check_unique(outputs)
-    return BuildResult(site, mode, tuple(outputs), page_count=len(html))
+    return BuildResult(site, mode, tuple(outputs), len(html), tuple(warnings))
+
+
+def _gate_renderer(env: jinja2.Environment):
+    def gate(path: str, payload: dict) -> bytes:
+        return render.render_gate(env, protect.payload_json(payload))
+
+    return gate
+
+
+def _insecure_demo_domain(studio: Studio) -> list[Diagnostic]:
+    if not studio.demo_domain.startswith("http://"):
+        return []
+    return [
+        Diagnostic(
+            studio.root / config.STUDIO_FILE,
+            "demo_domain uses http://: browsers unlock a demo only over https (or localhost)",
+            hint="serve demos over https, e.g. behind CloudFront; see deploy/README.md",
+        )
+    ]
 
 
 def _convert(sources: list[SourcePage], links: markup.LinkMap, base_path: str) -> list[Page]:

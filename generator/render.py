@@ -25,7 +25,9 @@ DEFAULT_TEMPLATES = {
     "section": ("section.html", "page.html"),
     "page": ("page.html",),
     "404": ("404.html", "page.html"),
+    "withheld": ("withheld.html", "page.html"),
 }
+GATE_TEMPLATE = "gate.html"
 _VARIABLES_HINT = "themes/README.md lists the variables every template receives"
 
 
@@ -165,6 +167,16 @@ def render_pages(
     if problems:
         raise TemplateError(problems.values())
     return outputs
+
+
+def render_gate(env: jinja2.Environment, payload_json: str) -> bytes:
+    """The page a demo ships in place of each real page: a password form and the payload.
+    Call after `render_pages`, whose site, studio and strings it shares."""
+    try:
+        template = env.get_template(GATE_TEMPLATE)
+        return template.render(payload=Markup(payload_json)).encode("utf-8")
+    except (jinja2.TemplateError, TypeError, ValueError, AttributeError, KeyError) as exc:
+        raise TemplateError(_template_diagnostic(exc, env)) from None
 
 
 def _link_views(pages: list[Page]) -> list[PageView]:

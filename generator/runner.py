@@ -36,7 +36,11 @@ class ClientReport:
 
 
 def build_client(
-    studio: Studio, client: str, modes: Sequence[Mode], include_drafts: bool = False
+    studio: Studio,
+    client: str,
+    modes: Sequence[Mode],
+    include_drafts: bool = False,
+    workers: int = 1,
 ) -> ClientReport:
     """Load, build and write one client's builds; a user error becomes the report's text."""
     from sitegen import config, pipeline, write
@@ -47,7 +51,8 @@ def build_client(
         site = config.load_site(studio, client)
         for mode in modes:
             started = time.perf_counter()
-            result = pipeline.build(studio, site, mode, include_drafts)
+            options = pipeline.BuildOptions(include_drafts, studio.build_dir / ".cache", workers)
+            result = pipeline.build(studio, site, mode, options)
             path = write.write_build(result, studio.build_dir)
             summaries.append(
                 ModeSummary(
@@ -76,11 +81,12 @@ def build_clients(
     on_report: Callable[[ClientReport], None] = lambda report: None,
 ) -> list[ClientReport]:
     """Every client's report, in the order given; `on_report` hears each as it finishes."""
-    workers = min(len(clients), os.cpu_count() or 1)
+    cores = os.cpu_count() or 1
+    workers = min(len(clients), cores)
     if workers <= 1:
         reports = []
         for client in clients:
-            reports.append(build_client(studio, client, modes, include_drafts))
+            reports.append(build_client(studio, client, modes, include_drafts, cores))
             on_report(reports[-1])
         return reports
     by_client: dict[str, ClientReport] = {}

@@ -2,14 +2,24 @@
 
 from __future__ import annotations
 
+import base64
+import contextlib
+import functools
+import http.server
+import json
+import os
 import re
 import shutil
 import textwrap
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner, Result
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from cryptography.hazmat.primitives.kdf.pbkdf2 import PBKDF2HMAC
 
 from sitegen.cli import main
 
@@ -23,7 +33,8 @@ email = "studio@example.com"
 demo_domain = "demo.studio.example"
 """
 
-SITE_TOML = """\
+PASSWORD = "correct-horse-battery"
+SITE_TOML = f"""\
 [client]
 name = "Acme"
 email = "acme@example.com"
@@ -32,8 +43,34 @@ email = "acme@example.com"
 title = "Acme Site"
 
 [demo]
-password = "correct-horse-battery"
+password = "{PASSWORD}"
 """
+PAYLOAD_ID = "sitegen-payload"
+_PAYLOAD = re.compile(r'<script type="application/json" id="sitegen-payload">(.*?)</script>', re.S)
+
+
+@functools.lru_cache(maxsize=32)
+def _demo_key(password: str, salt: bytes, iterations: int) -> bytes:
+    kdf = PBKDF2HMAC(algorithm=hashes.SHA256(), length=32, salt=salt, iterations=iterations)
+    return kdf.derive(password.encode("utf-8"))
+
+
+def gate_payload(gate_html: str) -> dict:
+    return json.loads(_PAYLOAD.search(gate_html)[1])
+
+
+def demo_key(gate_html: str, password: str = PASSWORD) -> bytes:
+    payload = gate_payload(gate_html)
+    return _demo_key(password, base64.b64decode(payload["salt"]), payload["iterations"])
+
+
+def decrypt_gate(gate_html: str, password: str = PASSWORD) -> str:
+    """Written from the documented format with `cryptography` alone, not sitegen's own code:
+    PBKDF2-HMAC-SHA256 over the password and salt, then AES-256-GCM with the payload's iv."""
+    payload = gate_payload(gate_html)
+    key = demo_key(gate_html, password)
+    iv, ciphertext = base64.b64decode(payload["iv"]), base64.b64decode(payload["ct"])
+    return AESGCM(key).decrypt(iv, ciphertext, None).decode("utf-8")
 
 
 def write_files(root: Path, text: str) -> None:
@@ -69,8 +106,12 @@ class Project:
         assert result.exit_code == 0, result.output
         return result
 
-    def out(self, path: str, client: str = "acme", mode: str = "demo") -> str:
-        return (self.root / "build" / client / mode / path).read_text(encoding="utf-8")
+    def out(self, path: str, client="acme", mode="demo", raw=False, password=None) -> str:
+        """An output file's text; a demo page is decrypted, as the client's browser would."""
+        text = (self.root / "build" / client / mode / path).read_text(encoding="utf-8")
+        if raw or f'id="{PAYLOAD_ID}"' not in text:
+            return text
+        return decrypt_gate(text, password or PASSWORD)
 
     def out_files(self, client: str = "acme", mode: str = "demo") -> set[str]:
         folder = self.root / "build" / client / mode
@@ -91,3 +132,54 @@ def make_project(tmp_path: Path):
         return project.write(text)
 
     return make
+
+
+ARTIFACTS = REPO / "test-artifacts"
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-dev-shm-usage",
+    # A name that is not localhost, for the gate's insecure-context check.
+    "--host-resolver-rules=MAP insecure.test 127.0.0.1",
+]
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Headless Chromium from Debian, driven by Playwright (no browser downloads)."""
+    if not CHROMIUM.exists():
+        if os.environ.get("CI"):
+            pytest.fail("chromium is not installed: .ci/run installs it with apt-get")
+        pytest.skip("chromium is not installed")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_FLAGS)
+        yield browser
+        browser.close()
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format, *args):  # noqa: A002 (the stdlib's name)
+        pass
+
+
+@contextlib.contextmanager
+def serve_folder(folder: Path):
+    """A real HTTP server on loopback for `folder`; yields its port."""
+    handler = functools.partial(_QuietHandler, directory=str(folder))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield server.server_address[1]
+    finally:
+        server.shutdown()
+        server.server_close()

@@ -103,7 +103,7 @@ def test_title_comes_from_first_heading_and_toml_front_matter_works(make_project
     """)
     project.build()
     team = project.out("team/index.html")
-    assert "<title>Our team — Acme Site</title>" in team
+    assert "<title>Preview · Our team — Acme Site</title>" in team
     assert team.count("<h1") == 1, "the lifted heading is not repeated in the body"
     assert 'href="#bakers"' in team, "table of contents"
     assert "Cheap." in project.out("price-list/index.html")
@@ -144,7 +144,7 @@ def test_links_between_markdown_files_become_page_urls(make_project):
         title: About
         ---
         See [the post](blog/post.md#part), [the blog](blog/_index.md) and
-        ![logo](../assets/logo.png) and [a file](files/menu.txt).
+        ![logo](../assets/logo.svg) and [a file](files/menu.txt).
         -- sites/acme/content/blog/_index.md --
         ---
         title: Blog
@@ -156,18 +156,18 @@ def test_links_between_markdown_files_become_page_urls(make_project):
         Back [to about](../about.md).
         -- sites/acme/content/files/menu.txt --
         menu
-        -- sites/acme/assets/logo.png --
-        not really a png
+        -- sites/acme/assets/logo.svg --
+        <svg xmlns="http://www.w3.org/2000/svg"/>
     """)
-    project.build()
-    about = project.out("about/index.html")
+    project.build("--release", "--quiet")
+    about = project.out("about/index.html", mode="release")
     assert 'href="/blog/post/#part"' in about
     assert 'href="/blog/"' in about
-    assert 'src="/assets/logo.png"' in about
+    assert 'src="/assets/logo.svg"' in about
     assert 'href="/files/menu.txt"' in about
-    assert 'href="/about/"' in project.out("blog/post/index.html")
-    assert project.out("files/menu.txt") == "menu\n"
-    assert "assets/logo.png" in project.out_files()
+    assert 'href="/about/"' in project.out("blog/post/index.html", mode="release")
+    assert project.out("files/menu.txt", mode="release") == "menu\n"
+    assert "assets/logo.svg" in project.out_files(mode="release")
 
 
 def test_not_found_page_default_and_custom(make_project):
@@ -195,7 +195,7 @@ def test_release_build_uses_client_domain_and_base_path(make_project):
         title = "Acme Site"
         base_path = "/shop/"
         [demo]
-        password = "x-y-z-w"
+        password = "correct-horse-battery"
         [release]
         domain = "www.acme.example"
         -- sites/acme/content/about.md --
@@ -221,7 +221,7 @@ def test_arabic_site_is_right_to_left_with_arabic_labels(make_project):
         title = "دار الورد"
         language = "ar"
         [demo]
-        password = "x-y-z-w"
+        password = "correct-horse-battery"
         -- sites/acme/content/about.md --
         ---
         title: من نحن
@@ -250,4 +250,4 @@ def test_folders_without_index_still_get_a_home_and_section_page(make_project):
     project.build()
     assert {"index.html", "work/index.html", "work/bridge/index.html"} <= project.out_files()
     assert 'href="/work/bridge/"' in project.out("work/index.html")
-    assert "<title>Acme Site</title>" in project.out("index.html")
+    assert "<title>Preview · Acme Site</title>" in project.out("index.html")

@@ -106,7 +106,7 @@ def test_new_client_scaffold_builds_with_a_strong_password(make_project):
     assert len(password) == 19 and password in result.output
     assert "# " in site_toml, "the scaffold explains its keys"
     project.build("bakery")
-    assert "The Bakery" in project.out("index.html", client="bakery")
+    assert "The Bakery" in project.out("index.html", client="bakery", password=password)
     assert project.run("new", "bakery").exit_code == 1
     assert "cannot be a client folder name" in project.run("new", "Bad_Name").output
 

@@ -24,6 +24,8 @@ def test_child_theme_overrides_a_template_and_inherits_the_rest(make_project):
         [site]
         title = "Acme Site"
         theme = "studio"
+        [demo]
+        password = "correct-horse-battery"
         -- sites/acme/content/about.md --
         ---
         title: About
@@ -64,6 +66,8 @@ def test_child_theme_strings_win_and_missing_languages_fall_back_to_english(make
         title = "Acme Site"
         theme = "studio"
         language = "fr"
+        [demo]
+        password = "correct-horse-battery"
     """)
     project.build()
     home = project.out("index.html")
@@ -83,6 +87,8 @@ def test_missing_parent_theme_names_the_extends_line(make_project):
         [site]
         title = "Acme Site"
         theme = "studio"
+        [demo]
+        password = "correct-horse-battery"
     """)
     result = project.run("build")
     assert result.exit_code == 1

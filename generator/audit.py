@@ -1,0 +1,102 @@
+"""Check a built demo for leaks before anyone sees it: every byte of every output file against
+the client's sources. Reads files only.
+
+A demo leaks if any output holds the demo password, a sentence of a page's text, or the bytes
+of an original file (images, downloads, anything in content/ or assets/)."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from sitegen.model import Site
+
+SHINGLE = 6  # words: long enough that theme text never matches a client's sentence by chance
+MIN_SENTENCE_WORDS = 6
+PROBE_BYTES = 64
+_TAG = re.compile(r"<[^>]+>")
+_NON_WORD = re.compile(r"[\W_]+", re.UNICODE)
+_MARKDOWN_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
+_SENTENCE_END = re.compile(r"(?<=[.!?؟])\s+|\n\s*\n")
+
+
+@dataclass(frozen=True)
+class Leak:
+    output: Path
+    what: str
+
+
+def find_leaks(demo_dir: Path, site: Site, password: str | None) -> list[Leak]:
+    outputs = [p for p in sorted(demo_dir.rglob("*")) if p.is_file()]
+    originals = {_sha256(p.read_bytes()): p for p in _client_files(site)}
+    probes = _probes(originals.values())
+    sentences = list(_sentences(site))
+    leaks: list[Leak] = []
+    for output in outputs:
+        data = output.read_bytes()
+        rel = output.relative_to(demo_dir)
+        if password and password.encode("utf-8") in data:
+            leaks.append(Leak(rel, "the demo password"))
+        original = originals.get(_sha256(data))
+        if original is not None:
+            leaks.append(Leak(rel, f"an original file: {original.relative_to(site.path)}"))
+        else:
+            for probe, source in probes:
+                if probe in data:
+                    leaks.append(
+                        Leak(rel, f"bytes of an original: {source.relative_to(site.path)}")
+                    )
+                    break
+        shingles = _shingles(_words(_TAG.sub(" ", data.decode("utf-8", "ignore"))))
+        for sentence, source in sentences:
+            if _shingles(sentence) <= shingles:
+                text = " ".join(sentence)
+                leaks.append(Leak(rel, f"text of {source.relative_to(site.path)}: “{text[:60]}…”"))
+                break
+    return leaks
+
+
+def _client_files(site: Site) -> Iterator[Path]:
+    for folder in (site.content_dir, site.assets_dir):
+        if folder.is_dir():
+            yield from (p for p in folder.rglob("*") if p.is_file() and p.suffix != ".md")
+
+
+def _probes(originals) -> list[tuple[bytes, Path]]:
+    """A slice from the middle of every original big enough to be told apart by it."""
+    probes = []
+    for path in originals:
+        data = path.read_bytes()
+        if len(data) >= PROBE_BYTES * 4:
+            middle = len(data) // 2
+            probes.append((data[middle : middle + PROBE_BYTES], path))
+    return probes
+
+
+def _sentences(site: Site) -> Iterator[tuple[list[str], Path]]:
+    if not site.content_dir.is_dir():
+        return
+    for page in sorted(site.content_dir.rglob("*.md")):
+        text = page.read_text("utf-8", "ignore")
+        if text.startswith(("---", "+++")):
+            text = text.split(text[:3], 2)[-1]
+        text = _MARKDOWN_LINK.sub(r"\1", text)
+        for sentence in _SENTENCE_END.split(text):
+            words = _words(sentence)
+            if len(words) >= MIN_SENTENCE_WORDS:
+                yield words, page
+
+
+def _words(text: str) -> list[str]:
+    return [w for w in _NON_WORD.split(text.casefold()) if w]
+
+
+def _shingles(words: list[str]) -> set[tuple[str, ...]]:
+    return {tuple(words[i : i + SHINGLE]) for i in range(max(1, len(words) - SHINGLE + 1))}
+
+
+def _sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()

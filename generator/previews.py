@@ -1,0 +1,153 @@
+"""Demo previews of images: smaller, re-encoded, metadata stripped, watermarked in the pixels.
+
+This module does no I/O: bytes of an original in, bytes of a preview out. The client sees
+enough to judge the design and gets nothing worth taking before the final payment."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import math
+import warnings
+from dataclasses import dataclass
+from functools import lru_cache
+
+from PIL import Image, ImageDraw, ImageFont, ImageOps, UnidentifiedImageError
+
+# Bump when the preview recipe changes, so cached previews made the old way are not reused.
+RECIPE = "preview-1"
+
+RASTER_FORMATS = {
+    ".jpg": "JPEG",
+    ".jpeg": "JPEG",
+    ".png": "PNG",
+    ".gif": "GIF",
+    ".webp": "WEBP",
+    ".bmp": "BMP",
+    ".tif": "TIFF",
+    ".tiff": "TIFF",
+}
+WATERMARK_ANGLE = 30
+WATERMARK_ALPHA = 96
+
+
+@dataclass(frozen=True)
+class PreviewSettings:
+    size: int
+    quality: int
+    watermark: str
+
+    def cache_key(self, original: bytes) -> str:
+        """Same original and settings, same key: a preview is never made twice."""
+        digest = hashlib.sha256(original)
+        digest.update(f"\0{RECIPE}\0{self.size}\0{self.quality}\0{self.watermark}".encode())
+        return digest.hexdigest()
+
+
+class PreviewError(Exception):
+    """The original cannot be turned into a preview; the message says why."""
+
+
+def is_raster(suffix: str) -> bool:
+    return suffix.lower() in RASTER_FORMATS
+
+
+def make_preview(original: bytes, suffix: str, settings: PreviewSettings) -> bytes:
+    """The preview of an image, in the format its file name promises."""
+    image = _open(original, settings.size)
+    image = ImageOps.exif_transpose(image)
+    has_alpha = image.mode in ("RGBA", "LA", "PA") or "transparency" in image.info
+    image = image.convert("RGBA" if has_alpha else "RGB")
+    image.thumbnail((settings.size, settings.size), Image.Resampling.LANCZOS)
+    marked = Image.alpha_composite(
+        image.convert("RGBA"), _watermark_layer(image.size, settings.watermark)
+    )
+    return _encode(marked if has_alpha else marked.convert("RGB"), suffix, settings.quality)
+
+
+def _open(original: bytes, size: int) -> Image.Image:
+    if not original:
+        raise PreviewError("the image file is empty")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", Image.DecompressionBombWarning)
+        try:
+            image = Image.open(io.BytesIO(original))
+            if image.format == "JPEG" and image.mode in ("RGB", "L"):
+                image.draft(image.mode, (size, size))  # decode at a reduced scale: much faster
+            image.load()
+        except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+            raise PreviewError(
+                "the image has too many pixels to process safely; scale it down first"
+            ) from None
+        except UnidentifiedImageError:
+            raise PreviewError("this is not an image sitegen can read") from None
+        except (OSError, SyntaxError, ValueError) as exc:
+            raise PreviewError(f"the image is damaged or truncated ({exc})") from None
+    return image
+
+
+def _encode(image: Image.Image, suffix: str, quality: int) -> bytes:
+    """Re-encode without any metadata: no EXIF, no GPS, no colour profile, no text chunks."""
+    image.info.clear()
+    fmt = RASTER_FORMATS[suffix.lower()]
+    out = io.BytesIO()
+    if fmt == "JPEG":
+        image.convert("RGB").save(out, fmt, quality=quality, optimize=True, progressive=True)
+    elif fmt == "WEBP":
+        image.save(out, fmt, quality=quality, method=4)
+    elif fmt == "GIF":
+        image.convert("RGB").quantize(colors=128).save(out, fmt)
+    elif fmt == "PNG":
+        image.quantize(colors=256, method=Image.Quantize.FASTOCTREE).save(out, fmt, optimize=True)
+    else:
+        image.save(out, fmt)
+    return out.getvalue()
+
+
+@lru_cache(maxsize=16)
+def _watermark_layer(size: tuple[int, int], text: str) -> Image.Image:
+    """The diagonal watermark for one image size, drawn once and reused: rows of text on a
+    square that covers the image at any angle, turned, then cut to the image's size."""
+    width, height = size
+    font_size = max(12, max(size) // 24)
+    stamp = _stamp(text, font_size)
+    side = int(math.hypot(width, height)) + 2
+    canvas = Image.new("RGBA", (side, side), (0, 0, 0, 0))
+    step_x, step_y = stamp.width + font_size * 2, stamp.height * 3
+    for row, top in enumerate(range(0, side, step_y)):
+        shift = (row % 2) * step_x // 2
+        for left in range(-shift, side, step_x):
+            canvas.paste(stamp, (left, top), stamp)
+    turned = canvas.rotate(WATERMARK_ANGLE, resample=Image.Resampling.BICUBIC)
+    left, top = (side - width) // 2, (side - height) // 2
+    return turned.crop((left, top, left + width, top + height))
+
+
+@lru_cache(maxsize=16)
+def _stamp(text: str, font_size: int) -> Image.Image:
+    """Light text with a dark outline, so it reads on light and dark photos alike."""
+    font = _font(text, font_size)
+    stroke = max(1, font_size // 14)
+    left, top, right, bottom = font.getbbox(text, stroke_width=stroke)
+    canvas = Image.new("RGBA", (right - left + 4, bottom - top + 4), (0, 0, 0, 0))
+    ImageDraw.Draw(canvas).text(
+        (2 - left, 2 - top),
+        text,
+        font=font,
+        fill=(255, 255, 255, WATERMARK_ALPHA),
+        stroke_width=stroke,
+        stroke_fill=(0, 0, 0, WATERMARK_ALPHA),
+    )
+    return canvas
+
+
+def _font(text: str, size: int) -> ImageFont.FreeTypeFont | ImageFont.ImageFont:
+    """Pillow's bundled font for Latin text; a system font with Arabic glyphs otherwise."""
+    if all(ord(char) < 0x250 for char in text):
+        return ImageFont.load_default(size)
+    for name in ("DejaVuSans-Bold.ttf", "NotoSansArabic-Bold.ttf", "NotoSans-Bold.ttf"):
+        try:
+            return ImageFont.truetype(name, size)
+        except OSError:
+            continue
+    return ImageFont.load_default(size)

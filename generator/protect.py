@@ -1,0 +1,175 @@
+"""Lock a demo: every page and every client file encrypted, so any static host can serve it.
+
+AES-256-GCM under a key derived once per build from the demo password (PBKDF2-HMAC-SHA256,
+600,000 iterations, random 128-bit salt); a fresh 96-bit nonce for every page and file. The
+browser derives the same key with WebCrypto and decrypts. This module does no I/O, except
+reading the bytes of files it encrypts.
+
+Formats (documented in the README, checked by an independent decryption test):
+- a page ships as a gate page holding a JSON payload (`PAYLOAD_ID`):
+  {"v": 1, "site": SUBDOMAIN, "kdf": "PBKDF2-SHA256", "iterations": N, "salt": B64, "iv": B64,
+  "ct": B64} with ct = AES-GCM(key, iv, page HTML as UTF-8), tag appended;
+- a file ships as b"SGE1" + iv (12 bytes) + AES-GCM ciphertext with its tag appended."""
+
+from __future__ import annotations
+
+import base64
+import html
+import json
+import os
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from urllib.parse import quote
+
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from cryptography.hazmat.primitives.kdf.pbkdf2 import PBKDF2HMAC
+
+from sitegen.model import Output
+
+PBKDF2_ITERATIONS = 600_000
+SALT_BYTES = 16
+NONCE_BYTES = 12
+FILE_MAGIC = b"SGE1"
+PAYLOAD_ID = "sitegen-payload"
+FORMAT_VERSION = 1
+# A transparent pixel stands in for an encrypted image until the page has decrypted it.
+BLANK_IMAGE = "data:image/gif;base64,R0lGODlhAQABAAAAACH5BAEAAAAALAAAAAABAAEAAAIBAAA="
+_ATTRIBUTE = re.compile(r"""\b(src|href|poster)=(["'])([^"'<>]*)\2""", re.I)
+_BODY_END = re.compile(r"</body\s*>", re.I)
+
+
+@dataclass(frozen=True)
+class DemoKey:
+    """The AES key of one build, with the salt and iterations the browser needs to derive it."""
+
+    key: bytes = field(repr=False)
+    salt: bytes
+    iterations: int
+
+    @classmethod
+    def derive(
+        cls, password: str, salt: bytes | None = None, iterations: int = PBKDF2_ITERATIONS
+    ) -> DemoKey:
+        salt = os.urandom(SALT_BYTES) if salt is None else salt
+        kdf = PBKDF2HMAC(algorithm=hashes.SHA256(), length=32, salt=salt, iterations=iterations)
+        return cls(kdf.derive(password.encode("utf-8")), salt, iterations)
+
+
+def encrypt_file(key: DemoKey, data: bytes) -> bytes:
+    nonce = os.urandom(NONCE_BYTES)
+    return FILE_MAGIC + nonce + AESGCM(key.key).encrypt(nonce, data, None)
+
+
+def decrypt_file(key: bytes, data: bytes) -> bytes:
+    if not data.startswith(FILE_MAGIC):
+        raise ValueError("not a sitegen-encrypted file")
+    nonce = data[len(FILE_MAGIC) : len(FILE_MAGIC) + NONCE_BYTES]
+    return AESGCM(key).decrypt(nonce, data[len(FILE_MAGIC) + NONCE_BYTES :], None)
+
+
+def page_payload(key: DemoKey, site_id: str, page_html: bytes) -> dict:
+    nonce = os.urandom(NONCE_BYTES)
+    return {
+        "v": FORMAT_VERSION,
+        "site": site_id,
+        "kdf": "PBKDF2-SHA256",
+        "iterations": key.iterations,
+        "salt": _b64(key.salt),
+        "iv": _b64(nonce),
+        "ct": _b64(AESGCM(key.key).encrypt(nonce, page_html, None)),
+    }
+
+
+def decrypt_payload(payload: dict, password: str) -> bytes:
+    """The page HTML inside a payload: what the browser does, for tests and tools."""
+    salt = base64.b64decode(payload["salt"])
+    key = DemoKey.derive(password, salt, payload["iterations"])
+    nonce, ciphertext = base64.b64decode(payload["iv"]), base64.b64decode(payload["ct"])
+    return AESGCM(key.key).decrypt(nonce, ciphertext, None)
+
+
+def payload_json(payload: dict) -> str:
+    """JSON safe to embed in a <script> element: no '<' can close it early."""
+    return json.dumps(payload, separators=(",", ":")).replace("<", "\\u003c")
+
+
+@dataclass(frozen=True)
+class Protection:
+    """What a demo build needs to lock itself."""
+
+    key: DemoKey
+    site_id: str
+    base_path: str
+    unlock_script_url: str
+    gate: Callable[[str, dict], bytes]  # (output path, payload) -> gate page bytes
+
+
+def protect(
+    pages: Iterable[Output],
+    files: Iterable[Output],
+    withheld: dict[str, str],
+    protection: Protection,
+) -> list[Output]:
+    """Encrypted files, and a gate page for every page whose plaintext is encrypted inside.
+
+    `withheld` maps URLs of deliverables to the page saying they come with the handover."""
+    files = list(files)
+    protected_urls = {_url_of(f, protection) for f in files}
+    outputs = [
+        Output(f.path, encrypt_file(protection.key, _bytes(f)), origin=f.origin) for f in files
+    ]
+    for page in pages:
+        text = _bytes(page).decode("utf-8")
+        text = rewrite_references(text, protected_urls, withheld)
+        text = _inject_unlock_script(text, protection)
+        payload = page_payload(protection.key, protection.site_id, text.encode("utf-8"))
+        outputs.append(Output(page.path, protection.gate(page.path, payload), origin=page.origin))
+    return outputs
+
+
+def rewrite_references(text: str, protected: set[str], withheld: dict[str, str]) -> str:
+    """Point references to encrypted files at the decrypting script, and to deliverables at
+    their handover page, matching only exact URLs sitegen itself produced."""
+
+    def replace(match: re.Match[str]) -> str:
+        attribute, mark, value = match[1], match[2], match[3]
+        url = html.unescape(value).split("#", 1)[0].split("?", 1)[0]
+        if url in withheld and attribute.lower() == "href":
+            return f"{attribute}={mark}{html.escape(withheld[url])}{mark}"
+        if url not in protected:
+            return match[0]
+        if attribute.lower() == "href":
+            return f'{match[0]} data-sitegen-href=""'
+        return f"{attribute}={mark}{BLANK_IMAGE}{mark} data-sitegen-src={mark}{value}{mark}"
+
+    return _ATTRIBUTE.sub(replace, text)
+
+
+def _inject_unlock_script(text: str, protection: Protection) -> str:
+    tag = (
+        f'<script src="{html.escape(protection.unlock_script_url)}" '
+        f'data-site="{html.escape(protection.site_id)}" '
+        f'data-salt="{_b64(protection.key.salt)}"></script>\n'
+    )
+    matches = list(_BODY_END.finditer(text))
+    if not matches:
+        return text + tag
+    end = matches[-1].start()
+    return text[:end] + tag + text[end:]
+
+
+def _url_of(output: Output, protection: Protection) -> str:
+    return protection.base_path + quote(output.path)
+
+
+def _bytes(output: Output) -> bytes:
+    if output.data is not None:
+        return output.data
+    assert output.source is not None
+    return output.source.read_bytes()
+
+
+def _b64(data: bytes) -> str:
+    return base64.b64encode(data).decode("ascii")

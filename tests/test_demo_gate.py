@@ -1,0 +1,125 @@
+"""The demo gate in a real browser: headless Chromium against the demo served on loopback."""
+
+from __future__ import annotations
+
+import io
+import time
+
+import pytest
+from PIL import Image
+
+from conftest import ARTIFACTS, serve_folder
+
+PASSWORD = "correct-horse-battery"
+
+
+@pytest.fixture
+def demo(make_project):
+    project = make_project("""
+        -- sites/acme/content/_index.md --
+        ---
+        title: Welcome
+        ---
+        Fresh bread every single morning on Harbour Row.
+
+        ![The shop](../assets/shop.jpg)
+
+        Read [about us](about.md).
+        -- sites/acme/content/about.md --
+        ---
+        title: About us
+        ---
+        We started baking in a rented kitchen in 2009.
+
+        Back [home](_index.md).
+    """)
+    photo = Image.new("RGB", (1600, 1000), (180, 120, 60))
+    buffer = io.BytesIO()
+    photo.save(buffer, "JPEG")
+    (project.root / "sites/acme/assets").mkdir(parents=True, exist_ok=True)
+    (project.root / "sites/acme/assets/shop.jpg").write_bytes(buffer.getvalue())
+    project.build()
+    with serve_folder(project.root / "build/acme/demo") as port:
+        yield f"http://127.0.0.1:{port}", port
+
+
+def unlock(page, password: str, remember: bool = False) -> None:
+    page.fill("#sitegen-password", password)
+    if remember:
+        page.check("#sitegen-remember")
+    page.click("button[type=submit]")
+
+
+def test_gate_refuses_a_wrong_password_and_opens_with_the_right_one(browser, demo):
+    base, _ = demo
+    page = browser.new_page()
+    page.goto(base + "/")
+    page.wait_for_selector("#sitegen-password", state="visible")
+    assert "Fresh bread" not in page.content()
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "demo-gate.png"))
+
+    unlock(page, "wrong password")
+    page.wait_for_selector("#sitegen-gate-error", state="visible")
+    assert "not right" in page.inner_text("#sitegen-gate-error")
+
+    started = time.perf_counter()
+    unlock(page, PASSWORD)
+    page.wait_for_selector("text=Fresh bread every single morning")
+    unlock_seconds = time.perf_counter() - started
+    assert page.title().startswith("Preview · ")
+    assert "Preview for Acme" in page.inner_text(".sitegen-demo-banner")
+    page.wait_for_function(
+        "document.querySelector('img[alt=\"The shop\"]').src.startsWith('blob:')"
+        " && document.querySelector('img[alt=\"The shop\"]').naturalWidth > 1"
+    )
+    width = page.evaluate("document.querySelector('img[alt=\"The shop\"]').naturalWidth")
+    assert width == 1200, "the decrypted image is the preview, not the original"
+    page.screenshot(path=str(ARTIFACTS / "demo-unlocked.png"), full_page=True)
+    print(f"unlock took {unlock_seconds:.2f} s")
+
+    page.click("text=about us")
+    page.wait_for_selector("text=We started baking in a rented kitchen")
+    assert not page.is_visible("#sitegen-password"), "a second page does not ask again"
+
+    page.click("[data-sitegen-lock]")
+    page.wait_for_selector("#sitegen-password", state="visible")
+    page.reload()
+    page.wait_for_selector("#sitegen-password", state="visible")
+    page.close()
+
+
+def test_remember_me_keeps_the_key_for_new_tabs_and_without_it_a_new_tab_asks(browser, demo):
+    base, _ = demo
+    context = browser.new_context()
+    first = context.new_page()
+    first.goto(base + "/about/")
+    unlock(first, PASSWORD)
+    first.wait_for_selector("text=We started baking")
+    second = context.new_page()
+    second.goto(base + "/about/")
+    second.wait_for_selector("#sitegen-password", state="visible")
+    context.close()
+
+    context = browser.new_context()
+    first = context.new_page()
+    first.goto(base + "/about/")
+    unlock(first, PASSWORD, remember=True)
+    first.wait_for_selector("text=We started baking")
+    stored = first.evaluate("JSON.stringify(Object.assign({}, localStorage))")
+    assert PASSWORD not in stored, "the key is kept, never the password"
+    second = context.new_page()
+    second.goto(base + "/")
+    second.wait_for_selector("text=Fresh bread every single morning")
+    context.close()
+
+
+def test_gate_over_plain_http_from_another_host_says_to_use_https(browser, demo):
+    _, port = demo
+    page = browser.new_page()
+    page.goto(f"http://insecure.test:{port}/about/")
+    page.wait_for_selector("#sitegen-gate-insecure", state="visible")
+    text = page.inner_text("#sitegen-gate-insecure")
+    assert "https" in text and f"https://insecure.test:{port}/about/" in text
+    assert not page.is_visible("#sitegen-password")
+    page.close()
