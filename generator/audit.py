@@ -14,9 +14,10 @@ from pathlib import Path
 
 from sitegen.model import Site
 
-SHINGLE = 6  # words: long enough that theme text never matches a client's sentence by chance
+PHRASE_WORDS = 8  # long enough that theme text never matches a client's sentence by chance
 MIN_SENTENCE_WORDS = 6
 PROBE_BYTES = 64
+PROBES_PER_FILE = 8
 _TAG = re.compile(r"<[^>]+>")
 _NON_WORD = re.compile(r"[\W_]+", re.UNICODE)
 _MARKDOWN_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
@@ -33,7 +34,7 @@ def find_leaks(demo_dir: Path, site: Site, password: str | None) -> list[Leak]:
     outputs = [p for p in sorted(demo_dir.rglob("*")) if p.is_file()]
     originals = {_sha256(p.read_bytes()): p for p in _client_files(site)}
     probes = _probes(originals.values())
-    sentences = list(_sentences(site))
+    phrases = _phrases(site)
     leaks: list[Leak] = []
     for output in outputs:
         data = output.read_bytes()
@@ -50,12 +51,12 @@ def find_leaks(demo_dir: Path, site: Site, password: str | None) -> list[Leak]:
                         Leak(rel, f"bytes of an original: {source.relative_to(site.path)}")
                     )
                     break
-        shingles = _shingles(_words(_TAG.sub(" ", data.decode("utf-8", "ignore"))))
-        for sentence, source in sentences:
-            if _shingles(sentence) <= shingles:
-                text = " ".join(sentence)
-                leaks.append(Leak(rel, f"text of {source.relative_to(site.path)}: “{text[:60]}…”"))
-                break
+        words = _words(_TAG.sub(" ", data.decode("utf-8", "ignore")))
+        found = _ngrams(words, phrases.keys())
+        if found:
+            phrase = next(iter(found))
+            source = phrases[phrase].relative_to(site.path)
+            leaks.append(Leak(rel, f"text of {source}: “{' '.join(phrase)}”"))
     return leaks
 
 
@@ -66,19 +67,24 @@ def _client_files(site: Site) -> Iterator[Path]:
 
 
 def _probes(originals) -> list[tuple[bytes, Path]]:
-    """A slice from the middle of every original big enough to be told apart by it."""
+    """Slices spread over every original big enough to be told apart by them: any copied
+    piece longer than a quarter of the original holds at least one."""
     probes = []
     for path in originals:
         data = path.read_bytes()
-        if len(data) >= PROBE_BYTES * 4:
-            middle = len(data) // 2
-            probes.append((data[middle : middle + PROBE_BYTES], path))
+        if len(data) >= PROBE_BYTES * PROBES_PER_FILE * 2:
+            step = len(data) // PROBES_PER_FILE
+            starts = range(0, len(data) - PROBE_BYTES + 1, step)
+            probes += [(data[i : i + PROBE_BYTES], path) for i in starts]
     return probes
 
 
-def _sentences(site: Site) -> Iterator[tuple[list[str], Path]]:
+def _phrases(site: Site) -> dict[tuple[str, ...], Path]:
+    """Every run of PHRASE_WORDS words of the pages' text (a shorter sentence whole), with
+    the page it comes from: one of them in an output means page text got out."""
+    phrases: dict[tuple[str, ...], Path] = {}
     if not site.content_dir.is_dir():
-        return
+        return phrases
     for page in sorted(site.content_dir.rglob("*.md")):
         text = page.read_text("utf-8", "ignore")
         if text.startswith(("---", "+++")):
@@ -87,15 +93,22 @@ def _sentences(site: Site) -> Iterator[tuple[list[str], Path]]:
         for sentence in _SENTENCE_END.split(text):
             words = _words(sentence)
             if len(words) >= MIN_SENTENCE_WORDS:
-                yield words, page
+                for index in range(max(1, len(words) - PHRASE_WORDS + 1)):
+                    phrases.setdefault(tuple(words[index : index + PHRASE_WORDS]), page)
+    return phrases
+
+
+def _ngrams(words: list[str], wanted) -> set[tuple[str, ...]]:
+    sizes = {len(phrase) for phrase in wanted}
+    found = set()
+    for size in sizes:
+        grams = {tuple(words[i : i + size]) for i in range(len(words) - size + 1)}
+        found |= grams & wanted
+    return found
 
 
 def _words(text: str) -> list[str]:
     return [w for w in _NON_WORD.split(text.casefold()) if w]
-
-
-def _shingles(words: list[str]) -> set[tuple[str, ...]]:
-    return {tuple(words[i : i + SHINGLE]) for i in range(max(1, len(words) - SHINGLE + 1))}
 
 
 def _sha256(data: bytes) -> str:

@@ -6,6 +6,7 @@ This module does no I/O of its own; the stages it calls read inputs (and the pre
 from __future__ import annotations
 
 import posixpath
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote
@@ -14,7 +15,17 @@ import jinja2
 
 from sitegen import assets, config, content, markup, protect, render, themes
 from sitegen.errors import ContentError, OutputError
-from sitegen.model import BuildResult, Diagnostic, Mode, Output, Page, Site, SourcePage, Studio
+from sitegen.model import (
+    BuildResult,
+    Diagnostic,
+    Mode,
+    Output,
+    Page,
+    Site,
+    SourcePage,
+    StaticFile,
+    Studio,
+)
 from sitegen.previews import PreviewSettings
 
 DEMO_RUNTIME = "theme/sitegen/"  # the gate's script and styles: published in demos only
@@ -33,27 +44,11 @@ def build(
 ) -> BuildResult:
     chain = themes.load_chain(studio.themes_dir, site.theme)
     found = content.load(site, options.include_drafts)
-    demo = mode is Mode.DEMO
+    demo = _prepare_demo(studio, site, chain, found, options) if mode is Mode.DEMO else None
     base_path = site.demo.base_path if demo else site.release.base_path
     not_found = chain.translate(site.language, "not_found_title") or "Page not found"
     sources = content.with_generated_pages(found.pages, site, not_found)
-    warnings: list[Diagnostic] = []
-    if demo:
-        password, weak = config.demo_password(site)
-        warnings += weak + _insecure_demo_domain(studio)
-        files = assets.demo_files(
-            found.files,
-            site.demo,
-            PreviewSettings(
-                site.demo.preview_size, site.demo.preview_quality, f"{studio.name} · PREVIEW"
-            ),
-            options.cache_dir or studio.build_dir / ".cache",
-            options.workers,
-        )
-        warnings += files.warnings
-        withheld_title = chain.translate(site.language, "withheld_title") or "Comes with handover"
-        withheld = {f: content.withheld_page(site, f, withheld_title) for f in files.withheld}
-        sources += withheld.values()
+    sources += demo.withheld.values() if demo else ()
     links = markup.LinkMap(
         pages={p.rel: base_path + p.url_path[1:] for p in sources},
         files=frozenset(f.origin for f in found.files),
@@ -65,33 +60,70 @@ def build(
     base_url = config.site_base_url(studio, site, mode)
     html = render.render_pages(env, chain, studio, site, mode, base_url, pages)
     if demo:
-        withheld_urls = {
-            base_path + quote(f.output): base_path + page.url_path[1:]
-            for f, page in withheld.items()
-        }
-        protection = protect.Protection(
-            key=protect.DemoKey.derive(password),
-            site_id=site.demo.subdomain,
-            base_path=base_path,
-            unlock_script_url=base_path + UNLOCK_SCRIPT,
-            gate=_gate_renderer(env),
-        )
-        outputs = protect.protect(html, files.protected, withheld_urls, protection)
-        outputs += files.public
+        outputs = _lock(demo, html, env, site, base_path)
     else:
         outputs = html + assets.file_outputs(found.files)
     outputs += assets.file_outputs(
         f for f in chain.static if demo or not f.output.startswith(DEMO_RUNTIME)
     )
     check_unique(outputs)
-    return BuildResult(site, mode, tuple(outputs), len(html), tuple(warnings))
+    warnings = demo.warnings if demo else ()
+    return BuildResult(site, mode, tuple(outputs), len(html), warnings)
 
 
-def _gate_renderer(env: jinja2.Environment):
-    def gate(path: str, payload: dict) -> bytes:
-        return render.render_gate(env, protect.payload_json(payload))
+@dataclass(frozen=True)
+class _Demo:
+    files: assets.DemoFiles
+    withheld: dict[StaticFile, SourcePage]  # deliverable -> the page shown in its place
+    key: Future[protect.DemoKey]
+    warnings: tuple[Diagnostic, ...]
 
-    return gate
+
+def _prepare_demo(
+    studio: Studio,
+    site: Site,
+    chain: themes.ThemeChain,
+    found: content.Content,
+    options: BuildOptions,
+) -> _Demo:
+    """Check the password, start deriving the key, sort the files, make image previews."""
+    password, weak = config.demo_password(site)
+    # PBKDF2 runs in OpenSSL outside the GIL: the key is ready by the time pages are. A new
+    # thread per build: a thread pool kept across builds would not survive a fork.
+    background = ThreadPoolExecutor(max_workers=1, thread_name_prefix="sitegen-key")
+    key = background.submit(protect.DemoKey.derive, password)
+    background.shutdown(wait=False)
+    watermark = f"{studio.name} · PREVIEW"
+    files = assets.demo_files(
+        found.files,
+        site.demo,
+        PreviewSettings(site.demo.preview_size, site.demo.preview_quality, watermark),
+        options.cache_dir or studio.build_dir / ".cache",
+        options.workers,
+    )
+    title = chain.translate(site.language, "withheld_title") or "Comes with the handover"
+    withheld = {f: content.withheld_page(site, f, title) for f in files.withheld}
+    warnings = (*weak, *_insecure_demo_domain(studio), *files.warnings)
+    return _Demo(files, withheld, key, warnings)
+
+
+def _lock(
+    demo: _Demo, html: list[Output], env: jinja2.Environment, site: Site, base_path: str
+) -> list[Output]:
+    withheld_urls = {
+        base_path + quote(f.output): base_path + page.url_path[1:]
+        for f, page in demo.withheld.items()
+    }
+    protection = protect.Protection(
+        key=demo.key.result(),
+        site_id=site.demo.subdomain,
+        base_path=base_path,
+        unlock_script_url=base_path + UNLOCK_SCRIPT,
+        gate=render.gate_renderer(env),
+    )
+    return protect.protect(html, demo.files.protected, withheld_urls, protection) + list(
+        demo.files.public
+    )
 
 
 def _insecure_demo_domain(studio: Studio) -> list[Diagnostic]:

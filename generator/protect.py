@@ -103,7 +103,7 @@ class Protection:
     site_id: str
     base_path: str
     unlock_script_url: str
-    gate: Callable[[str, dict], bytes]  # (output path, payload) -> gate page bytes
+    gate: Callable[[str, str], bytes]  # (output path, payload JSON) -> gate page bytes
 
 
 def protect(
@@ -125,13 +125,17 @@ def protect(
         text = rewrite_references(text, protected_urls, withheld)
         text = _inject_unlock_script(text, protection)
         payload = page_payload(protection.key, protection.site_id, text.encode("utf-8"))
-        outputs.append(Output(page.path, protection.gate(page.path, payload), origin=page.origin))
+        gate_page = protection.gate(page.path, payload_json(payload))
+        outputs.append(Output(page.path, gate_page, origin=page.origin))
     return outputs
 
 
 def rewrite_references(text: str, protected: set[str], withheld: dict[str, str]) -> str:
     """Point references to encrypted files at the decrypting script, and to deliverables at
     their handover page, matching only exact URLs sitegen itself produced."""
+
+    if not any(url in text for url in (*protected, *withheld)):
+        return text
 
     def replace(match: re.Match[str]) -> str:
         attribute, mark, value = match[1], match[2], match[3]

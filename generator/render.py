@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import posixpath
 import traceback
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -169,14 +169,25 @@ def render_pages(
     return outputs
 
 
-def render_gate(env: jinja2.Environment, payload_json: str) -> bytes:
-    """The page a demo ships in place of each real page: a password form and the payload.
-    Call after `render_pages`, whose site, studio and strings it shares."""
+def gate_renderer(env: jinja2.Environment) -> Callable[[str, str], bytes]:
+    """Renders the gate once and returns a function that fills in each page's payload: the
+    gate is the same on every page but for it. Call after `render_pages`, whose site, studio
+    and strings the gate shares."""
+    marker = "\x00sitegen-payload\x00"
     try:
-        template = env.get_template(GATE_TEMPLATE)
-        return template.render(payload=Markup(payload_json)).encode("utf-8")
+        text = env.get_template(GATE_TEMPLATE).render(payload=Markup(marker))
     except (jinja2.TemplateError, TypeError, ValueError, AttributeError, KeyError) as exc:
         raise TemplateError(_template_diagnostic(exc, env)) from None
+    if text.count(marker) != 1:
+        raise TemplateError(
+            Diagnostic(None, f"{GATE_TEMPLATE} must output {{{{ payload }}}} exactly once")
+        )
+    before, after = (part.encode("utf-8") for part in text.split(marker))
+
+    def gate(path: str, payload_json: str) -> bytes:
+        return before + payload_json.encode("utf-8") + after
+
+    return gate
 
 
 def _link_views(pages: list[Page]) -> list[PageView]:

@@ -167,14 +167,23 @@ def browser():
 
 
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    cache_seconds = 0
+
+    def end_headers(self):
+        if self.cache_seconds and not self.path.endswith(("/", ".html")):
+            self.send_header("Cache-Control", f"max-age={self.cache_seconds}")
+        super().end_headers()
+
     def log_message(self, format, *args):  # noqa: A002 (the stdlib's name)
         pass
 
 
 @contextlib.contextmanager
-def serve_folder(folder: Path):
-    """A real HTTP server on loopback for `folder`; yields its port."""
-    handler = functools.partial(_QuietHandler, directory=str(folder))
+def serve_folder(folder: Path, cache_seconds: int = 0):
+    """A real HTTP server on loopback for `folder`; yields its port. With `cache_seconds`,
+    files other than pages are cacheable, as a static host serves theme assets."""
+    handler_class = type("Handler", (_QuietHandler,), {"cache_seconds": cache_seconds})
+    handler = functools.partial(handler_class, directory=str(folder))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()

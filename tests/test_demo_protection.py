@@ -1,0 +1,156 @@
+"""A demo leaks nothing: no page text, no original file, no password; every page is a gate."""
+
+from __future__ import annotations
+
+import base64
+import shutil
+from pathlib import Path
+
+import pytest
+
+from conftest import PASSWORD, REPO, Project, decrypt_gate, gate_payload
+from sitegen import audit, config
+
+
+@pytest.fixture(scope="module")
+def example(tmp_path_factory) -> Project:
+    root = tmp_path_factory.mktemp("example")
+    for name in ("sites", "themes"):
+        shutil.copytree(REPO / name, root / name)
+    shutil.copy(REPO / "sitegen.toml", root / "sitegen.toml")
+    project = Project(root)
+    project.build()
+    return project
+
+
+def leaks_of(project: Project, client: str) -> list[audit.Leak]:
+    studio = config.load_studio(project.root)
+    site = config.load_site(studio, client)
+    return audit.find_leaks(project.root / "build" / client / "demo", site, site.demo.password)
+
+
+@pytest.mark.parametrize("client", ["acme", "dar-alward"])
+def test_example_demos_leak_nothing(example: Project, client: str):
+    assert leaks_of(example, client) == []
+
+
+@pytest.mark.parametrize(
+    "plant",
+    ["original image", "page sentence", "password", "bytes of an original"],
+)
+def test_the_leak_check_catches_a_planted_leak(example: Project, tmp_path: Path, plant: str):
+    copy = Project(tmp_path / "copy")
+    shutil.copytree(example.root, copy.root)
+    demo = copy.root / "build/acme/demo"
+    site = copy.root / "sites/acme"
+    if plant == "original image":
+        shutil.copy(site / "assets/images/oven.jpg", demo / "theme/oven.jpg")
+    elif plant == "page sentence":
+        sentence = "It went in sideways on air skates with four centimetres to spare"
+        source = (site / "content/journal/new-oven.md").read_text("utf-8")
+        assert sentence in " ".join(source.split())
+        (demo / "theme/css/style.css").write_text(f"/* {sentence.upper()} */", "utf-8")
+    elif plant == "password":
+        password = config.load_site(config.load_studio(copy.root), "acme").demo.password
+        (demo / "theme/sitegen/gate.js").write_text(f"var p = '{password}';", "utf-8")
+    else:
+        original = (site / "assets/images/team.jpg").read_bytes()
+        third, quarter = len(original) // 3, len(original) // 4
+        (demo / "theme/blob.bin").write_bytes(b"xx" + original[third : third + quarter])
+    leaks = leaks_of(copy, "acme")
+    assert leaks, f"a planted {plant} went unnoticed"
+
+
+def test_every_demo_page_is_a_gate_with_noindex_and_no_sitemap(example: Project):
+    demo = example.root / "build/acme/demo"
+    pages = sorted(demo.rglob("*.html"))
+    assert len(pages) >= 9
+    salts, ivs = set(), set()
+    for page in pages:
+        text = page.read_text("utf-8")
+        assert '<meta name="robots" content="noindex, nofollow">' in text
+        payload = gate_payload(text)
+        salts.add(payload["salt"])
+        ivs.add(payload["iv"])
+    assert len(salts) == 1, "one salt per build: the key is derived once"
+    assert len(ivs) == len(pages), "a fresh nonce for every page"
+    assert not (demo / "sitemap.xml").exists()
+    robots = demo / "robots.txt"
+    assert not robots.exists() or "Disallow: /" not in robots.read_text()
+
+
+def test_payload_format_is_as_documented(example: Project):
+    gate = example.out("about/index.html", raw=True)
+    payload = gate_payload(gate)
+    assert payload["v"] == 1 and payload["kdf"] == "PBKDF2-SHA256"
+    assert payload["iterations"] >= 600_000
+    assert len(base64.b64decode(payload["salt"])) == 16
+    assert len(base64.b64decode(payload["iv"])) == 12
+    assert payload["site"] == "acme"
+    readme = (REPO / "README.md").read_text("utf-8")
+    assert "PBKDF2-HMAC-SHA256" in readme and "SGE1" in readme
+
+
+def test_decrypted_page_has_banner_lock_and_preview_title(example: Project):
+    password = config.load_site(config.load_studio(example.root), "acme").demo.password
+    page = decrypt_gate(example.out("menu/index.html", raw=True), password)
+    assert "<title>Preview · Menu — Acme Bakery</title>" in page
+    assert "Preview for Acme Bakery — not the final site" in page
+    assert "data-sitegen-lock" in page
+    assert '<meta name="robots" content="noindex, nofollow">' in page
+    assert "Country sourdough" in page
+    assert 'data-sitegen-src="/assets/images/' in example.out("index.html", password=password)
+
+
+def test_demo_without_password_is_an_error(make_project):
+    project = make_project("""
+        -- sites/acme/site.toml --
+        [client]
+        name = "Acme"
+        email = "a@example.com"
+        [site]
+        title = "T"
+    """)
+    result = project.run("build")
+    assert result.exit_code == 1
+    assert "the demo has no password" in result.output
+    assert not (project.root / "build/acme/demo").exists()
+
+
+def test_password_from_environment_and_unset_variable(make_project, monkeypatch):
+    project = make_project("""
+        -- sites/acme/site.toml --
+        [client]
+        name = "Acme"
+        email = "a@example.com"
+        [site]
+        title = "T"
+        [demo]
+        password_env = "ACME_TEST_DEMO_PASSWORD"
+    """)
+    monkeypatch.delenv("ACME_TEST_DEMO_PASSWORD", raising=False)
+    result = project.run("build")
+    assert result.exit_code == 1
+    assert "site.toml:7: environment variable ACME_TEST_DEMO_PASSWORD is not set" in result.output
+    monkeypatch.setenv("ACME_TEST_DEMO_PASSWORD", PASSWORD)
+    project.build()
+    assert "<title>Preview · T</title>" in project.out("index.html")
+
+
+def test_weak_password_and_http_demo_domain_warn_without_printing_the_password(make_project):
+    project = make_project("""
+        -- sites/acme/site.toml --
+        [client]
+        name = "Acme"
+        email = "a@example.com"
+        [site]
+        title = "T"
+        [demo]
+        password = "bakery"
+    """)
+    studio = project.root / "sitegen.toml"
+    studio.write_text(studio.read_text().replace('"demo.studio.example"', '"http://demo.example"'))
+    result = project.build()
+    assert "the demo password is weak" in result.output
+    assert "demo_domain uses http://" in result.output
+    assert "bakery" not in result.output
