@@ -34,6 +34,7 @@ NONCE_BYTES = 12
 FILE_MAGIC = b"SGE1"
 PAYLOAD_ID = "sitegen-payload"
 FORMAT_VERSION = 1
+PAGE_SUFFIXES = (".html", ".htm")
 # A transparent pixel stands in for an encrypted image until the page has decrypted it.
 BLANK_IMAGE = "data:image/gif;base64,R0lGODlhAQABAAAAACH5BAEAAAAALAAAAAABAAEAAAIBAAA="
 _ATTRIBUTE = re.compile(r"""\b(src|href|poster)=(["'])([^"'<>]*)\2""", re.I)
@@ -114,8 +115,11 @@ def protect(
 ) -> list[Output]:
     """Encrypted files, and a gate page for every page whose plaintext is encrypted inside.
 
-    `withheld` maps URLs of deliverables to the page saying they come with the handover."""
+    `withheld` maps URLs of deliverables to the page saying they come with the handover.
+    HTML files among the client's files are locked as pages, behind the gate."""
     files = list(files)
+    pages = [*pages, *(f for f in files if f.path.endswith(PAGE_SUFFIXES))]
+    files = [f for f in files if not f.path.endswith(PAGE_SUFFIXES)]
     protected_urls = {_url_of(f, protection) for f in files}
     outputs = [
         Output(f.path, encrypt_file(protection.key, _bytes(f)), origin=f.origin) for f in files

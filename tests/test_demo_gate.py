@@ -32,6 +32,10 @@ def demo(make_project):
         We started baking in a rented kitchen in 2009.
 
         Back [home](_index.md).
+
+        <script>document.documentElement.dataset.pageScript = "ran";</script>
+        -- sites/acme/content/extra/menu.html --
+        <!doctype html><title>Hand-made page</title><p>A page the client wrote in HTML.</p>
     """)
     photo = Image.new("RGB", (1600, 1000), (180, 120, 60))
     buffer = io.BytesIO()
@@ -81,6 +85,11 @@ def test_gate_refuses_a_wrong_password_and_opens_with_the_right_one(browser, dem
     page.click("text=about us")
     page.wait_for_selector("text=We started baking in a rented kitchen")
     assert not page.is_visible("#sitegen-password"), "a second page does not ask again"
+    page.wait_for_function("document.documentElement.dataset.pageScript === 'ran'")
+    page.goto(base + "/extra/menu.html")
+    page.wait_for_selector("text=A page the client wrote in HTML")
+    page.go_back()
+    page.wait_for_selector("text=We started baking in a rented kitchen")
 
     page.click("[data-sitegen-lock]")
     page.wait_for_selector("#sitegen-password", state="visible")
