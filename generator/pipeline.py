@@ -13,7 +13,7 @@ from urllib.parse import quote
 
 import jinja2
 
-from sitegen import assets, config, content, markup, protect, render, themes
+from sitegen import assets, config, content, keystore, markup, protect, render, themes
 from sitegen.errors import ContentError, OutputError
 from sitegen.model import (
     BuildResult,
@@ -91,14 +91,15 @@ def _prepare_demo(
     # PBKDF2 runs in OpenSSL outside the GIL: the key is ready by the time pages are. A new
     # thread per build: a thread pool kept across builds would not survive a fork.
     background = ThreadPoolExecutor(max_workers=1, thread_name_prefix="sitegen-key")
-    key = background.submit(protect.DemoKey.derive, password)
+    cache_dir = options.cache_dir or studio.build_dir / ".cache"
+    key = background.submit(keystore.demo_key, cache_dir, site.name, password)
     background.shutdown(wait=False)
     watermark = f"{studio.name} · PREVIEW"
     files = assets.demo_files(
         found.files,
         site.demo,
         PreviewSettings(site.demo.preview_size, site.demo.preview_quality, watermark),
-        options.cache_dir or studio.build_dir / ".cache",
+        cache_dir,
         options.workers,
     )
     title = chain.translate(site.language, "withheld_title") or "Comes with the handover"

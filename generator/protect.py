@@ -1,7 +1,8 @@
 """Lock a demo: every page and every client file encrypted, so any static host can serve it.
 
 AES-256-GCM under a key derived once per build from the demo password (PBKDF2-HMAC-SHA256,
-600,000 iterations, random 128-bit salt); a fresh 96-bit nonce for every page and file. The
+600,000 iterations, random 128-bit salt, kept while the password stays the same); a 96-bit
+nonce for every page and file, synthesized from its content (see `synthetic_nonce`). The
 browser derives the same key with WebCrypto and decrypts. This module does no I/O, except
 reading the bytes of files it encrypts.
 
@@ -14,6 +15,8 @@ Formats (documented in the README, checked by an independent decryption test):
 from __future__ import annotations
 
 import base64
+import hashlib
+import hmac
 import html
 import json
 import os
@@ -58,8 +61,18 @@ class DemoKey:
         return cls(kdf.derive(password.encode("utf-8")), salt, iterations)
 
 
-def encrypt_file(key: DemoKey, data: bytes) -> bytes:
-    nonce = os.urandom(NONCE_BYTES)
+def synthetic_nonce(key: DemoKey, path: str, data: bytes) -> bytes:
+    """A nonce made from the content, as SIV modes do: the same page encrypts to the same bytes
+    (so an unchanged page is not uploaded again), and two different pages or versions get
+    different nonces, which AES-GCM needs. The nonce key is separate from the AES key."""
+    nonce_key = hmac.new(key.key, b"sitegen nonce key", hashlib.sha256).digest()
+    mac = hmac.new(nonce_key, path.encode("utf-8") + b"\0", hashlib.sha256)
+    mac.update(data)
+    return mac.digest()[:NONCE_BYTES]
+
+
+def encrypt_file(key: DemoKey, path: str, data: bytes) -> bytes:
+    nonce = synthetic_nonce(key, path, data)
     return FILE_MAGIC + nonce + AESGCM(key.key).encrypt(nonce, data, None)
 
 
@@ -70,8 +83,8 @@ def decrypt_file(key: bytes, data: bytes) -> bytes:
     return AESGCM(key).decrypt(nonce, data[len(FILE_MAGIC) + NONCE_BYTES :], None)
 
 
-def page_payload(key: DemoKey, site_id: str, page_html: bytes) -> dict:
-    nonce = os.urandom(NONCE_BYTES)
+def page_payload(key: DemoKey, site_id: str, path: str, page_html: bytes) -> dict:
+    nonce = synthetic_nonce(key, path, page_html)
     return {
         "v": FORMAT_VERSION,
         "site": site_id,
@@ -122,13 +135,14 @@ def protect(
     files = [f for f in files if not f.path.endswith(PAGE_SUFFIXES)]
     protected_urls = {_url_of(f, protection) for f in files}
     outputs = [
-        Output(f.path, encrypt_file(protection.key, _bytes(f)), origin=f.origin) for f in files
+        Output(f.path, encrypt_file(protection.key, f.path, _bytes(f)), origin=f.origin)
+        for f in files
     ]
     for page in pages:
         text = _bytes(page).decode("utf-8")
         text = rewrite_references(text, protected_urls, withheld)
         text = _inject_unlock_script(text, protection)
-        payload = page_payload(protection.key, protection.site_id, text.encode("utf-8"))
+        payload = page_payload(protection.key, protection.site_id, page.path, text.encode())
         gate_page = protection.gate(page.path, payload_json(payload))
         outputs.append(Output(page.path, gate_page, origin=page.origin))
     return outputs

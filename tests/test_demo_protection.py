@@ -154,3 +154,42 @@ def test_weak_password_and_http_demo_domain_warn_without_printing_the_password(m
     assert "the demo password is weak" in result.output
     assert "demo_domain uses http://" in result.output
     assert "bakery" not in result.output
+
+
+def test_rebuild_keeps_unchanged_files_byte_identical_until_the_password_changes(make_project):
+    project = make_project("""
+        -- sites/acme/content/a.md --
+        Page A, first version.
+        -- sites/acme/content/b.md --
+        Page B stays the same.
+    """)
+    demo = project.root / "build/acme/demo"
+
+    def snapshot() -> dict[str, bytes]:
+        return {p.relative_to(demo).as_posix(): p.read_bytes() for p in demo.rglob("*.html")}
+
+    project.build()
+    first = snapshot()
+    project.build()
+    assert snapshot() == first, "an unchanged demo rebuilds to the same bytes"
+
+    (project.root / "sites/acme/content/a.md").write_text("Page A, second version.\n")
+    project.build()
+    second = snapshot()
+    changed = {path for path in first if first[path] != second[path]}
+    assert "a/index.html" in changed and "b/index.html" not in changed
+    assert "Page A, second version." in project.out("a/index.html")
+
+    site_toml = project.root / "sites/acme/site.toml"
+    site_toml.write_text(site_toml.read_text().replace(PASSWORD, "another-long-password-7"))
+    project.build()
+    third = snapshot()
+    assert (
+        gate_payload(third["b/index.html"].decode())["salt"]
+        != gate_payload(second["b/index.html"].decode())["salt"]
+    ), "a new password gets a new salt"
+    assert "Page B" in decrypt_gate(third["b/index.html"].decode(), "another-long-password-7")
+    assert (
+        "another-long-password-7"
+        not in (project.root / "build/.cache").joinpath("keys/acme.json").read_text()
+    )

@@ -1,0 +1,57 @@
+"""Keep a demo's salt between builds while its password stays the same, so unchanged pages
+encrypt to unchanged bytes: a publish then sends only what changed, and a client who ticked
+"Remember me" is not asked again after every publish.
+
+The cache holds the salt and a check value derived from the key, never the password or the
+key. A changed password (or a missing or damaged entry) gets a fresh random salt."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import json
+import os
+from pathlib import Path
+
+from sitegen.protect import PBKDF2_ITERATIONS, DemoKey
+
+
+def demo_key(cache_dir: Path, client: str, password: str) -> DemoKey:
+    """The demo key: derived once with the kept salt, or with a new one if that fails."""
+    entry = cache_dir / "keys" / f"{client}.json"
+    kept = _read(entry)
+    if kept is not None:
+        salt, check = kept
+        key = DemoKey.derive(password, salt, PBKDF2_ITERATIONS)
+        if hmac.compare_digest(_check(key), check):
+            return key
+    key = DemoKey.derive(password)
+    _write(entry, key)
+    return key
+
+
+def _check(key: DemoKey) -> str:
+    return hmac.new(key.key, b"sitegen salt check", hashlib.sha256).hexdigest()
+
+
+def _read(entry: Path) -> tuple[bytes, str] | None:
+    try:
+        data = json.loads(entry.read_text("utf-8"))
+        if data.get("iterations") != PBKDF2_ITERATIONS:
+            return None
+        return base64.b64decode(data["salt"], validate=True), str(data["check"])
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return None
+
+
+def _write(entry: Path, key: DemoKey) -> None:
+    entry.parent.mkdir(parents=True, exist_ok=True)
+    record = {
+        "salt": base64.b64encode(key.salt).decode("ascii"),
+        "iterations": key.iterations,
+        "check": _check(key),
+    }
+    temporary = entry.with_name(f".{entry.name}.{os.getpid()}.tmp")
+    temporary.write_text(json.dumps(record), encoding="utf-8")
+    os.replace(temporary, entry)
