@@ -80,6 +80,80 @@ def build(ctx: click.Context, clients: tuple[str, ...], release: bool, drafts: b
 
 
 @main.command()
+@click.argument("clients", nargs=-1, metavar="[CLIENT]...")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts.")
+@click.pass_context
+def status(ctx: click.Context, clients: tuple[str, ...], as_json: bool):
+    """Milestones, payments and demo URLs of every client, or of those named.
+
+    With one client: its milestones in detail. Overdue payments are shown in red."""
+    import datetime as dt
+    import json
+
+    from rich.console import Console
+
+    from sitegen import config, overview
+
+    studio = _studio(ctx)
+    names = _pick_clients(studio, clients)
+    today = dt.date.today()
+    statuses = [overview.client_status(studio, config.load_site(studio, n), today) for n in names]
+    if as_json:
+        statuses_json = [overview.as_json(s) for s in statuses]
+        click.echo(json.dumps(statuses_json, indent=2, ensure_ascii=False))
+        return
+    console = Console()
+    if not console.is_terminal:
+        console = Console(width=120)
+    if len(statuses) == 1 and clients:
+        overview.print_detail(console, statuses[0])
+    else:
+        overview.print_table(console, statuses)
+
+
+@main.command()
+@click.argument("client")
+@click.argument("milestone")
+@click.option("--ref", help="Payment reference, such as the invoice number.")
+@click.option(
+    "--on", "paid_on", type=click.DateTime(["%Y-%m-%d"]), help="Payment date. Default: today."
+)
+@click.option("--undo", is_flag=True, help="Clear the payment instead.")
+@click.pass_context
+def pay(ctx: click.Context, client, milestone, ref, paid_on, undo):
+    """Record that the client paid MILESTONE: sets its paid flag, date and reference in
+    site.toml, keeping every comment. The site is handed over once every milestone is paid."""
+    from sitegen import config, ledger, progress
+    from sitegen.errors import did_you_mean
+
+    studio = _studio(ctx)
+    name = _pick_clients(studio, (client,))[0]
+    site = config.load_site(studio, name)
+    known = [m.id for m in site.milestones]
+    if milestone not in known:
+        hint = did_you_mean(milestone, known)
+        raise click.UsageError(
+            f"{name} has no milestone '{milestone}'"
+            + (f"; {hint}" if hint else "")
+            + f"\nmilestones: {', '.join(known) or 'none yet'}"
+        )
+    day = paid_on.date() if paid_on else None
+    ledger.record(site.config_path, ledger.Payment(milestone, not undo, day, ref))
+    site = config.load_site(studio, name)
+    done = next(m for m in site.milestones if m.id == milestone)
+    if undo:
+        click.echo(f"Cleared the payment of '{milestone}' for {name}.")
+    else:
+        reference = f" ({done.ref})" if done.ref else ""
+        click.echo(f"Recorded: '{milestone}' of {name} paid on {done.paid_on}{reference}.")
+    left = progress.unpaid(site)
+    if progress.paid_in_full(site):
+        click.echo(f"{name} is paid in full: ready for `sitegen handover {name}`.")
+    else:
+        click.echo(f"Still unpaid: {', '.join(m.id for m in left)}.")
+
+
+@main.command()
 @click.argument("client")
 @click.option("--name", "client_name", help="The client's name, shown on the demo.")
 @click.option("--email", default="client@example.com", show_default=True, help="Client email.")

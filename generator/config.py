@@ -5,16 +5,14 @@ file in one pass instead of one error per run."""
 
 from __future__ import annotations
 
-import datetime as dt
 import os
-import re
-from decimal import Decimal
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
 from sitegen.errors import ConfigError, did_you_mean
 from sitegen.model import (
+    ClientTask,
     DemoSettings,
     Diagnostic,
     Milestone,
@@ -23,118 +21,12 @@ from sitegen.model import (
     Site,
     Studio,
 )
-from sitegen.tomlcheck import Key, TableChecker, read_toml
+from sitegen.schema import MILESTONE_SCHEMA, SITE_SCHEMA, STUDIO_SCHEMA, TASK_SCHEMA
+from sitegen.tomlcheck import TableChecker, read_toml
 
 STUDIO_FILE = "sitegen.toml"
 SITE_FILE = "site.toml"
-MILESTONE_STATES = ("planned", "in-progress", "delivered", "approved")
 RTL_LANGUAGES = frozenset({"ar", "arc", "ckb", "dv", "fa", "he", "ps", "sd", "ug", "ur", "yi"})
-
-_LANGUAGE = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
-_DNS_LABEL = re.compile(r"^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$")
-_HOST = re.compile(r"^(https?://)?([a-z0-9]([a-z0-9-]*[a-z0-9])?\.)+[a-z]{2,63}\.?$", re.I)
-_CURRENCY = re.compile(r"^[A-Z]{3}$")
-_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]*$")
-_ENV_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
-
-
-def _matches(pattern: re.Pattern[str], wanted: str):
-    return lambda value: None if pattern.match(value) else f"must be {wanted}, not '{value}'"
-
-
-def _one_of(*choices: str):
-    def check(value: str) -> str | None:
-        if value in choices:
-            return None
-        hint = did_you_mean(value, choices)
-        return f"must be one of {', '.join(choices)}, not '{value}'" + (
-            f" ({hint})" if hint else ""
-        )
-
-    return check
-
-
-def _base_path(value: str) -> str | None:
-    if not value.startswith("/") or any(c in value for c in "?# \\") or "/../" in value + "/":
-        return f"must be a URL path like '/' or '/shop/', not '{value}'"
-    return None
-
-
-def _between(low: int, high: int):
-    return lambda value: None if low <= value <= high else f"must be from {low} to {high}"
-
-
-def _globs(value: list) -> str | None:
-    if all(isinstance(v, str) and v and not v.startswith("/") for v in value):
-        return None
-    return 'must be a list of paths relative to the site folder, like "assets/logo.svg"'
-
-
-def _email(value: str) -> str | None:
-    return None if re.match(r"^[^@\s]+@[^@\s]+\.[^@\s]+$", value) else "must be an email address"
-
-
-def _not_negative(value: Decimal) -> str | None:
-    return "must not be negative" if value < 0 else None
-
-
-def _share(value: Decimal) -> str | None:
-    return None if 0 < value <= 100 else "must be a percentage between 0 and 100"
-
-
-LANGUAGE = Key(str, check=_matches(_LANGUAGE, "a language code like 'en' or 'ar'"))
-
-STUDIO_SCHEMA = {
-    "name": Key(str, required=True),
-    "email": Key(str, required=True, check=_email),
-    "phone": Key(str),
-    "demo_domain": Key(str, required=True, check=_matches(_HOST, "a host name")),
-    "theme": Key(str),
-    "language": LANGUAGE,
-}
-
-SITE_SCHEMA = {
-    "client": {
-        "name": Key(str, required=True),
-        "email": Key(str, required=True, check=_email),
-        "contact": Key(str),
-    },
-    "site": {
-        "title": Key(str, required=True),
-        "theme": Key(str),
-        "language": LANGUAGE,
-        "direction": Key(str, check=_one_of("ltr", "rtl")),
-        "base_path": Key(str, check=_base_path),
-    },
-    "demo": {
-        "subdomain": Key(str, check=_matches(_DNS_LABEL, "a DNS label like 'acme'")),
-        "password": Key(str),
-        "password_env": Key(str, check=_matches(_ENV_NAME, "an environment variable name")),
-        "base_path": Key(str, check=_base_path),
-        "preview_size": Key(int, check=_between(200, 4000)),
-        "preview_quality": Key(int, check=_between(20, 95)),
-        "public": Key(list, check=_globs),
-        "downloads": Key(list, check=_globs),
-    },
-    "release": {
-        "domain": Key(str, check=_matches(_HOST, "a host name like 'www.example.com'")),
-        "target": Key(str),
-        "base_path": Key(str, check=_base_path),
-    },
-    "params": None,
-    "milestones": None,
-}
-
-MILESTONE_SCHEMA = {
-    "id": Key(str, required=True, check=_matches(_ID, "letters, digits, '-' or '_'")),
-    "title": Key(str, required=True),
-    "share": Key(Decimal, required=True, check=_share),
-    "amount": Key(Decimal, required=True, check=_not_negative),
-    "currency": Key(str, required=True, check=_matches(_CURRENCY, "a currency code like 'EUR'")),
-    "due": Key(dt.date, required=True),
-    "state": Key(str, required=True, check=_one_of(*MILESTONE_STATES)),
-    "paid": Key(bool),
-}
 
 
 def find_root(start: Path) -> Path:
@@ -198,6 +90,7 @@ def load_site(studio: Studio, name: str) -> Site:
         checker.problem("[params] must be a table", "params")
         params = {}
     milestones = _milestones(checker, data.get("milestones", []))
+    tasks = _client_tasks(checker, data.get("client_tasks", []))
     site = tables.get("site", {})
     demo = tables.get("demo", {})
     if "password" in demo and "password_env" in demo:
@@ -242,6 +135,7 @@ def load_site(studio: Studio, name: str) -> Site:
             base_path=_slashed(site.get("base_path", "/")),
         ),
         milestones=milestones,
+        client_tasks=tasks,
         params=MappingProxyType(dict(params)),
     )
 
@@ -307,8 +201,24 @@ def _milestones(checker: TableChecker, items: Any) -> tuple[Milestone, ...]:
                     hint="give every milestone its own id",
                 )
             seen.add(values["id"])
+        if values.get("paid_on") and not values.get("paid"):
+            checker.problem(
+                f"{label} has paid_on but is not paid",
+                "milestones[]",
+                "paid_on",
+                index,
+                hint="set paid = true, or remove paid_on (sitegen pay does both)",
+            )
         if all(key in values for key, spec in MILESTONE_SCHEMA.items() if spec.required):
             found.append(Milestone(**values))
+    currencies = sorted({m.currency for m in found})
+    if len(currencies) > 1:
+        checker.problem(
+            f"milestones use several currencies: {', '.join(currencies)}",
+            "milestones[]",
+            "currency",
+            hint="bill one project in one currency, so totals add up",
+        )
     if found and len(found) == len(items):
         total = sum(m.share for m in found)
         if total != 100:
@@ -318,6 +228,19 @@ def _milestones(checker: TableChecker, items: Any) -> tuple[Milestone, ...]:
                 "share",
                 hint="the shares are parts of the whole project; adjust them to total 100",
             )
+    return tuple(found)
+
+
+def _client_tasks(checker: TableChecker, items: Any) -> tuple[ClientTask, ...]:
+    if not isinstance(items, list):
+        checker.problem("client tasks must be written as [[client_tasks]] tables", "client_tasks")
+        return ()
+    found = []
+    for index, item in enumerate(items):
+        label = f"[[client_tasks]] #{index + 1}"
+        values = checker.check_table(item, "client_tasks[]", TASK_SCHEMA, index, label)
+        if "title" in values:
+            found.append(ClientTask(**values))
     return tuple(found)
 
 

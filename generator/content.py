@@ -4,10 +4,11 @@ Reads inputs only; every problem in every file is collected and raised together.
 
 from __future__ import annotations
 
+import datetime as dt
 import posixpath
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from types import MappingProxyType
 from urllib.parse import quote
@@ -50,6 +51,36 @@ def load(site: Site, include_drafts: bool = False) -> Content:
     if problems:
         raise ContentError(problems)
     return Content(tuple(pages), tuple(files), frozenset(drafts))
+
+
+def load_updates(site: Site) -> tuple[SourcePage, ...]:
+    """Dated notes to the client from `updates/*.md`, newest first; each must have a date."""
+    problems: list[Diagnostic] = []
+    updates = []
+    for path, rel in walk(site.updates_dir, site.path.resolve(), problems):
+        if path.suffix.lower() != ".md":
+            continue
+        page = _read_page(site, path, rel, problems)
+        if page is None:
+            continue
+        if page.date is None:
+            problems.append(
+                Diagnostic(path, "an update needs a date", 1, hint="add date: 2026-11-27")
+            )
+            continue
+        updates.append(replace(page, rel=f"updates/{rel}", kind="update", section=None))
+    if problems:
+        raise ContentError(problems)
+    return tuple(sorted(updates, key=lambda u: (_day(u.date), u.rel), reverse=True))
+
+
+def status_page(site: Site, title: str) -> SourcePage:
+    """The demo's project status page: milestones, payments, what happens next."""
+    return _generated(site, "_status.md", "status", ["status"], None, title)
+
+
+def _day(value: dt.date) -> dt.date:
+    return value.date() if isinstance(value, dt.datetime) else value
 
 
 def with_generated_pages(

@@ -59,6 +59,8 @@ class Studio:
 
 @dataclass(frozen=True)
 class Milestone:
+    """A stage of the project and its payment: the paid flag is what gates the handover."""
+
     id: str
     title: str
     share: Decimal
@@ -67,6 +69,21 @@ class Milestone:
     due: dt.date
     state: str
     paid: bool = False
+    paid_on: dt.date | None = None
+    ref: str | None = None
+    invoice_url: str | None = None
+    notes: str | None = None
+
+
+@dataclass(frozen=True)
+class ClientTask:
+    """Something the studio needs from the client: a signature, a brief, texts, an approval."""
+
+    title: str
+    kind: str = "other"
+    link: str | None = None
+    due: dt.date | None = None
+    done: bool = False
 
 
 @dataclass(frozen=True)
@@ -103,6 +120,7 @@ class Site:
     demo: DemoSettings
     release: ReleaseSettings
     milestones: tuple[Milestone, ...] = ()
+    client_tasks: tuple[ClientTask, ...] = ()
     client_contact: str | None = None
     params: MappingProxyType[str, Any] = field(default_factory=lambda: EMPTY)
 
@@ -121,6 +139,10 @@ class Site:
     @property
     def config_path(self) -> Path:
         return self.path / "site.toml"
+
+    @property
+    def updates_dir(self) -> Path:
+        return self.path / "updates"
 
 
 @dataclass(frozen=True)

@@ -5,6 +5,7 @@ This module does no I/O of its own; the stages it calls read inputs (and the pre
 
 from __future__ import annotations
 
+import datetime as dt
 import posixpath
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
@@ -13,7 +14,18 @@ from urllib.parse import quote
 
 import jinja2
 
-from sitegen import assets, config, content, keystore, markup, protect, render, themes
+from sitegen import (
+    assets,
+    config,
+    content,
+    keystore,
+    markup,
+    progress,
+    protect,
+    render,
+    status,
+    themes,
+)
 from sitegen.errors import ContentError, OutputError
 from sitegen.model import (
     BuildResult,
@@ -37,6 +49,7 @@ class BuildOptions:
     include_drafts: bool = False
     cache_dir: Path | None = None  # default: build/.cache
     workers: int = 1  # processes for image previews
+    today: dt.date | None = None  # for "overdue" on the status page; default: the real today
 
 
 def build(
@@ -48,7 +61,8 @@ def build(
     base_path = site.demo.base_path if demo else site.release.base_path
     not_found = chain.translate(site.language, "not_found_title") or "Page not found"
     sources = content.with_generated_pages(found.pages, site, not_found)
-    sources += demo.withheld.values() if demo else ()
+    if demo:
+        sources += [*demo.withheld.values(), demo.status_page]
     links = markup.LinkMap(
         pages={p.rel: base_path + p.url_path[1:] for p in sources},
         files=frozenset(f.origin for f in found.files),
@@ -56,9 +70,10 @@ def build(
         base_path=base_path,
     )
     pages = _convert(sources, links, base_path)
+    project = _project(site, demo, links, base_path, options) if demo else None
     env = render.environment(chain, site)
     base_url = config.site_base_url(studio, site, mode)
-    html = render.render_pages(env, chain, studio, site, mode, base_url, pages)
+    html = render.render_pages(env, chain, studio, site, mode, base_url, pages, project)
     if demo:
         outputs = _lock(demo, html, env, site, base_path)
     else:
@@ -75,6 +90,8 @@ def build(
 class _Demo:
     files: assets.DemoFiles
     withheld: dict[StaticFile, SourcePage]  # deliverable -> the page shown in its place
+    status_page: SourcePage
+    updates: tuple[SourcePage, ...]
     key: Future[protect.DemoKey]
     warnings: tuple[Diagnostic, ...]
 
@@ -104,8 +121,19 @@ def _prepare_demo(
     )
     title = chain.translate(site.language, "withheld_title") or "Comes with the handover"
     withheld = {f: content.withheld_page(site, f, title) for f in files.withheld}
+    status_title = chain.translate(site.language, "status_title") or "Project status"
+    status_page = content.status_page(site, status_title)
     warnings = (*weak, *_insecure_demo_domain(studio), *files.warnings)
-    return _Demo(files, withheld, key, warnings)
+    return _Demo(files, withheld, status_page, content.load_updates(site), key, warnings)
+
+
+def _project(
+    site: Site, demo: _Demo, links: markup.LinkMap, base_path: str, options: BuildOptions
+) -> status.ProjectView:
+    today = options.today or dt.date.today()
+    updates = _convert(list(demo.updates), links, base_path)
+    url = base_path + demo.status_page.url_path[1:]
+    return status.project_view(progress.progress(site, today), updates, url, today)
 
 
 def _lock(

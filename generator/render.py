@@ -7,13 +7,17 @@ from __future__ import annotations
 
 import datetime as dt
 import posixpath
+import re
 import traceback
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote, urlencode
 
 import jinja2
+from babel.dates import format_date
+from babel.numbers import format_currency
 from markupsafe import Markup
 
 from sitegen.errors import TemplateError
@@ -26,6 +30,7 @@ DEFAULT_TEMPLATES = {
     "page": ("page.html",),
     "404": ("404.html", "page.html"),
     "withheld": ("withheld.html", "page.html"),
+    "status": ("status.html",),
 }
 GATE_TEMPLATE = "gate.html"
 _VARIABLES_HINT = "themes/README.md lists the variables every template receives"
@@ -126,6 +131,7 @@ def render_pages(
     mode: Mode,
     base_url: str,
     pages: Iterable[Page],
+    project: Any = None,
 ) -> list[Output]:
     base_path = site.demo.base_path if mode is Mode.DEMO else site.release.base_path
     views = _link_views(list(pages))
@@ -147,6 +153,13 @@ def render_pages(
         studio=StudioView(studio.name, studio.email, studio.phone or "", studio.demo_domain),
         url=lambda path="": path if "://" in path else base_path + path.lstrip("/"),
         t=_translator(chain, site.language),
+        project=project,
+        mailto=_mailto,
+    )
+    env.filters.update(
+        money=lambda amount, currency: format_currency(amount, currency, locale=_locale(site)),
+        longdate=lambda day: format_date(day, format="long", locale=_locale(site)),
+        tel=lambda phone: "tel:" + re.sub(r"[^\d+]", "", phone),
     )
     outputs: list[Output] = []
     problems: dict[tuple, Diagnostic] = {}
@@ -287,6 +300,18 @@ def _translator(chain: ThemeChain, language: str):
         return text.format(**values) if values else text
 
     return translate
+
+
+def _mailto(address: str, subject: str = "", body: str = "") -> str:
+    """A mailto: link with a prefilled subject and body, so a reply names what it is about."""
+    query = urlencode(
+        {k: v for k, v in (("subject", subject), ("body", body)) if v}, quote_via=quote
+    )
+    return f"mailto:{address}" + (f"?{query}" if query else "")
+
+
+def _locale(site: Site) -> str:
+    return site.language.replace("-", "_")
 
 
 def _isodate(value: Any) -> str:

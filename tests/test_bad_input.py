@@ -80,7 +80,7 @@ def test_all_config_problems_are_reported_at_once(make_project):
         "site.toml:13: 'amount' in [[milestones]] #1 must not be negative",
         "site.toml:15: 'due' in [[milestones]] #1 must be a real date like 2026-12-01",
         "site.toml:19: milestone id 'a' is used twice",
-        "site.toml:23: 'currency' in [[milestones]] #2 must be a currency code",
+        "site.toml:23: 'currency' in [[milestones]] #2 is not an ISO 4217 currency code: 'euro'",
         "site.toml:25: 'state' in [[milestones]] #2 must be one of planned, in-progress",
     ]
     for line in expected:

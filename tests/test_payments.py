@@ -1,0 +1,165 @@
+"""`sitegen pay` and `sitegen status`: payments recorded in site.toml, progress at a glance."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+import pytest
+
+COMMENTED_SITE = """\
+# Acme: a site.toml full of comments, which `sitegen pay` must keep.
+[client]
+name = "Acme"   # the bakery
+email = "acme@example.com"
+
+[site]
+title = "Acme Site"
+
+[demo]
+password = "correct-horse-battery"
+
+# --- payments ---
+[[milestones]]
+id = "deposit"      # first
+title = "Deposit"
+share = 50
+amount = 1000.00
+currency = "EUR"
+due = 2026-01-10
+state = "approved"
+paid = false        # flips on payment
+
+[[milestones]]
+id = "final"
+title = "Final payment"
+share = 50
+amount = 1000.00
+currency = "EUR"
+due = 2099-01-10
+state = "planned"
+paid = false
+# trailing comment
+"""
+
+
+@pytest.fixture
+def project(make_project):
+    return make_project(f"-- sites/acme/site.toml --\n{COMMENTED_SITE}")
+
+
+def site_toml(project) -> str:
+    return (project.root / "sites/acme/site.toml").read_text("utf-8")
+
+
+def test_pay_changes_only_the_payment_and_undo_restores_the_file(project):
+    result = project.run("pay", "acme", "deposit", "--ref", "INV-042", "--on", "2026-01-12")
+    assert result.exit_code == 0, result.output
+    assert "Recorded: 'deposit' of acme paid on 2026-01-12 (INV-042)." in result.output
+    assert "Still unpaid: final." in result.output
+    after = site_toml(project)
+    before_lines, after_lines = COMMENTED_SITE.splitlines(), after.splitlines()
+    changed = [line for line in after_lines if line not in before_lines]
+    assert changed == [
+        "paid = true        # flips on payment",
+        "paid_on = 2026-01-12",
+        'ref = "INV-042"',
+    ]
+    assert [line for line in before_lines if line not in after_lines] == [
+        "paid = false        # flips on payment"
+    ]
+    assert project.run("pay", "acme", "deposit", "--undo").exit_code == 0
+    assert site_toml(project) == COMMENTED_SITE
+    assert not list((project.root / "sites/acme").glob(".*.tmp")), "no temporary file left"
+
+
+def test_paying_every_milestone_makes_the_site_ready_for_handover(project):
+    project.run("pay", "acme", "deposit")
+    result = project.run("pay", "acme", "final")
+    assert "acme is paid in full: ready for `sitegen handover acme`." in result.output
+    assert f"paid_on = {dt.date.today().isoformat()}" in site_toml(project)
+    status = json.loads(project.run("status", "--json").output)
+    assert status[0]["ready_for_handover"] is True
+    assert status[0]["outstanding"] == "0.00"
+
+
+def test_pay_refuses_unknown_client_and_milestone_with_the_valid_ones(project):
+    result = project.run("pay", "acme", "desposit")
+    assert result.exit_code == 2
+    assert "acme has no milestone 'desposit'; did you mean 'deposit'?" in result.output
+    assert "milestones: deposit, final" in result.output
+    result = project.run("pay", "acm", "deposit")
+    assert result.exit_code == 2 and "clients: acme" in result.output
+    assert site_toml(project) == COMMENTED_SITE
+
+
+def test_status_table_and_json(project):
+    table = project.run("status")
+    assert table.exit_code == 0, table.output
+    assert "acme" in table.output and "https://acme.demo.studio.example/" in table.output
+    assert "overdue since 2026-01-10" in table.output
+    detail = project.run("status", "acme").output
+    assert "deposit" in detail and "overdue" in detail and "not ready for handover" in detail
+    data = json.loads(project.run("status", "--json").output)
+    assert data[0]["overdue"] == ["deposit"]
+    assert data[0]["next_payment"] == {
+        "milestone": "deposit",
+        "amount": "1000.00",
+        "due": "2026-01-10",
+        "overdue": True,
+    }
+    assert data[0]["percent_complete"] == 50
+    assert data[0]["ready_for_handover"] is False
+
+
+def test_status_flags_an_unsigned_contract(project):
+    path = project.root / "sites/acme/site.toml"
+    path.write_text(site_toml(project) + '\n[[client_tasks]]\ntitle = "Sign"\nkind = "contract"\n')
+    assert "contract not signed" in project.run("status").output
+    assert json.loads(project.run("status", "--json").output)[0]["contract_signed"] is False
+
+
+@pytest.mark.parametrize(
+    ("edit", "message"),
+    [
+        (
+            ("paid = false        # flips", "paid_on = 2026-01-02\npaid = false        # flips"),
+            "[[milestones]] #1 has paid_on but is not paid",
+        ),
+        (
+            ('currency = "EUR"\ndue = 2026-01-10', 'currency = "EUX"\ndue = 2026-01-10'),
+            "is not an ISO 4217 currency code: 'EUX'",
+        ),
+        (
+            ("due = 2026-01-10", 'due = "10/01/2026"'),
+            "'due' in [[milestones]] #1 must be a real date",
+        ),
+        (
+            (
+                'share = 50\namount = 1000.00\ncurrency = "EUR"\ndue = 2026-01-10',
+                'share = 40\namount = 1000.00\ncurrency = "EUR"\ndue = 2026-01-10',
+            ),
+            "milestone shares add up to 90%, not 100%",
+        ),
+    ],
+)
+def test_bad_milestones_are_clear_errors(project, edit, message):
+    path = project.root / "sites/acme/site.toml"
+    assert edit[0] in COMMENTED_SITE
+    path.write_text(COMMENTED_SITE.replace(edit[0], edit[1], 1))
+    result = project.run("build")
+    assert result.exit_code == 1
+    assert message in result.output
+
+
+def test_update_without_a_date_is_an_error(project):
+    project.write("""
+        -- sites/acme/updates/news.md --
+        ---
+        title: News
+        ---
+        Something happened.
+    """)
+    result = project.run("build")
+    assert result.exit_code == 1
+    assert "updates/news.md:1: an update needs a date" in result.output
