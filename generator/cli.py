@@ -154,6 +154,72 @@ def pay(ctx: click.Context, client, milestone, ref, paid_on, undo):
 
 
 @main.command()
+@click.argument("clients", nargs=-1, metavar="[CLIENT]...")
+@click.option("--target", help="Upload here instead of the studio's demo_target, for this run.")
+@click.option("--dry-run", is_flag=True, help="Print the plan; change nothing.")
+@click.option("--max-deletes", type=int, help="Refuse a sync deleting more (default 256).")
+@click.pass_context
+def publish(ctx: click.Context, clients, target, dry_run, max_deletes):
+    """Build the demos of every client, or of those named, and upload them to the demo target.
+
+    Only locked demos leave: every page must be behind the gate, and no original, page text
+    or password may be in any file, or nothing is uploaded."""
+    from sitegen import config, locks, publishing, syncview
+
+    studio = _studio(ctx)
+    for name in _pick_clients(studio, clients):
+        with locks.client_lock(studio.build_dir, name, "sitegen publish"):
+            site = config.load_site(studio, name)
+            where = publishing.demo_target(studio, site, target)
+            with syncview.SyncProgress(f"publishing {name}") as progress:
+                outcome = publishing.publish_demo(
+                    studio, site, where, dry_run, max_deletes, progress.update
+                )
+            syncview.report(name, outcome, dry_run)
+
+
+@main.command()
+@click.argument("client")
+@click.option("--target", help="Deploy here instead of [release] target, for this run.")
+@click.option("--dry-run", is_flag=True, help="Build and print the plan; change nothing.")
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+@click.option("--retire-demo", is_flag=True, help="Replace the demo with a link to the live site.")
+@click.option("--bundle", is_flag=True, help="Also upload a zip and print a download link.")
+@click.pass_context
+def handover(ctx: click.Context, client, target, dry_run, yes, retire_demo, bundle):
+    """After the final payment: build the release and deploy it to the client's domain.
+
+    Refused (exit 3), touching nothing, unless every milestone is paid."""
+    from sitegen import config, handoff, locks, publishing, syncview
+
+    studio = _studio(ctx)
+    name = _pick_clients(studio, (client,))[0]
+    with locks.client_lock(studio.build_dir, name, "sitegen handover"):
+        site = config.load_site(studio, name)
+        publishing.check_paid(site)
+        where = publishing.release_target(studio, site, target)
+        folder = publishing.prepare_release(studio, site)
+        plan = publishing.plan_only(studio, folder, where)
+        syncview.show_plan(f"handover of {name} to {where}", plan)
+        if dry_run:
+            return
+        if not yes:
+            if not syncview.interactive():
+                raise click.UsageError("confirm the handover with --yes when not on a terminal")
+            click.confirm(f"Deploy {name} to {where}?", abort=True)
+        with syncview.SyncProgress(f"handing over {name}") as progress:
+            outcome = publishing.hand_over(studio, site, folder, where, False, progress.update)
+        syncview.report(name, outcome, False)
+        if bundle:
+            link = handoff.bundle(studio, site, folder)
+            label = "Download link (valid 7 days)" if link.startswith("http") else "Bundle"
+            click.echo(f"{label}: {link}")
+        if retire_demo:
+            retired = handoff.retire_demo(studio, site)
+            click.echo(f"The demo at {retired} now points to the live site.")
+
+
+@main.command()
 @click.argument("client")
 @click.option("--name", "client_name", help="The client's name, shown on the demo.")
 @click.option("--email", default="client@example.com", show_default=True, help="Client email.")

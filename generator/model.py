@@ -43,6 +43,8 @@ class Studio:
     theme: str = "default"
     language: str = "en"
     phone: str | None = None
+    demo_target: str = "file:build/_published/demo/{client}/"
+    bundle_target: str = "file:build/_published/bundles/"
 
     @property
     def sites_dir(self) -> Path:
@@ -98,10 +100,13 @@ class DemoSettings:
     downloads: tuple[str, ...] = ()
 
 
+DEFAULT_RELEASE_TARGET = "file:build/_published/release/{client}/"
+
+
 @dataclass(frozen=True)
 class ReleaseSettings:
     domain: str | None = None
-    target: str | None = None
+    target: str | None = None  # None: DEFAULT_RELEASE_TARGET, until a real one is configured
     base_path: str = "/"
 
 

@@ -23,6 +23,7 @@ from sitegen import (
     progress,
     protect,
     render,
+    sitemap,
     status,
     themes,
 )
@@ -78,6 +79,10 @@ def build(
         outputs = _lock(demo, html, env, site, base_path)
     else:
         outputs = html + assets.file_outputs(found.files)
+        taken = {o.path for o in outputs}  # a client's own robots.txt wins
+        outputs += [
+            o for o in sitemap.sitemap_outputs(pages, base_url, base_path) if o.path not in taken
+        ]
     outputs += assets.file_outputs(
         f for f in chain.static if demo or not f.output.startswith(DEMO_RUNTIME)
     )

@@ -133,34 +133,8 @@ def render_pages(
     pages: Iterable[Page],
     project: Any = None,
 ) -> list[Output]:
-    base_path = site.demo.base_path if mode is Mode.DEMO else site.release.base_path
     views = _link_views(list(pages))
-    home = next((v for v in views if v.kind == "home"), None)
-    site_view = SiteView(
-        title=site.title,
-        language=site.language,
-        direction=site.direction,
-        mode=mode.value,
-        base_url=base_url,
-        base_path=base_path,
-        client=ClientView(site.client_name, site.client_email, site.client_contact or ""),
-        params=dict(site.params),
-        nav=_top_level(views),
-        home=home,
-    )
-    env.globals.update(
-        site=site_view,
-        studio=StudioView(studio.name, studio.email, studio.phone or "", studio.demo_domain),
-        url=lambda path="": path if "://" in path else base_path + path.lstrip("/"),
-        t=_translator(chain, site.language),
-        project=project,
-        mailto=_mailto,
-    )
-    env.filters.update(
-        money=lambda amount, currency: format_currency(amount, currency, locale=_locale(site)),
-        longdate=lambda day: format_date(day, format="long", locale=_locale(site)),
-        tel=lambda phone: "tel:" + re.sub(r"[^\d+]", "", phone),
-    )
+    _set_globals(env, chain, studio, site, mode, base_url, views, project)
     outputs: list[Output] = []
     problems: dict[tuple, Diagnostic] = {}
     for view in views:
@@ -180,6 +154,54 @@ def render_pages(
     if problems:
         raise TemplateError(problems.values())
     return outputs
+
+
+def render_standalone(
+    env: jinja2.Environment,
+    chain: ThemeChain,
+    studio: Studio,
+    site: Site,
+    mode: Mode,
+    base_url: str,
+    template: str,
+    **context: Any,
+) -> bytes:
+    """A page outside the site's own, such as the one left where a retired demo was."""
+    _set_globals(env, chain, studio, site, mode, base_url, [], None)
+    try:
+        return env.get_template(template).render(**context).encode("utf-8")
+    except (jinja2.TemplateError, TypeError, ValueError, AttributeError, KeyError) as exc:
+        raise TemplateError(_template_diagnostic(exc, env)) from None
+
+
+def _set_globals(env, chain, studio, site, mode, base_url, views, project) -> None:
+    """What every template receives (themes/README.md lists it)."""
+    base_path = site.demo.base_path if mode is Mode.DEMO else site.release.base_path
+    site_view = SiteView(
+        title=site.title,
+        language=site.language,
+        direction=site.direction,
+        mode=mode.value,
+        base_url=base_url,
+        base_path=base_path,
+        client=ClientView(site.client_name, site.client_email, site.client_contact or ""),
+        params=dict(site.params),
+        nav=_top_level(views),
+        home=next((v for v in views if v.kind == "home"), None),
+    )
+    env.globals.update(
+        site=site_view,
+        studio=StudioView(studio.name, studio.email, studio.phone or "", studio.demo_domain),
+        url=lambda path="": path if "://" in path else base_path + path.lstrip("/"),
+        t=_translator(chain, site.language),
+        project=project,
+        mailto=_mailto,
+    )
+    env.filters.update(
+        money=lambda amount, currency: format_currency(amount, currency, locale=_locale(site)),
+        longdate=lambda day: format_date(day, format="long", locale=_locale(site)),
+        tel=lambda phone: "tel:" + re.sub(r"[^\d+]", "", phone),
+    )
 
 
 def gate_renderer(env: jinja2.Environment) -> Callable[[str, str], bytes]:

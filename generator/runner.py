@@ -43,27 +43,17 @@ def build_client(
     workers: int = 1,
 ) -> ClientReport:
     """Load, build and write one client's builds; a user error becomes the report's text."""
-    from sitegen import config, pipeline, write
+    from sitegen import config, locks
 
-    summaries = []
-    warnings = []
+    summaries: list[ModeSummary] = []
+    warnings: list = []
     try:
-        site = config.load_site(studio, client)
-        for mode in modes:
-            started = time.perf_counter()
-            options = pipeline.BuildOptions(include_drafts, studio.build_dir / ".cache", workers)
-            result = pipeline.build(studio, site, mode, options)
-            path = write.write_build(result, studio.build_dir)
-            summaries.append(
-                ModeSummary(
-                    mode.value,
-                    result.page_count,
-                    len(result.outputs),
-                    time.perf_counter() - started,
-                    path,
-                )
-            )
-            warnings.extend(result.warnings)
+        with locks.client_lock(studio.build_dir, client, "sitegen build"):
+            site = config.load_site(studio, client)
+            for mode in modes:
+                summary, mode_warnings = _build_mode(studio, site, mode, include_drafts, workers)
+                summaries.append(summary)
+                warnings.extend(mode_warnings)
     except SitegenError as exc:
         return ClientReport(client, tuple(summaries), error=exc.format_message())
     except OSError as exc:  # a full disk or a read-only build/ is the user's to fix, not a bug
@@ -71,6 +61,18 @@ def build_client(
         return ClientReport(client, tuple(summaries), error=f"{where}{exc.strerror or exc}")
     text = format_diagnostics(warnings) if warnings else None
     return ClientReport(client, tuple(summaries), warnings=text)
+
+
+def _build_mode(studio: Studio, site, mode: Mode, include_drafts: bool, workers: int):
+    from sitegen import pipeline, write
+
+    started = time.perf_counter()
+    options = pipeline.BuildOptions(include_drafts, studio.build_dir / ".cache", workers)
+    result = pipeline.build(studio, site, mode, options)
+    path = write.write_build(result, studio.build_dir)
+    seconds = time.perf_counter() - started
+    summary = ModeSummary(mode.value, result.page_count, len(result.outputs), seconds, path)
+    return summary, result.warnings
 
 
 def build_clients(

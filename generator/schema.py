@@ -52,6 +52,12 @@ def _globs(value: list) -> str | None:
     return 'must be a list of paths relative to the site folder, like "assets/logo.svg"'
 
 
+def _target(value: str) -> str | None:
+    if value.startswith(("s3://", "file:")):
+        return None
+    return f"must be a target like s3://BUCKET/PREFIX/ or file:PATH, not '{value}'"
+
+
 def _email(value: str) -> str | None:
     return None if re.match(r"^[^@\s]+@[^@\s]+\.[^@\s]+$", value) else "must be an email address"
 
@@ -88,6 +94,8 @@ STUDIO_SCHEMA = {
     "demo_domain": Key(str, required=True, check=_matches(_HOST, "a host name")),
     "theme": Key(str),
     "language": LANGUAGE,
+    "demo_target": Key(str, check=_target),
+    "bundle_target": Key(str, check=_target),
 }
 
 SITE_SCHEMA = {
@@ -115,7 +123,7 @@ SITE_SCHEMA = {
     },
     "release": {
         "domain": Key(str, check=_matches(_HOST, "a host name like 'www.example.com'")),
-        "target": Key(str),
+        "target": Key(str, check=_target),
         "base_path": Key(str, check=_base_path),
     },
     "params": None,

@@ -209,6 +209,13 @@ def test_release_build_uses_client_domain_and_base_path(make_project):
     assert 'href="/shop/theme/css/style.css"' in release
     demo = project.out("about/index.html")
     assert 'href="/theme/css/style.css"' in demo
+    sitemap = project.out("sitemap.xml", mode="release")
+    assert "<loc>https://www.acme.example/shop/about/</loc>" in sitemap
+    assert "404" not in sitemap
+    assert "Sitemap: https://www.acme.example/shop/sitemap.xml" in project.out(
+        "robots.txt", mode="release"
+    )
+    assert not {"sitemap.xml", "robots.txt"} & project.out_files(), "a demo is not listed"
 
 
 def test_arabic_site_is_right_to_left_with_arabic_labels(make_project):

@@ -1,0 +1,235 @@
+"""The two ways a build leaves this machine: a demo to the studio's demo hosting, and — only
+when the site is paid in full — the release to the client's own domain.
+
+Both check what they are about to send before the first upload: a demo must be locked and
+leak nothing; a release must carry none of the demo's marks."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import subprocess
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from sitegen import __version__, audit, config, deploy, pipeline, progress, stores, write
+from sitegen.errors import SitegenError
+from sitegen.model import DEFAULT_RELEASE_TARGET, Diagnostic, Mode, Site, Studio
+
+TARGETS_FILE = Path("deploy") / "targets.toml"
+HANDOVER_LOG = "handovers.log"
+DEMO_MARKS = (
+    (b'id="sitegen-payload"', "a locked demo page"),
+    (b'name="robots" content="noindex', "a noindex tag"),
+    (b"sitegen-demo-banner", "the demo banner"),
+)
+
+
+class UnpaidError(SitegenError):
+    """The one refusal the whole tool exists for: no handover before the final payment."""
+
+    exit_code = 3
+    kind = "refused"
+
+
+class LeakError(SitegenError):
+    kind = "refused"
+
+
+@dataclass(frozen=True)
+class Outcome:
+    target: str
+    plan: deploy.DeployPlan
+    summary: stores.SyncSummary | None
+
+
+def demo_target(studio: Studio, site: Site, override: str | None = None) -> deploy.Target:
+    url = override or studio.demo_target
+    return deploy.parse_target(_fill(url, site), studio.root)
+
+
+def release_target(studio: Studio, site: Site, override: str | None = None) -> deploy.Target:
+    url = override or site.release.target or DEFAULT_RELEASE_TARGET
+    return deploy.parse_target(_fill(url, site), studio.root)
+
+
+def publish_demo(
+    studio: Studio,
+    site: Site,
+    target: deploy.Target,
+    dry_run: bool = False,
+    max_deletes: int | None = None,
+    on_progress: Callable | None = None,
+) -> Outcome:
+    """Build the demo, make sure it is locked and leaks nothing, then sync it."""
+    for name in config.list_clients(studio):
+        other = site if name == site.name else config.load_site(studio, name)
+        if _same_place(target, release_target(studio, other)):
+            raise SitegenError(
+                Diagnostic(
+                    other.config_path,
+                    f"{target} is the release target of {name}: demos never go there",
+                    hint="give the studio's demo_target, or --target, another place",
+                )
+            )
+    folder = _build(studio, site, Mode.DEMO)
+    password, _ = config.demo_password(site)
+    problems = demo_problems(folder, site, password)
+    if problems:
+        raise LeakError([Diagnostic(None, p) for p in problems[:20]])
+    return _sync(studio, folder, target, dry_run, max_deletes, on_progress)
+
+
+def demo_problems(folder: Path, site: Site, password: str | None) -> list[str]:
+    """Why this demo must not be uploaded: an unlocked page, or anything that leaks."""
+    problems = [
+        f"{page.relative_to(folder)} is not locked behind the gate"
+        for page in sorted(folder.rglob("*.htm*"))
+        if b'id="sitegen-payload"' not in page.read_bytes()
+    ]
+    problems += [
+        f"{leak.output} holds {leak.what}" for leak in audit.find_leaks(folder, site, password)
+    ]
+    return problems
+
+
+def check_paid(site: Site) -> None:
+    """Refuse, naming every unpaid milestone and its amount, unless the site is paid in full."""
+    if progress.paid_in_full(site):
+        return
+    unpaid = progress.unpaid(site)
+    lines = [f"{site.name} is not paid in full, so nothing goes to the client's domain"]
+    lines += [f"    unpaid: {m.id} — {m.title}: {m.amount} {m.currency}" for m in unpaid]
+    if not site.milestones:
+        lines.append("    no milestones are recorded in site.toml")
+    raise UnpaidError(
+        Diagnostic(
+            site.config_path,
+            "\n".join(lines),
+            hint=f"record payments with `sitegen pay {site.name} MILESTONE`",
+        )
+    )
+
+
+def prepare_release(studio: Studio, site: Site) -> Path:
+    """A fresh release build, checked to carry none of the demo's marks."""
+    check_paid(site)
+    folder = _build(studio, site, Mode.RELEASE)
+    problems = release_problems(folder)
+    if problems:
+        raise SitegenError([Diagnostic(None, p) for p in problems[:20]])
+    return folder
+
+
+def release_problems(folder: Path) -> list[str]:
+    problems = []
+    for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+        rel = path.relative_to(folder).as_posix()
+        if rel.startswith(pipeline.DEMO_RUNTIME):
+            problems.append(f"{rel} belongs to the demo")
+        elif path.suffix in (".html", ".htm"):
+            data = path.read_bytes()
+            problems += [f"{rel} carries {what}" for mark, what in DEMO_MARKS if mark in data]
+    return problems
+
+
+def hand_over(
+    studio: Studio,
+    site: Site,
+    folder: Path,
+    target: deploy.Target,
+    dry_run: bool = False,
+    on_progress: Callable | None = None,
+) -> Outcome:
+    """Sync the release; the paid flag is read again from site.toml just before."""
+    check_paid(config.load_site(studio, site.name))
+    outcome = _sync(studio, folder, target, dry_run, None, on_progress)
+    if not dry_run:
+        log_handover(site, outcome, folder)
+    return outcome
+
+
+def plan_only(studio: Studio, folder: Path, target: deploy.Target) -> deploy.DeployPlan:
+    return _sync(studio, folder, target, True, None, None).plan
+
+
+def sync_folder(
+    studio: Studio, folder: Path, target: deploy.Target, max_deletes: int | None = None
+) -> Outcome:
+    """Sync any prepared folder (a bundle, a retired demo) with the studio's settings."""
+    return _sync(studio, folder, target, False, max_deletes, None)
+
+
+def log_handover(site: Site, outcome: Outcome, folder: Path) -> dict:
+    """One JSON line per handover in sites/CLIENT/handovers.log: what went where, when."""
+    manifest = "\n".join(
+        f"{p.relative_to(folder).as_posix()} {hashlib.sha256(p.read_bytes()).hexdigest()}"
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    )
+    summary = outcome.summary
+    record = {
+        "time": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        "client": site.name,
+        "target": outcome.target,
+        "files": len(manifest.splitlines()),
+        "uploaded": summary.uploaded if summary else 0,
+        "bytes": sum(p.stat().st_size for p in folder.rglob("*") if p.is_file()),
+        "manifest_sha256": hashlib.sha256(manifest.encode()).hexdigest(),
+        "sitegen": __version__,
+        "commit": _git_commit(site.path),
+    }
+    with (site.path / HANDOVER_LOG).open("a", encoding="utf-8") as log:
+        log.write(json.dumps(record, ensure_ascii=False) + "\n")
+    return record
+
+
+def _build(studio: Studio, site: Site, mode: Mode) -> Path:
+    options = pipeline.BuildOptions(cache_dir=studio.build_dir / ".cache")
+    result = pipeline.build(studio, site, mode, options)
+    return write.write_build(result, studio.build_dir)
+
+
+def _sync(studio, folder, target, dry_run, max_deletes, on_progress) -> Outcome:
+    targets_file = studio.root / TARGETS_FILE
+    if targets_file.is_file():
+        settings, rules = deploy.load_settings(targets_file)
+    else:
+        settings, rules = deploy.SyncSettings(), deploy.HeaderRules()
+    plan, summary = stores.sync(
+        folder,
+        target,
+        rules,
+        dry_run=dry_run,
+        max_deletes=max_deletes if max_deletes is not None else settings.max_deletes,
+        on_progress=on_progress,
+        settings=settings,
+        cache_dir=studio.build_dir / ".cache",
+    )
+    return Outcome(str(target), plan, summary)
+
+
+def _fill(url: str, site: Site) -> str:
+    return url.replace("{client}", site.name).replace("{subdomain}", site.demo.subdomain)
+
+
+def _same_place(one: deploy.Target, other: deploy.Target) -> bool:
+    if isinstance(one, deploy.FileTarget) and isinstance(other, deploy.FileTarget):
+        return one.path.resolve() == other.path.resolve()
+    if isinstance(one, deploy.S3Target) and isinstance(other, deploy.S3Target):
+        return one.bucket == other.bucket and (
+            one.prefix.startswith(other.prefix) or other.prefix.startswith(one.prefix)
+        )
+    return False
+
+
+def _git_commit(folder: Path) -> str | None:
+    try:
+        result = subprocess.run(
+            ["git", "rev-parse", "HEAD"], cwd=folder, capture_output=True, text=True, timeout=5
+        )
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return result.stdout.strip() or None if result.returncode == 0 else None
