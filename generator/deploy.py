@@ -168,6 +168,8 @@ class HeaderRule:
 
 @dataclass(frozen=True)
 class HeaderRules:
+    """Content-Type and Cache-Control of each file: `[cache_control]` and `[[rules]]`."""
+
     page_cache: str = "public, max-age=0, must-revalidate"
     hashed_cache: str = "public, max-age=31536000, immutable"
     other_cache: str = "public, max-age=3600"
@@ -202,6 +204,8 @@ class HeaderRules:
 
 @dataclass(frozen=True)
 class SyncSettings:
+    """How a sync runs: `[sync]` of `deploy/targets.toml`."""
+
     workers: int = 8
     max_deletes: int = 256
     max_attempts: int = 5  # per request, with backoff, on 5xx, throttling, dropped connections
@@ -222,6 +226,13 @@ def _positive(value: int) -> str | None:
     return None if value > 0 else "must be 1 or more"
 
 
+def _part_size(value: int) -> str | None:
+    return None if value >= MIN_PART else f"must be at least {MIN_PART} (5 MiB), as S3 requires"
+
+
+MIN_PART = 5 * 1024 * 1024  # the smallest part S3 accepts, but for the last
+
+
 def _regex(value: str) -> str | None:
     try:
         re.compile(value)
@@ -231,14 +242,20 @@ def _regex(value: str) -> str | None:
 
 
 _SYNC_SCHEMA = {name: Key(int, check=_positive) for name in SyncSettings.__dataclass_fields__}
+_SYNC_SCHEMA["multipart_threshold"] = _SYNC_SCHEMA["multipart_chunksize"] = Key(
+    int, check=_part_size
+)
 _CACHE_SCHEMA = {
     "pages": Key(str),
     "hashed": Key(str),
     "other": Key(str),
     "hashed_name": Key(str, check=_regex),
 }
-_RULE_SCHEMA = {"pattern": Key(str, required=True), "cache_control": Key(str)}
-_RULE_SCHEMA["content_type"] = Key(str)
+_RULE_SCHEMA = {
+    "pattern": Key(str, required=True),
+    "cache_control": Key(str),
+    "content_type": Key(str),
+}
 _TABLES = ("sync", "cache_control", "rules")
 
 
@@ -396,7 +413,7 @@ def plan(
     deletes = [
         Delete(r.path, r.size)
         for r in remote_by_path.values()
-        if r.path not in wanted and _inside(r.path)
+        if r.path not in wanted and inside_prefix(r.path)
     ]
     deletes.sort(key=lambda d: (not _is_page_path(d.path), d.path))
     refused = None
@@ -443,7 +460,7 @@ def _is_page_path(path: str) -> bool:
     return WEB_TYPES.get(PurePosixPath(path).suffix.lower()) == "text/html"
 
 
-def _inside(path: str) -> bool:
+def inside_prefix(path: str) -> bool:
     """A relative path that stays under the target's prefix."""
     parts = path.split("/")
     return bool(path) and not path.startswith("/") and ".." not in parts and "\\" not in path

@@ -20,6 +20,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import NamedTuple, Protocol
+from xml.etree import ElementTree
 
 from sitegen import deploy
 from sitegen.deploy import (
@@ -115,6 +116,7 @@ def sync(
         raise DeployError(
             Diagnostic(folder, "nothing to sync: the build folder is missing or empty")
         )
+    _check_apart(folder, target)
     cache = cache_file(cache_dir, target) if cache_dir else None
     with ThreadPoolExecutor(max_workers=1) as hashing:
         local = hashing.submit(deploy.local_manifest, folder, rules)  # while the target lists
@@ -144,6 +146,7 @@ def apply(
         raise DeployRefused(
             Diagnostic(None, f"not syncing to {store.target}: {plan.refused}", hint=_RERUN)
         )
+    _check_apart(folder, store.target)
     started = time.perf_counter()
     report = _Reporter(len(plan.uploads) + len(plan.deletes), on_progress)
     failures: list[Diagnostic] = []
@@ -177,6 +180,16 @@ def apply(
 
 
 _RERUN = "check the target and the build; nothing was changed"
+
+
+def _check_apart(folder: Path, target: Target) -> None:
+    """A folder target must not hold the build, nor sit inside it: `file:.` would otherwise
+    mirror the build over the whole project, deleting its sources."""
+    if isinstance(target, FileTarget):
+        build, there = folder.resolve(), target.path.resolve()
+        if build.is_relative_to(there) or there.is_relative_to(build):
+            message = f"{target} holds the build folder {folder} or lies inside it"
+            raise DeployError(Diagnostic(None, message, hint="publish to a folder of its own"))
 
 
 class _Reporter:
@@ -262,6 +275,7 @@ class S3Store:
             multipart_chunksize=settings.multipart_chunksize,
             max_concurrency=4,
         )
+        self.client.meta.events.register("before-parse.s3.ListObjectsV2", _lean_listing)
         self._known = _read_cache(cache)
         self._lock = threading.Lock()
 
@@ -272,8 +286,8 @@ class S3Store:
             for page in pages.paginate(Bucket=self.target.bucket, Prefix=self.target.prefix):
                 for item in page.get("Contents", ()):
                     if not item["Key"].endswith("/"):  # folder markers made by consoles
-                        modified = item["LastModified"].isoformat()
-                        listed.append((item["Key"], item["ETag"], item["Size"], modified))
+                        modified = str(item["LastModified"])
+                        listed.append((item["Key"], item["ETag"], int(item["Size"]), modified))
         known: dict[str, _Known] = {}
         unknown = []
         for key, etag, size, modified in listed:
@@ -369,7 +383,7 @@ class S3Store:
         os.replace(temporary, self.cache)
 
     def _key(self, path: str) -> str:
-        if not deploy._inside(path):
+        if not deploy.inside_prefix(path):
             raise DeployError(Diagnostic(None, f"refusing '{path}': outside the target prefix"))
         return self.target.prefix + path
 
@@ -463,6 +477,34 @@ def _explained(target: Target, doing: str) -> Iterator[None]:
         raise DeployError(Diagnostic(None, message, hint=hint)) from exc
 
 
+def _lean_listing(response_dict, customized_response_dict, **_) -> None:
+    """Read a listing page's entries with ElementTree, leaving botocore's generic parser (about
+    0.15 ms an entry, half the time of a no-change sync) only the page's envelope. Any surprise
+    leaves the page to botocore untouched."""
+    body = response_dict.get("body")
+    if response_dict.get("status_code") != 200 or not body or b"<Contents>" not in body:
+        return
+    try:
+        root = ElementTree.fromstring(body)
+        ns = root.tag[: root.tag.index("}") + 1] if root.tag.startswith("{") else ""
+        entries = root.findall(f"{ns}Contents")
+        contents = [
+            {
+                "Key": item.find(f"{ns}Key").text or "",
+                "ETag": item.find(f"{ns}ETag").text or "",
+                "Size": int(item.find(f"{ns}Size").text or 0),
+                "LastModified": item.find(f"{ns}LastModified").text or "",
+            }
+            for item in entries
+        ]
+    except (ElementTree.ParseError, AttributeError, ValueError):
+        return
+    for item in entries:
+        root.remove(item)
+    customized_response_dict["Contents"] = contents
+    response_dict["body"] = ElementTree.tostring(root)
+
+
 def _read_cache(cache: Path | None) -> dict[str, _Known]:
     if cache is None:
         return {}
@@ -537,7 +579,7 @@ class FileStore:
 
     def _path(self, path: str) -> Path:
         destination = self.root / path
-        if not deploy._inside(path) or not destination.resolve().is_relative_to(
+        if not deploy.inside_prefix(path) or not destination.resolve().is_relative_to(
             self.root.resolve()
         ):
             raise DeployError(Diagnostic(None, f"refusing '{path}': outside {self.target}"))

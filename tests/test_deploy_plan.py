@@ -136,17 +136,19 @@ def test_targets_toml_of_the_repository_holds_the_defaults():
 def test_targets_toml_problems_are_reported_together(tmp_path: Path):
     path = tmp_path / "targets.toml"
     path.write_text(
-        '[sync]\nworkers = 0\nmax_delete = 3\n\n[cache_control]\nhashed_name = "(["\n\n'
+        "[sync]\nworkers = 0\nmax_delete = 3\nmultipart_chunksize = 1024\n"
+        '[cache_control]\nhashed_name = "(["\n\n'
         '[[rules]]\ncache_control = "no-store"\n\n[headers]\n',
         encoding="utf-8",
     )
     with pytest.raises(DeployError) as caught:
         deploy.load_settings(path)
     message = caught.value.format_message()
-    assert message.startswith("5 problems:")
+    assert message.startswith("6 problems:")
     assert "targets.toml:2: 'workers' in [sync] must be 1 or more" in message
     assert "unknown key 'max_delete' in [sync]" in message
     assert "did you mean 'max_deletes'?" in message
+    assert "'multipart_chunksize' in [sync] must be at least 5242880 (5 MiB)" in message
     assert "'hashed_name' in [cache_control] is not a regular expression" in message
     assert "missing key 'pattern' in [[rules]] #1" in message
     assert "targets.toml:11: unknown table [headers]" in message

@@ -38,6 +38,7 @@ SITE = {
     "theme/app.3f9a2c1b.js": "console.log(1)",
     "assets/images/oven.jpg": b"\xff\xd8\xff" + bytes(range(256)) * 40,
     "assets/logo.svg": "<svg/>",
+    "files/price list é+ü.txt": "Bread 3.50",
 }
 
 
@@ -194,6 +195,16 @@ def test_a_dry_run_changes_nothing(site, backend):
     plan, summary = sync(site, backend, dry_run=True)
     assert summary is None and len(plan.uploads) == len(SITE)
     assert backend.objects() == {}
+
+
+def test_a_folder_target_around_or_inside_the_build_is_refused(site, tmp_path):
+    for url in ("file:.", "file:build", "file:build/acme/demo", "file:build/acme/demo/sub"):
+        target = deploy.parse_target(url, root=tmp_path)
+        with pytest.raises(DeployError, match="holds the build folder"):
+            stores.sync(site, target, RULES)
+    assert files_of(site) == {
+        p: (v if isinstance(v, bytes) else v.encode()) for p, v in SITE.items()
+    }
 
 
 def test_an_empty_or_missing_build_is_never_synced(tmp_path, backend):
