@@ -1,7 +1,9 @@
 """The one module that writes a build to disk: `build/CLIENT/MODE/`, replaced as a whole.
 
 Files go to a staging folder next to the target, which then takes the target's place, so a
-failed or interrupted build leaves the previous output as it was."""
+failed or interrupted build leaves the previous output as it was. A file whose bytes did not
+change is not written again: the staging folder gets a hard link to the previous one, so its
+modification time, and anything that watches it, stays quiet."""
 
 from __future__ import annotations
 
@@ -27,7 +29,7 @@ def write_build(result: BuildResult, build_dir: Path) -> Path:
     shutil.rmtree(staging, ignore_errors=True)
     staging.mkdir()
     try:
-        _write_all(staging, result.outputs)
+        _write_all(staging, result.outputs, target)
         previous = target.with_name(f".{target.name}.old")
         shutil.rmtree(previous, ignore_errors=True)
         if target.exists():
@@ -40,7 +42,7 @@ def write_build(result: BuildResult, build_dir: Path) -> Path:
     return target
 
 
-def _write_all(staging: Path, outputs: tuple[Output, ...]) -> None:
+def _write_all(staging: Path, outputs: tuple[Output, ...], previous: Path) -> None:
     written: dict[str, str] = {}
     for output in outputs:
         relative = safe_relative(output.path)
@@ -56,10 +58,43 @@ def _write_all(staging: Path, outputs: tuple[Output, ...]) -> None:
         written[key] = output.origin
         destination = staging / relative
         destination.parent.mkdir(parents=True, exist_ok=True)
+        if _unchanged(previous / relative, output) and _linked(previous / relative, destination):
+            continue
         if output.data is not None:
             destination.write_bytes(output.data)
         elif output.source is not None:
             shutil.copyfile(output.source, destination)
+
+
+def _linked(old: Path, new: Path) -> bool:
+    try:
+        os.link(old, new)
+    except OSError:  # a file system without hard links: write the file instead
+        return False
+    return True
+
+
+def _unchanged(old: Path, output: Output) -> bool:
+    """Same bytes as the file the previous build wrote at this path."""
+    try:
+        size = old.stat().st_size
+        if output.data is not None:
+            return size == len(output.data) and old.read_bytes() == output.data
+        if output.source is not None and size == output.source.stat().st_size:
+            return _same_file_bytes(old, output.source)
+    except OSError:
+        return False
+    return False
+
+
+def _same_file_bytes(one: Path, other: Path, chunk: int = 1 << 20) -> bool:
+    with one.open("rb") as first, other.open("rb") as second:
+        while True:
+            a, b = first.read(chunk), second.read(chunk)
+            if a != b:
+                return False
+            if not a:
+                return True
 
 
 def safe_relative(path: str) -> str:

@@ -162,3 +162,23 @@ def test_a_write_that_fails_midway_leaves_the_previous_build(make_project):
         raise AssertionError("the write should have failed")
     assert "First." in project.out("about/index.html")
     assert [p.name for p in (project.root / "build/acme").iterdir()] == ["demo"]
+
+
+def test_unchanged_output_files_are_not_rewritten(make_project):
+    project = make_project("""
+        -- sites/acme/content/a.md --
+        Page A.
+        -- sites/acme/content/b.md --
+        Page B.
+        -- sites/acme/assets/notes.txt --
+        notes
+    """)
+    project.build("--release")
+    release = project.root / "build/acme/release"
+    before = {p: p.stat().st_ino for p in release.rglob("*") if p.is_file()}
+    (project.root / "sites/acme/content/a.md").write_text("Page A, edited.\n")
+    project.build("--release")
+    after = {p: p.stat().st_ino for p in release.rglob("*") if p.is_file()}
+    changed = {p.relative_to(release).as_posix() for p in after if after[p] != before.get(p)}
+    assert changed == {"a/index.html"}, "only the edited page is a new file"
+    assert "Page A, edited." in project.out("a/index.html", mode="release")
