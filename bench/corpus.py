@@ -1,7 +1,11 @@
 """A seeded corpus of client sites for benchmarks: N Markdown pages (front matter, headings,
-lists, code, links, ~700 words each), M photo-like JPEGs, one or more clients.
+lists, code, links, ~540 words each), M photo-like JPEGs, one or more clients.
 
-    python bench/corpus.py OUT --pages 1000 [--images 0] [--clients 1] [--seed 1]
+    python bench/corpus.py OUT --pages 1000 [--images 0] [--clients 1] [--seed 1] [--paragraphs 2]
+
+`--paragraphs 3` writes three paragraphs a section instead of two, ~740 words a page: the
+corpus of the comparison with other generators (`compare.py`). The default stays as it was, so
+earlier figures remain comparable.
 
 OUT becomes a sitegen project (sitegen.toml, themes/ copied from this repository, sites/)."""
 
@@ -60,9 +64,20 @@ WORDS = [
     "coffee",
 ]
 PASSWORD = "bench-password-4fj2-9xk1"
+PARAGRAPHS = 2  # a section's paragraphs; 3 gives the ~740-word pages of the comparison
+PHOTO_SIZE = (4000, 3000)
 
 
-def make_project(out: Path, pages: int, images: int = 0, clients: int = 1, seed: int = 1) -> Path:
+def make_project(
+    out: Path,
+    pages: int,
+    images: int = 0,
+    clients: int = 1,
+    seed: int = 1,
+    *,
+    paragraphs: int = PARAGRAPHS,
+    image_size: tuple[int, int] = PHOTO_SIZE,
+) -> Path:
     out.mkdir(parents=True, exist_ok=True)
     shutil.copytree(REPO / "themes", out / "themes", dirs_exist_ok=True)
     (out / "sitegen.toml").write_text(
@@ -72,11 +87,20 @@ def make_project(out: Path, pages: int, images: int = 0, clients: int = 1, seed:
     )
     for number in range(clients):
         rng = random.Random(seed * 1000 + number)
-        write_client(out / "sites" / f"client{number}", pages, images, rng)
+        folder = out / "sites" / f"client{number}"
+        write_client(folder, pages, images, rng, paragraphs=paragraphs, image_size=image_size)
     return out
 
 
-def write_client(folder: Path, pages: int, images: int, rng: random.Random) -> None:
+def write_client(
+    folder: Path,
+    pages: int,
+    images: int,
+    rng: random.Random,
+    *,
+    paragraphs: int = PARAGRAPHS,
+    image_size: tuple[int, int] = PHOTO_SIZE,
+) -> None:
     content = folder / "content"
     (content / "posts").mkdir(parents=True, exist_ok=True)
     (folder / "site.toml").write_text(
@@ -88,13 +112,15 @@ def write_client(folder: Path, pages: int, images: int, rng: random.Random) -> N
     (content / "posts/_index.md").write_text("---\ntitle: Posts\n---\n", encoding="utf-8")
     for index in range(pages):
         (content / "posts" / f"post-{index:05d}.md").write_text(
-            page_text(index, pages, images, rng), encoding="utf-8"
+            page_text(index, pages, images, rng, paragraphs=paragraphs), encoding="utf-8"
         )
     if images:
-        write_images(folder / "assets" / "photos", images, rng)
+        write_images(folder / "assets" / "photos", images, rng, image_size)
 
 
-def page_text(index: int, pages: int, images: int, rng: random.Random) -> str:
+def page_text(
+    index: int, pages: int, images: int, rng: random.Random, *, paragraphs: int = PARAGRAPHS
+) -> str:
     def sentence(n: int) -> str:
         return " ".join(rng.choice(WORDS) for _ in range(n)).capitalize() + "."
 
@@ -111,7 +137,9 @@ def page_text(index: int, pages: int, images: int, rng: random.Random) -> str:
         "",
     ]
     for section in range(3):
-        parts += [f"## Section {section} of post {index}", "", paragraph(), "", paragraph(), ""]
+        parts += [f"## Section {section} of post {index}", ""]
+        for _ in range(paragraphs):
+            parts += [paragraph(), ""]
         parts += [f"- {sentence(6)}" for _ in range(4)] + [""]
     parts += ["```python", f"def post_{index}():", f"    return {index} * 2", "```", ""]
     neighbour = (index + 1) % pages
@@ -121,7 +149,7 @@ def page_text(index: int, pages: int, images: int, rng: random.Random) -> str:
     return "\n".join(parts) + "\n"
 
 
-def write_images(folder: Path, count: int, rng: random.Random, size=(4000, 3000)) -> None:
+def write_images(folder: Path, count: int, rng: random.Random, size=PHOTO_SIZE) -> None:
     from PIL import Image, ImageDraw
 
     folder.mkdir(parents=True, exist_ok=True)
@@ -144,8 +172,16 @@ def main() -> None:
     parser.add_argument("--images", type=int, default=0)
     parser.add_argument("--clients", type=int, default=1)
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument(
+        "--paragraphs",
+        type=int,
+        default=PARAGRAPHS,
+        help=f"paragraphs a section (default {PARAGRAPHS}, ~540 words a page; 3: ~740 words)",
+    )
     args = parser.parse_args()
-    make_project(args.out, args.pages, args.images, args.clients, args.seed)
+    make_project(
+        args.out, args.pages, args.images, args.clients, args.seed, paragraphs=args.paragraphs
+    )
     print(f"wrote {args.out}")
 
 

@@ -1,0 +1,123 @@
+"""Wall time, CPU time and peak memory of one command, each run in a fresh process and measured
+the same way for every tool, so that figures of different generators can be set side by side.
+
+Peak memory is the maximum resident set size of the largest single process of the run (what
+`/usr/bin/time -v` reports, or `getrusage(RUSAGE_CHILDREN)` where it is missing), not the sum
+over worker processes. CPU time (user + system, of the process and the children it waited
+for) moves less than wall time when other work shares the machine."""
+
+from __future__ import annotations
+
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+GNU_TIME = Path("/usr/bin/time")
+# Used where GNU time is missing: runs the command, then writes the children's peak RSS.
+_RUSAGE = (
+    "import resource, subprocess, sys\n"
+    "code = subprocess.run(sys.argv[2:]).returncode\n"
+    "usage = resource.getrusage(resource.RUSAGE_CHILDREN)\n"
+    "open(sys.argv[1], 'w').write(\n"
+    "    f'User time (seconds): {usage.ru_utime}\\nSystem time (seconds): {usage.ru_stime}\\n'\n"
+    "    f'Maximum resident set size (kbytes): {usage.ru_maxrss}\\n'\n"
+    ")\n"
+    "sys.exit(code)\n"
+)
+
+
+@dataclass(frozen=True)
+class Run:
+    seconds: float
+    peak_mb: float | None
+    cpu_seconds: float | None = None
+
+
+class CommandFailed(RuntimeError):
+    """A measured command exited non-zero: its figures mean nothing, so the benchmark stops."""
+
+
+def measure(
+    command: Sequence[str | os.PathLike], cwd: Path | None = None, env: dict | None = None
+) -> Run:
+    """Run `command` once, in a fresh process, and return its wall time and peak memory."""
+    with tempfile.TemporaryDirectory() as scratch:
+        report = Path(scratch) / "rusage"
+        if GNU_TIME.is_file() and os.access(GNU_TIME, os.X_OK):
+            wrapped = [str(GNU_TIME), "-v", "-o", str(report), *map(str, command)]
+        else:
+            wrapped = [sys.executable, "-c", _RUSAGE, str(report), *map(str, command)]
+        started = time.perf_counter()
+        done = subprocess.run(wrapped, cwd=cwd, env=env, capture_output=True, text=True)
+        seconds = time.perf_counter() - started
+        if done.returncode:
+            tail = "\n".join((done.stdout + done.stderr).strip().splitlines()[-15:])
+            raise CommandFailed(f"{' '.join(map(str, command))} exited {done.returncode}\n{tail}")
+        return _parse(seconds, report)
+
+
+def _parse(seconds: float, report: Path) -> Run:
+    try:
+        text = report.read_text()
+    except OSError:
+        return Run(seconds, None)
+    fields = {}
+    for line in text.splitlines():
+        name, _, value = line.strip().rpartition(": ")
+        fields[name] = value
+    try:
+        cpu = float(fields["User time (seconds)"]) + float(fields["System time (seconds)"])
+    except (KeyError, ValueError):
+        cpu = None
+    try:
+        # ru_maxrss is in kilobytes on Linux, in bytes on macOS.
+        peak = int(fields["Maximum resident set size (kbytes)"])
+        peak_mb = peak / (1024 * 1024 if sys.platform == "darwin" else 1024)
+    except (KeyError, ValueError):
+        peak_mb = None
+    return Run(seconds, peak_mb, cpu)
+
+
+def median(values: Sequence[float | None]) -> float | None:
+    known = [v for v in values if v is not None]
+    return statistics.median(known) if known else None
+
+
+def file_system(path: Path) -> str:
+    """The type of file system `path` is on ("tmpfs", "ext4"...), from /proc/mounts."""
+    try:
+        mounts = Path("/proc/mounts").read_text().splitlines()
+    except OSError:
+        return "unknown file system"
+    target = str(path.resolve())
+    best, kind = "", "unknown file system"
+    for line in mounts:
+        fields = line.split()
+        if len(fields) < 3:
+            continue
+        point = fields[1].replace("\\040", " ")
+        inside = target == point or target.startswith(point.rstrip("/") + "/")
+        if inside and len(point) > len(best):
+            best, kind = point, fields[2]
+    return kind
+
+
+def work_folder(base: Path | None, tmpfs: bool) -> Path:
+    """Where corpus and outputs go: under `base`, else /dev/shm for tmpfs, else the temp dir."""
+    if base is None and tmpfs:
+        base = Path("/dev/shm")
+        if not base.is_dir():
+            raise SystemExit("no /dev/shm here: pass --dir with a tmpfs folder")
+    if base is not None:
+        base.mkdir(parents=True, exist_ok=True)
+    return Path(tempfile.mkdtemp(prefix="sitegen-bench-", dir=base))
+
+
+def fmt_mb(value: float | None) -> str:
+    return "   n/a" if value is None else f"{value:6.0f}"

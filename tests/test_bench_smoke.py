@@ -1,0 +1,76 @@
+"""The benchmark scripts still run, on a tiny corpus, so the speed figures can always be
+measured again. Timings are not checked here: they are run by hand (bench/README.md).
+Generators that are not installed (Hugo, Eleventy, Pelican, MkDocs) are skipped by the
+scripts themselves; those that are get their layouts built too."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+BENCH = Path(__file__).resolve().parent.parent / "bench"
+
+
+def run_script(name: str, *args: str) -> str:
+    done = subprocess.run(
+        [sys.executable, str(BENCH / name), *args], capture_output=True, text=True, timeout=120
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    return done.stdout
+
+
+def figures(output: str, label: str) -> list[str]:
+    """The numbers on the line of the final table that starts with `label`."""
+    lines = [line for line in output.splitlines() if line.startswith(label + " ")]
+    assert lines, f"no line for {label!r} in:\n{output}"
+    return re.findall(r"\d+\.\d+|\d+", lines[-1][len(label) :])
+
+
+def test_compare_runs_sitegen_and_the_minimal_pipeline(tmp_path):
+    output = run_script(
+        "compare.py", "--pages", "5", "--runs", "1", "--warmup", "0", "--dir", str(tmp_path)
+    )
+    assert "work folder on" in output
+    assert figures(output, "sitegen")[2] == "1.00"  # its ratio to itself
+    for tool in ("minimal-1", "minimal-2"):
+        seconds, fastest, ratio, cpu, peak = figures(output, tool)
+        assert float(seconds) > 0 and float(ratio) > 0 and float(cpu) > 0 and int(peak) > 0
+    for tool in ("hugo", "eleventy", "pelican", "mkdocs"):
+        assert f"{tool}: not installed" in output or figures(output, tool)
+    assert list(tmp_path.iterdir()) == []  # the work folder is removed
+
+
+def test_minimal_pipeline_writes_every_page(tmp_path):
+    content = tmp_path / "content" / "posts"
+    content.mkdir(parents=True)
+    (content / "_index.md").write_text("---\ntitle: Posts\n---\n")
+    for n in range(3):
+        (content / f"p{n}.md").write_text(
+            f"---\ntitle: P{n}\ndate: 2026-01-0{n + 1}\n---\n# H{n}\n"
+        )
+    run_script("minimal.py", str(tmp_path / "content"), str(tmp_path / "out"), "--processes", "2")
+    listing = (tmp_path / "out/posts/index.html").read_text()
+    assert listing.index("P2") < listing.index("P1") < listing.index("P0")  # newest first
+    assert '<h1 id="h1">H1</h1>' in (tmp_path / "out/posts/p1/index.html").read_text()
+
+
+def test_scenarios_run_and_warm_photos_are_not_remade(tmp_path):
+    output = run_script(
+        "scenarios.py",
+        *("--pages", "5", "--runs", "1", "--images", "2", "--image-size", "64x48"),
+        *("--serve-edits", "1", "--dir", str(tmp_path)),
+    )
+    for scenario in (
+        "cold build, empty cache",
+        "no-change rebuild",
+        "one-page edit rebuild",
+        "template edit rebuild",
+        "photos, cold",
+        "photos, warm",
+    ):
+        seconds, _, cpu, peak = figures(output, scenario)
+        assert float(seconds) > 0 and float(cpu) > 0 and int(peak) > 0
+    assert "2 previews cached, 0 written by the warm build" in output
+    assert "over 1 saves" in output or "no `sitegen serve`" in output
