@@ -180,7 +180,8 @@ def main() -> None:
     medians = {name: statistics.median(values) for name, values in times.items()}
     print(f"median of {args.runs} runs, {args.workers} workers, moto_server on loopback:")
     for name, seconds in medians.items():
-        print(f"  {name:<28} {seconds:7.3f} s")
+        spread = f"{min(times[name]):.3f}-{max(times[name]):.3f}"
+        print(f"  {name:<28} {seconds:7.3f} s   ({spread})")
     first = medians["sitegen first publish"]
     print(f"  no-change / first publish    {medians['sitegen no-change publish'] / first:7.1%}")
     print(f"  objects uploaded: first {len(before)}, no change 0, one-page edit {len(changed)}")

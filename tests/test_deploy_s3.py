@@ -9,6 +9,7 @@ import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
+import boto3
 import deploy_fixtures
 import pytest
 from deploy_fixtures import (
@@ -318,6 +319,38 @@ def test_the_built_demo_of_a_real_project_syncs(make_project, moto):
     assert all(not u.file.path.endswith(".html") for u in plan.uploads[:first_page])
     project.build()
     assert sync(demo, moto)[0].is_empty, "an unchanged rebuild uploads nothing"
+
+
+def test_changed_paths_are_invalidated_on_the_distribution(site, moto, monkeypatch):
+    monkeypatch.setenv("AWS_ENDPOINT_URL_CLOUDFRONT", moto.endpoint)
+    cloudfront = boto3.client("cloudfront", endpoint_url=moto.endpoint)
+    s3_origin = {"OriginAccessIdentity": ""}
+    origin = {"Id": "demo", "DomainName": "demo.s3.amazonaws.com", "S3OriginConfig": s3_origin}
+    created = cloudfront.create_distribution(
+        DistributionConfig={
+            "CallerReference": str(site),
+            "Comment": "",
+            "Enabled": True,
+            "Origins": {"Quantity": 1, "Items": [origin]},
+            "DefaultCacheBehavior": {
+                "TargetOriginId": "demo",
+                "ViewerProtocolPolicy": "redirect-to-https",
+                "MinTTL": 0,
+                "ForwardedValues": {"QueryString": False, "Cookies": {"Forward": "none"}},
+                "TrustedSigners": {"Enabled": False, "Quantity": 0},
+            },
+        }
+    )
+    distribution = created["Distribution"]["Id"]
+    target = deploy.parse_target(f"{moto.target}&cloudfront={distribution}")
+    first = stores.sync(site, target, RULES, settings=SETTINGS)[1]
+    assert first.invalidated == (), "new files were never cached"
+    (site / "about/index.html").write_text("<h1>About, edited</h1>", encoding="utf-8")
+    summary = stores.sync(site, target, RULES, settings=SETTINGS)[1]
+    assert summary.invalidated == ("/acme/about/", "/acme/about/index.html")
+    sent = cloudfront.list_invalidations(DistributionId=distribution)["InvalidationList"]
+    batch = cloudfront.get_invalidation(DistributionId=distribution, Id=sent["Items"][0]["Id"])
+    assert batch["Invalidation"]["InvalidationBatch"]["Paths"]["Items"] == list(summary.invalidated)
 
 
 def test_missing_credentials_and_buckets_are_explained(site, moto, moto_endpoint, monkeypatch):
