@@ -60,9 +60,10 @@ def _pick_clients(studio, wanted: tuple[str, ...]) -> list[str]:
 @click.argument("clients", nargs=-1, metavar="[CLIENT]...")
 @click.option("--release", is_flag=True, help="Also build the release for the client's domain.")
 @click.option("--drafts", is_flag=True, help="Include pages marked draft.")
+@click.option("--no-cache", is_flag=True, help="Convert every page again, ignoring build/.cache.")
 @click.option("-q", "--quiet", is_flag=True, help="Print errors only.")
 @click.pass_context
-def build(ctx: click.Context, clients: tuple[str, ...], release: bool, drafts: bool, quiet: bool):
+def build(ctx: click.Context, clients: tuple[str, ...], release, drafts, no_cache, quiet):
     """Build the demo of every client, or of those named, into build/CLIENT/demo/.
 
     With --release, also build build/CLIENT/release/ with URLs for the client's domain.
@@ -74,7 +75,9 @@ def build(ctx: click.Context, clients: tuple[str, ...], release: bool, drafts: b
     names = _pick_clients(studio, clients)
     modes = [Mode.DEMO, Mode.RELEASE] if release else [Mode.DEMO]
     with report.BuildProgress(names, quiet) as progress:
-        reports = runner.build_clients(studio, names, modes, drafts, progress.done)
+        reports = runner.build_clients(
+            studio, names, modes, drafts, progress.done, use_cache=not no_cache
+        )
     if not all(r.ok for r in reports):
         ctx.exit(1)
 

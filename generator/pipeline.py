@@ -18,6 +18,7 @@ from sitegen import (
     assets,
     config,
     content,
+    convert,
     keystore,
     markup,
     progress,
@@ -27,6 +28,7 @@ from sitegen import (
     status,
     themes,
 )
+from sitegen.diskcache import DiskCache
 from sitegen.errors import ContentError, OutputError
 from sitegen.model import (
     BuildResult,
@@ -43,13 +45,15 @@ from sitegen.previews import PreviewSettings
 
 DEMO_RUNTIME = "theme/sitegen/"  # the gate's script and styles: published in demos only
 UNLOCK_SCRIPT = DEMO_RUNTIME + "unlock.js"
+FRAGMENTS = "fragments.sqlite"  # converted Markdown, in the cache folder
 
 
 @dataclass(frozen=True)
 class BuildOptions:
     include_drafts: bool = False
     cache_dir: Path | None = None  # default: build/.cache
-    workers: int = 1  # processes for image previews
+    workers: int = 1  # processes for Markdown and image previews
+    use_cache: bool = True  # False: convert every page again (`sitegen build --no-cache`)
     today: dt.date | None = None  # for "overdue" on the status page; default: the real today
 
 
@@ -70,7 +74,12 @@ def build(
         drafts=found.drafts,
         base_path=base_path,
     )
-    pages = _convert(sources, links, base_path)
+    cache = DiskCache(_cache_dir(studio, options) / FRAGMENTS) if options.use_cache else None
+    try:
+        pages = _convert(sources, links, base_path, cache, options.workers)
+    finally:
+        if cache is not None:
+            cache.close()
     project = _project(site, demo, links, base_path, options) if demo else None
     env = render.environment(chain, site)
     base_url = config.site_base_url(studio, site, mode)
@@ -113,7 +122,7 @@ def _prepare_demo(
     # PBKDF2 runs in OpenSSL outside the GIL: the key is ready by the time pages are. A new
     # thread per build: a thread pool kept across builds would not survive a fork.
     background = ThreadPoolExecutor(max_workers=1, thread_name_prefix="sitegen-key")
-    cache_dir = options.cache_dir or studio.build_dir / ".cache"
+    cache_dir = _cache_dir(studio, options)
     key = background.submit(keystore.demo_key, cache_dir, site.name, password)
     background.shutdown(wait=False)
     watermark = f"{studio.name} · PREVIEW"
@@ -160,6 +169,10 @@ def _lock(
     )
 
 
+def _cache_dir(studio: Studio, options: BuildOptions) -> Path:
+    return options.cache_dir or studio.build_dir / ".cache"
+
+
 def _insecure_demo_domain(studio: Studio) -> list[Diagnostic]:
     if not studio.demo_domain.startswith("http://"):
         return []
@@ -172,12 +185,17 @@ def _insecure_demo_domain(studio: Studio) -> list[Diagnostic]:
     ]
 
 
-def _convert(sources: list[SourcePage], links: markup.LinkMap, base_path: str) -> list[Page]:
-    converter = markup.Converter()
+def _convert(
+    sources: list[SourcePage],
+    links: markup.LinkMap,
+    base_path: str,
+    cache: DiskCache | None = None,
+    workers: int = 1,
+) -> list[Page]:
+    results = convert.convert_all(sources, links, cache, workers)
     pages: list[Page] = []
     problems: list[Diagnostic] = []
-    for source in sources:
-        converted = converter.convert(source, links)
+    for source, converted in zip(sources, results, strict=True):
         problems.extend(converted.problems)
         title = source.title or converted.heading or _title_from_name(source.rel)
         url = base_path + source.url_path[1:]

@@ -41,9 +41,10 @@ def build_client(
     modes: Sequence[Mode],
     include_drafts: bool = False,
     workers: int = 1,
+    use_cache: bool = True,
 ) -> ClientReport:
     """Load, build and write one client's builds; a user error becomes the report's text."""
-    from sitegen import config, locks
+    from sitegen import config, locks, pipeline
 
     summaries: list[ModeSummary] = []
     warnings: list = []
@@ -51,7 +52,10 @@ def build_client(
         with locks.client_lock(studio.build_dir, client, "sitegen build"):
             site = config.load_site(studio, client)
             for mode in modes:
-                summary, mode_warnings = _build_mode(studio, site, mode, include_drafts, workers)
+                options = pipeline.BuildOptions(
+                    include_drafts, studio.build_dir / ".cache", workers, use_cache=use_cache
+                )
+                summary, mode_warnings = _build_mode(studio, site, mode, options)
                 summaries.append(summary)
                 warnings.extend(mode_warnings)
     except SitegenError as exc:
@@ -63,11 +67,10 @@ def build_client(
     return ClientReport(client, tuple(summaries), warnings=text)
 
 
-def _build_mode(studio: Studio, site, mode: Mode, include_drafts: bool, workers: int):
+def _build_mode(studio: Studio, site, mode: Mode, options):
     from sitegen import pipeline, write
 
     started = time.perf_counter()
-    options = pipeline.BuildOptions(include_drafts, studio.build_dir / ".cache", workers)
     result = pipeline.build(studio, site, mode, options)
     path = write.write_build(result, studio.build_dir)
     seconds = time.perf_counter() - started
@@ -81,6 +84,7 @@ def build_clients(
     modes: Sequence[Mode],
     include_drafts: bool = False,
     on_report: Callable[[ClientReport], None] = lambda report: None,
+    use_cache: bool = True,
 ) -> list[ClientReport]:
     """Every client's report, in the order given; `on_report` hears each as it finishes."""
     cores = os.cpu_count() or 1
@@ -88,12 +92,15 @@ def build_clients(
     if workers <= 1:
         reports = []
         for client in clients:
-            reports.append(build_client(studio, client, modes, include_drafts, cores))
+            reports.append(build_client(studio, client, modes, include_drafts, cores, use_cache))
             on_report(reports[-1])
         return reports
     by_client: dict[str, ClientReport] = {}
     with ProcessPoolExecutor(max_workers=workers) as pool:
-        futures = [pool.submit(build_client, studio, c, modes, include_drafts) for c in clients]
+        futures = [
+            pool.submit(build_client, studio, c, modes, include_drafts, 1, use_cache)
+            for c in clients
+        ]
         for future in as_completed(futures):
             report = future.result()
             by_client[report.client] = report

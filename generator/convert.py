@@ -1,0 +1,121 @@
+"""Markdown for a whole site: from the persistent cache where the same text was converted
+before and its links still lead to the same places; the rest in parallel across cores.
+
+A cached fragment is only the page's body: templates, navigation and titles are rendered
+afresh every build, so a cached build gives the same bytes as a clean one. Reads and writes
+nothing but the cache."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+
+import markdown
+import pygments
+
+from sitegen import __version__
+from sitegen.diskcache import DiskCache, digest
+from sitegen.markup import EXTENSION_CONFIGS, EXTENSIONS, Converted, Converter, LinkError, LinkMap
+from sitegen.model import SourcePage
+
+PARALLEL_FROM = 64  # fewer pages than this convert faster than a process pool starts
+RECIPE = repr(
+    (__version__, markdown.__version__, pygments.__version__, EXTENSIONS, EXTENSION_CONFIGS)
+)
+
+
+@dataclass(frozen=True)
+class Job:
+    """What converting one page reads: picklable, for the worker processes."""
+
+    rel: str
+    source: Path
+    body: str
+    body_line: int
+    title: str | None
+
+
+Calls = tuple[tuple[str, tuple[str, ...]], ...]  # (href, what it resolved to), per link
+
+
+class RecordingLinks:
+    """A LinkMap that notes every link a page resolves, and the answer: a cached page is
+    reused only while each of its links gives the same answer again."""
+
+    def __init__(self, links: LinkMap):
+        self.links = links
+        self.calls: list[tuple[str, tuple[str, ...]]] = []
+
+    def resolve(self, source_rel: str, href: str) -> str:
+        outcome = resolution(self.links, source_rel, href)
+        self.calls.append((href, outcome))
+        if outcome[0] == "error":
+            raise LinkError(outcome[1], outcome[2] or None)
+        return outcome[1]
+
+
+def resolution(links: LinkMap, source_rel: str, href: str) -> tuple[str, ...]:
+    try:
+        return ("url", links.resolve(source_rel, href))
+    except LinkError as exc:
+        return ("error", str(exc), exc.hint)
+
+
+def still_resolves(calls: Calls, rel: str, links: LinkMap) -> bool:
+    return all(resolution(links, rel, href) == tuple(outcome) for href, outcome in calls)
+
+
+def convert_all(
+    sources: Sequence[SourcePage], links: LinkMap, cache: DiskCache | None, workers: int = 1
+) -> list[Converted]:
+    results: list[Converted | None] = [None] * len(sources)
+    missing: list[tuple[int, str]] = []
+    for index, page in enumerate(sources):
+        key = digest(RECIPE, page.rel, page.body, "lift" if page.title is None else "keep")
+        kept = cache.get(key) if cache is not None else None
+        if kept is not None and still_resolves(kept["links"], page.rel, links):
+            results[index] = Converted(kept["html"], kept["toc"], kept["heading"], ())
+        else:
+            missing.append((index, key))
+    jobs = [_job(sources[index]) for index, _ in missing]
+    for (index, key), (converted, calls) in zip(
+        missing, _convert(jobs, links, workers), strict=True
+    ):
+        results[index] = converted
+        if cache is not None and not converted.problems:
+            value = {"html": converted.html, "toc": converted.toc, "heading": converted.heading}
+            cache.put(key, value | {"links": calls})
+    return results  # type: ignore[return-value]
+
+
+def _job(page: SourcePage) -> Job:
+    return Job(page.rel, page.source, page.body, page.body_line, page.title)
+
+
+def _convert(jobs: list[Job], links: LinkMap, workers: int) -> list[tuple[Converted, Calls]]:
+    if workers <= 1 or len(jobs) < PARALLEL_FROM:
+        return convert_chunk(jobs, links)
+    size = max(1, len(jobs) // (workers * 4))
+    chunks = [jobs[start : start + size] for start in range(0, len(jobs), size)]
+    with ProcessPoolExecutor(max_workers=min(workers, os.cpu_count() or 1)) as pool:
+        parts = pool.map(convert_chunk, chunks, [links] * len(chunks))
+        return [result for part in parts for result in part]
+
+
+_CONVERTER: Converter | None = None
+
+
+def convert_chunk(jobs: list[Job], links: LinkMap) -> list[tuple[Converted, Calls]]:
+    """Convert some pages with this process's Converter, noting the links each resolved."""
+    global _CONVERTER
+    if _CONVERTER is None:
+        _CONVERTER = Converter()
+    results = []
+    for job in jobs:
+        recorder = RecordingLinks(links)
+        converted = _CONVERTER.convert(job, recorder)  # type: ignore[arg-type]
+        results.append((converted, tuple(recorder.calls)))
+    return results

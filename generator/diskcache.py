@@ -1,0 +1,122 @@
+"""A persistent, content-addressed cache in `build/.cache/`: values found by a digest of
+everything that made them, so a hit is always right and nothing needs invalidating.
+
+One SQLite file: writes are atomic, several processes may share it, and it is safe to delete
+at any time. It stays under a size limit by pruning the least recently used entries. A damaged
+file or entry is ignored and replaced, never trusted."""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import sqlite3
+import time
+from pathlib import Path
+from typing import Any
+
+DEFAULT_LIMIT = 256 * 1024 * 1024
+SCHEMA = (
+    "CREATE TABLE IF NOT EXISTS entries ("
+    "key TEXT PRIMARY KEY, value BLOB NOT NULL, size INTEGER NOT NULL, used REAL NOT NULL)"
+)
+
+
+def digest(*parts: str | bytes) -> str:
+    """A key from every input of a value: change any of them and the key changes."""
+    hasher = hashlib.sha256()
+    for part in parts:
+        data = part.encode("utf-8") if isinstance(part, str) else part
+        hasher.update(len(data).to_bytes(8, "big"))
+        hasher.update(data)
+    return hasher.hexdigest()
+
+
+class DiskCache:
+    def __init__(self, path: Path, limit: int = DEFAULT_LIMIT):
+        self.path, self.limit = path, limit
+        self._db: sqlite3.Connection | None = None
+        self._written = 0
+
+    def get(self, key: str) -> Any | None:
+        db = self._connect()
+        if db is None:
+            return None
+        try:
+            row = db.execute("SELECT value FROM entries WHERE key = ?", (key,)).fetchone()
+            if row is None:
+                return None
+            value = json.loads(row[0])
+            db.execute("UPDATE entries SET used = ? WHERE key = ?", (time.time(), key))
+            return value
+        except (sqlite3.DatabaseError, ValueError):
+            self._discard(key)
+            return None
+
+    def put(self, key: str, value: Any) -> None:
+        db = self._connect()
+        if db is None:
+            return
+        blob = json.dumps(value, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
+        with contextlib.suppress(sqlite3.DatabaseError):
+            db.execute(
+                "INSERT OR REPLACE INTO entries (key, value, size, used) VALUES (?, ?, ?, ?)",
+                (key, blob, len(blob), time.time()),
+            )
+            self._written += len(blob)
+
+    def close(self) -> None:
+        """Commit, prune to the size limit, and let go of the file."""
+        if self._db is None:
+            return
+        with contextlib.suppress(sqlite3.DatabaseError):
+            if self._written:
+                self._prune()
+            self._db.commit()
+        self._db.close()
+        self._db = None
+
+    def __enter__(self) -> DiskCache:
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        self.close()
+
+    def _connect(self) -> sqlite3.Connection | None:
+        if self._db is not None:
+            return self._db
+        for attempt in range(2):
+            try:
+                self.path.parent.mkdir(parents=True, exist_ok=True)
+                db = sqlite3.connect(self.path, timeout=30)
+                db.execute("PRAGMA journal_mode=WAL")
+                db.execute(SCHEMA)
+                db.execute("SELECT count(*) FROM entries").fetchone()
+                self._db = db
+                return db
+            except (sqlite3.DatabaseError, OSError):
+                if attempt == 0:  # damaged: start again with an empty cache
+                    for suffix in ("", "-wal", "-shm"):
+                        Path(f"{self.path}{suffix}").unlink(missing_ok=True)
+        return None  # a cache that cannot open only costs time, never a build
+
+    def _discard(self, key: str) -> None:
+        with contextlib.suppress(sqlite3.DatabaseError):
+            assert self._db is not None
+            self._db.execute("DELETE FROM entries WHERE key = ?", (key,))
+
+    def _prune(self) -> None:
+        assert self._db is not None
+        (total,) = self._db.execute("SELECT coalesce(sum(size), 0) FROM entries").fetchone()
+        if total <= self.limit:
+            return
+        excess = total - self.limit * 0.8  # leave room, so pruning does not run every build
+        freed = 0
+        rows = self._db.execute("SELECT key, size FROM entries ORDER BY used").fetchall()
+        stale = []
+        for key, size in rows:
+            if freed >= excess:
+                break
+            stale.append((key,))
+            freed += size
+        self._db.executemany("DELETE FROM entries WHERE key = ?", stale)

@@ -1,0 +1,148 @@
+"""The persistent cache: content-addressed, bounded, safe to delete, never trusting damage."""
+
+from __future__ import annotations
+
+import time
+
+from sitegen.diskcache import DiskCache, digest
+
+
+def test_values_come_back_by_key_across_openings(tmp_path):
+    path = tmp_path / "cache.sqlite"
+    with DiskCache(path) as cache:
+        cache.put(digest("page", "text"), {"html": "<p>hi</p>", "toc": ""})
+    with DiskCache(path) as cache:
+        assert cache.get(digest("page", "text")) == {"html": "<p>hi</p>", "toc": ""}
+        assert cache.get(digest("page", "other text")) is None
+    assert digest("ab", "c") != digest("a", "bc"), "parts are delimited"
+
+
+def test_a_damaged_cache_file_is_replaced_not_trusted(tmp_path):
+    path = tmp_path / "cache.sqlite"
+    path.write_bytes(b"this is not a database" * 100)
+    with DiskCache(path) as cache:
+        assert cache.get("anything") is None
+        cache.put("k", [1, 2])
+    with DiskCache(path) as cache:
+        assert cache.get("k") == [1, 2]
+
+
+def test_a_damaged_entry_is_dropped(tmp_path):
+    path = tmp_path / "cache.sqlite"
+    with DiskCache(path) as cache:
+        cache.put("k", {"a": 1})
+    import sqlite3
+
+    with sqlite3.connect(path) as db:
+        db.execute("UPDATE entries SET value = ? WHERE key = 'k'", (b"{not json",))
+    with DiskCache(path) as cache:
+        assert cache.get("k") is None
+        assert cache.get("k") is None
+
+
+def test_least_recently_used_entries_are_pruned_to_the_limit(tmp_path):
+    path = tmp_path / "cache.sqlite"
+    with DiskCache(path, limit=10_000) as cache:
+        for index in range(30):
+            cache.put(f"k{index}", "x" * 1000)
+            time.sleep(0.001)
+    with DiskCache(path, limit=10_000) as cache:
+        kept = [i for i in range(30) if cache.get(f"k{i}") is not None]
+    assert len(kept) <= 10 and kept[-1] == 29, "the newest stay, the oldest go"
+
+
+def test_the_cache_folder_can_be_deleted_at_any_time(tmp_path):
+    path = tmp_path / "cache" / "cache.sqlite"
+    with DiskCache(path) as cache:
+        cache.put("k", 1)
+    for file in path.parent.iterdir():
+        file.unlink()
+    path.parent.rmdir()
+    with DiskCache(path) as cache:
+        assert cache.get("k") is None
+        cache.put("k", 2)
+        assert cache.get("k") == 2
+
+
+def snapshot(folder):
+    return {
+        p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*") if p.is_file()
+    }
+
+
+def test_cached_build_equals_a_clean_build_after_edits(make_project):
+    """Pages, templates, config and titles change; the cached build must not notice."""
+    project = make_project("""
+        -- sites/acme/content/_index.md --
+        ---
+        title: Home
+        ---
+        See [about](about.md) and [the post](blog/post.md).
+        -- sites/acme/content/about.md --
+        ---
+        title: About
+        weight: 1
+        ---
+        About us.
+        -- sites/acme/content/blog/post.md --
+        # A post
+
+        Back to [about](../about.md).
+    """)
+    root = project.root
+    release = root / "build/acme/release"
+    edits = [
+        ("sites/acme/content/about.md", "---\ntitle: About the bakery\nweight: 1\n---\nAbout.\n"),
+        ("sites/acme/content/blog/post.md", "# A post, renamed\n\nBack to [about](../about.md).\n"),
+        ("sites/acme/content/about.md", "---\ntitle: About\nslug: who-we-are\n---\nAbout.\n"),
+        (
+            "sites/acme/templates/page.html",
+            "{% extends 'base.html' %}{% block content %}"
+            "<h1 class='edited'>{{ page.title }}</h1>{{ page.content }}{% endblock %}",
+        ),
+    ]
+    project.build("--release")
+    for path, text in edits:
+        (root / path).parent.mkdir(parents=True, exist_ok=True)
+        (root / path).write_text(text, encoding="utf-8")
+        project.build("--release")
+        cached = snapshot(release)
+        project.build("--release", "--no-cache")
+        assert snapshot(release) == cached, f"after editing {path}"
+    site_toml = root / "sites/acme/site.toml"
+    site_toml.write_text(site_toml.read_text().replace('title = "Acme Site"', 'title = "Acme"'))
+    project.build("--release")
+    cached = snapshot(release)
+    project.build("--release", "--no-cache")
+    assert snapshot(release) == cached
+    assert 'href="/who-we-are/"' in project.out("index.html", mode="release")
+
+
+def test_an_unchanged_page_is_never_converted_twice(make_project, monkeypatch):
+    from sitegen import convert
+
+    project = make_project("""
+        -- sites/acme/content/a.md --
+        Page A links to [B](b.md).
+        -- sites/acme/content/b.md --
+        Page B.
+    """)
+    project.build("--release")
+    converted: list[str] = []
+    real = convert.convert_chunk
+
+    def counting(jobs, links):
+        converted.extend(job.rel for job in jobs)
+        return real(jobs, links)
+
+    monkeypatch.setattr(convert, "convert_chunk", counting)
+    project.build("--release")
+    assert converted == [], "a second build converts nothing"
+    (project.root / "sites/acme/content/b.md").write_text("Page B, edited.\n")
+    project.build("--release")
+    assert converted == ["content/b.md"], "only the edited page, once for demo and release"
+    (project.root / "sites/acme/content/b.md").rename(project.root / "sites/acme/content/c.md")
+    (project.root / "sites/acme/content/a.md").write_text("Page A links to [C](c.md).\n")
+    converted.clear()
+    project.build("--release")
+    assert sorted(set(converted)) == ["content/a.md", "content/c.md"]
