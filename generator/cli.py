@@ -239,3 +239,25 @@ def new(ctx: click.Context, client: str, client_name: str | None, email: str, la
         f"Demo password: {created.password}  (stored in site.toml; share it with the client)"
     )
     click.echo(f"Next: edit {created.folder / 'site.toml'}, then run `sitegen build {client}`")
+
+
+@main.command()
+@click.argument("client")
+@click.option("--port", default=8000, show_default=True, help="Port to listen on (0: any free).")
+@click.option("--bind", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--release", is_flag=True, help="Preview the release build instead of the demo.")
+@click.option("--drafts", is_flag=True, help="Include pages marked draft.")
+@click.option("--open", "open_browser", is_flag=True, help="Open the site in a browser.")
+@click.pass_context
+def serve(ctx: click.Context, client, port, bind, release, drafts, open_browser):
+    """Build CLIENT's demo in memory, serve it, rebuild on every save and reload the browser.
+
+    The demo is served with its password gate, as the client sees it; --release previews the
+    release instead. Nothing is written to build/. Stop with Ctrl-C."""
+    from sitegen import serve as preview_server
+    from sitegen.model import Mode
+
+    studio = _studio(ctx)
+    name = _pick_clients(studio, (client,))[0]
+    mode = Mode.RELEASE if release else Mode.DEMO
+    preview_server.run(studio.root, name, mode, port, bind, drafts, open_browser)

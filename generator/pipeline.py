@@ -7,9 +7,11 @@ from __future__ import annotations
 
 import datetime as dt
 import posixpath
+import re
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import quote
 
 import jinja2
@@ -43,6 +45,9 @@ from sitegen.model import (
 )
 from sitegen.previews import PreviewSettings
 
+if TYPE_CHECKING:
+    from sitegen.incremental import Memo
+
 DEMO_RUNTIME = "theme/sitegen/"  # the gate's script and styles: published in demos only
 UNLOCK_SCRIPT = DEMO_RUNTIME + "unlock.js"
 FRAGMENTS = "fragments.sqlite"  # converted Markdown, in the cache folder
@@ -55,6 +60,8 @@ class BuildOptions:
     workers: int = 1  # processes for Markdown and image previews
     use_cache: bool = True  # False: convert every page again (`sitegen build --no-cache`)
     today: dt.date | None = None  # for "overdue" on the status page; default: the real today
+    inject_html: str = ""  # `sitegen serve` only: put before </body> of every page, pre-lock
+    memo: Memo | None = None  # `sitegen serve` only: reuses its previous builds' work
 
 
 def build(
@@ -74,18 +81,25 @@ def build(
         drafts=found.drafts,
         base_path=base_path,
     )
-    cache = DiskCache(_cache_dir(studio, options) / FRAGMENTS) if options.use_cache else None
+    cache = (
+        None
+        if options.memo or not options.use_cache
+        else DiskCache(_cache_dir(studio, options) / FRAGMENTS)
+    )
     try:
-        pages = _convert(sources, links, base_path, cache, options.workers)
+        pages = _convert(sources, links, base_path, options.memo, cache, options.workers)
     finally:
         if cache is not None:
             cache.close()
     project = _project(site, demo, links, base_path, options) if demo else None
     env = render.environment(chain, site)
+    if options.memo:
+        env = options.memo.environment(env)
     base_url = config.site_base_url(studio, site, mode)
     html = render.render_pages(env, chain, studio, site, mode, base_url, pages, project)
+    html = _inject(html, options.inject_html)
     if demo:
-        outputs = _lock(demo, html, env, site, base_path)
+        outputs = _lock(demo, html, env, site, base_path, options.memo)
     else:
         outputs = html + assets.file_outputs(found.files)
         taken = {o.path for o in outputs}  # a client's own robots.txt wins
@@ -123,7 +137,8 @@ def _prepare_demo(
     # thread per build: a thread pool kept across builds would not survive a fork.
     background = ThreadPoolExecutor(max_workers=1, thread_name_prefix="sitegen-key")
     cache_dir = _cache_dir(studio, options)
-    key = background.submit(keystore.demo_key, cache_dir, site.name, password)
+    derive = options.memo.demo_key if options.memo else keystore.demo_key
+    key = background.submit(derive, cache_dir, site.name, password)
     background.shutdown(wait=False)
     watermark = f"{studio.name} · PREVIEW"
     files = assets.demo_files(
@@ -151,7 +166,12 @@ def _project(
 
 
 def _lock(
-    demo: _Demo, html: list[Output], env: jinja2.Environment, site: Site, base_path: str
+    demo: _Demo,
+    html: list[Output],
+    env: jinja2.Environment,
+    site: Site,
+    base_path: str,
+    memo: Memo | None = None,
 ) -> list[Output]:
     withheld_urls = {
         base_path + quote(f.output): base_path + page.url_path[1:]
@@ -164,9 +184,26 @@ def _lock(
         unlock_script_url=base_path + UNLOCK_SCRIPT,
         gate=render.gate_renderer(env),
     )
-    return protect.protect(html, demo.files.protected, withheld_urls, protection) + list(
-        demo.files.public
-    )
+    lock = memo.protect if memo else protect.protect
+    return lock(html, demo.files.protected, withheld_urls, protection) + list(demo.files.public)
+
+
+_BODY_END = re.compile(rb"</body\s*>", re.I)
+
+
+def _inject(pages: list[Output], extra: str) -> list[Output]:
+    """`extra` before the last </body> of every page: how a preview server adds its live-reload
+    script and banner to what it serves, never to what `write` puts in build/."""
+    if not extra:
+        return pages
+    injected = []
+    for page in pages:
+        data = page.data or b""
+        tail = max(data.rfind(b"</body"), 0)  # look near the end first: pages can be long
+        ends = list(_BODY_END.finditer(data, tail)) or list(_BODY_END.finditer(data))
+        at = ends[-1].start() if ends else len(data)
+        injected.append(replace(page, data=data[:at] + extra.encode() + data[at:]))
+    return injected
 
 
 def _cache_dir(studio: Studio, options: BuildOptions) -> Path:
@@ -189,10 +226,15 @@ def _convert(
     sources: list[SourcePage],
     links: markup.LinkMap,
     base_path: str,
+    memo: Memo | None = None,
     cache: DiskCache | None = None,
     workers: int = 1,
 ) -> list[Page]:
-    results = convert.convert_all(sources, links, cache, workers)
+    if memo:
+        converter = markup.Converter()
+        results = [memo.convert(converter, source, links) for source in sources]
+    else:
+        results = convert.convert_all(sources, links, cache, workers)
     pages: list[Page] = []
     problems: list[Diagnostic] = []
     for source, converted in zip(sources, results, strict=True):

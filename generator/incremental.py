@@ -1,0 +1,183 @@
+"""What a preview server keeps between builds of one site, so a rebuild redoes only the work
+whose inputs changed, and gives the same bytes as a clean build.
+
+Each step remembers what it read, as contingent does, and is reused only when all of that
+reads the same again: a converted page, its text and the links it resolved; a rendered page,
+the templates it loaded and the attributes of pages it looked at (see `tracking`); a locked
+page, its HTML and the key. `pipeline.build` asks this memo at those three steps when a
+`BuildOptions.memo` is given. Pure, except the key derivation's salt file (`keystore`)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+import jinja2
+
+from sitegen import keystore, markup, protect
+from sitegen.model import Output, SourcePage
+from sitegen.tracking import CompiledTemplates, RenderMemo, TrackingEnvironment, fingerprint
+
+
+@dataclass(frozen=True)
+class Stats:
+    """How much of the last build was done again, for the terminal and the tests."""
+
+    converted: int
+    converted_reused: int
+    rendered: int
+    rendered_reused: int
+    locked: int
+    locked_reused: int
+
+    def describe(self) -> str:
+        def part(done: int, reused: int, verb: str) -> str:
+            return f"{done} of {done + reused} pages {verb}"
+
+        steps = [part(self.converted, self.converted_reused, "converted")]
+        steps.append(part(self.rendered, self.rendered_reused, "rendered"))
+        if self.locked or self.locked_reused:
+            steps.append(part(self.locked, self.locked_reused, "locked"))
+        return ", ".join(steps)
+
+
+@dataclass(frozen=True)
+class _Conversion:
+    source: SourcePage  # the page as read: text, front matter, place
+    links: tuple[tuple[str, tuple], ...]  # (href, what it resolved to) for each link followed
+    result: markup.Converted
+    checked_with: markup.LinkMap  # the last site's links these answers held for
+
+
+class Memo:
+    """One site's reusable work. Not thread-safe: a server builds one site at a time.
+
+    Call `start` before each build and `sweep` after a good one."""
+
+    def __init__(self) -> None:
+        self._conversions: dict[str, _Conversion] = {}
+        self._converted: set[str] = set()
+        self._maps_compared: dict[tuple[int, int], bool] = {}
+        self._keys: dict[tuple, protect.DemoKey] = {}
+        self._renders = RenderMemo()
+        self._compiled = CompiledTemplates()
+        self._locks: dict[str, tuple[bytes | None, Output]] = {}
+        self._lock_context: tuple | None = None
+        self._counts = [0, 0, 0, 0]  # converted, reused; locked, reused
+
+    @property
+    def stats(self) -> Stats:
+        converted, converted_reused, locked, locked_reused = self._counts
+        renders = self._renders
+        return Stats(
+            converted, converted_reused, renders.rendered, renders.reused, locked, locked_reused
+        )
+
+    def start(self) -> None:
+        self._converted = set()
+        self._maps_compared = {}
+        self._renders.start()
+        self._counts = [0, 0, 0, 0]
+
+    def sweep(self) -> None:
+        """Forget the pages the last good build no longer has (renamed, deleted)."""
+        self._conversions = {k: v for k, v in self._conversions.items() if k in self._converted}
+        self._renders.sweep()
+
+    def convert(
+        self, converter: markup.Converter, source: SourcePage, links: markup.LinkMap
+    ) -> markup.Converted:
+        """Markdown to HTML, reused while the text is the same and its links lead where they
+        did; a renamed page reconverts only the pages that link to it."""
+        self._converted.add(source.rel)
+        kept = self._conversions.get(source.rel)
+        if kept and kept.source == source:
+            if self._same_map(kept.checked_with, links):
+                self._counts[1] += 1
+                return kept.result
+            if _same_links(kept.links, source.rel, links):
+                self._conversions[source.rel] = replace(kept, checked_with=links)
+                self._counts[1] += 1
+                return kept.result
+        recorder = _RecordingLinks(links)
+        result = converter.convert(source, recorder)  # type: ignore[arg-type]
+        self._conversions[source.rel] = _Conversion(source, tuple(recorder.calls), result, links)
+        self._counts[0] += 1
+        return result
+
+    def _same_map(self, before: markup.LinkMap, now: markup.LinkMap) -> bool:
+        """Whether two builds' links are all the same, compared once per pair per build."""
+        if before is now:
+            return True
+        pair = (id(before), id(now))  # both stay alive while this build runs
+        if pair not in self._maps_compared:
+            self._maps_compared[pair] = before == now
+        return self._maps_compared[pair]
+
+    def demo_key(self, cache_dir: Path, client: str, password: str) -> protect.DemoKey:
+        """The demo key, derived once per password: PBKDF2 costs more than a rebuild."""
+        wanted = (cache_dir, client, password)
+        if wanted not in self._keys:
+            self._keys = {wanted: keystore.demo_key(cache_dir, client, password)}
+        return self._keys[wanted]
+
+    def environment(self, env: jinja2.Environment) -> jinja2.Environment:
+        """`render`'s environment, made to re-render only pages whose inputs changed."""
+        return TrackingEnvironment.tracking(env, self._renders, self._compiled)
+
+    def protect(
+        self,
+        pages: list[Output],
+        files: Iterable[Output],
+        withheld: dict[str, str],
+        protection: protect.Protection,
+    ) -> list[Output]:
+        """`protect.protect`, encrypting again only pages whose HTML changed: with the same
+        key, the same HTML gives the same gate page (its nonce comes from the content)."""
+        files = list(files)
+        # Everything a gate page depends on but its own HTML (the gate renderer included).
+        context = (fingerprint(protection), withheld, tuple(f.path for f in files))
+        if context != self._lock_context:
+            self._locks, self._lock_context = {}, context
+        fresh = [p for p in pages if p.path not in self._locks or self._locks[p.path][0] != p.data]
+        made = protect.protect(fresh, files, withheld, protection)
+        by_path = {output.path: output for output in made}
+        self._locks = {
+            p.path: (p.data, by_path[p.path]) if p.path in by_path else self._locks[p.path]
+            for p in pages
+        }
+        self._counts[2:] = [len(fresh), len(pages) - len(fresh)]
+        page_paths = {p.path for p in pages}
+        locked_files = [o for o in made if o.path not in page_paths]
+        return (
+            [o for o in locked_files if not o.path.endswith(protect.PAGE_SUFFIXES)]
+            + [self._locks[p.path][1] for p in pages]
+            + [o for o in locked_files if o.path.endswith(protect.PAGE_SUFFIXES)]
+        )
+
+
+class _RecordingLinks:
+    """A LinkMap that notes every link it resolves and the answer, for `_same_links`."""
+
+    def __init__(self, links: markup.LinkMap):
+        self.links = links
+        self.calls: list[tuple[str, tuple]] = []
+
+    def resolve(self, source_rel: str, href: str) -> str:
+        outcome = _resolve(self.links, source_rel, href)
+        self.calls.append((href, outcome))
+        if outcome[0] == "error":
+            raise markup.LinkError(outcome[1], outcome[2])
+        return outcome[1]
+
+
+def _resolve(links: markup.LinkMap, source_rel: str, href: str) -> tuple:
+    try:
+        return ("url", links.resolve(source_rel, href))
+    except markup.LinkError as exc:
+        return ("error", str(exc), exc.hint)
+
+
+def _same_links(calls: tuple[tuple[str, tuple], ...], rel: str, links: markup.LinkMap) -> bool:
+    return all(_resolve(links, rel, href) == outcome for href, outcome in calls)

@@ -1,0 +1,199 @@
+"""Live reload over server-sent events: the hub that tells every open preview page what a
+rebuild changed, and the script a preview server injects into the pages it serves.
+
+A page reloads when its own output changed (or a file it may use, like an image or a script);
+a change to stylesheets alone swaps them in place; a failed build shows an overlay naming the
+file and line, and the next good build takes it away. Each page has its own queue, so a slow
+or vanished browser never holds up the others. No I/O here but writing to the event streams."""
+
+from __future__ import annotations
+
+import json
+import queue
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+EVENTS_PATH = "/_sitegen/events"
+PING_SECONDS = 15.0
+PAGE_SUFFIXES = (".html", ".htm")
+
+
+@dataclass(frozen=True)
+class Event:
+    name: str  # hello, built or failed
+    data: dict[str, Any] = field(default_factory=dict)
+
+    def encode(self) -> bytes:
+        return f"event: {self.name}\ndata: {json.dumps(self.data)}\n\n".encode()
+
+
+def changes(build: int, paths: set[str]) -> Event:
+    """What a page needs to know of the outputs a build changed, added or removed."""
+    pages = sorted(p for p in paths if p.endswith(PAGE_SUFFIXES))
+    styles = sorted(p for p in paths if p.endswith(".css"))
+    other = any(not p.endswith((*PAGE_SUFFIXES, ".css")) for p in paths)
+    return Event("built", {"build": build, "pages": pages, "css": styles, "other": other})
+
+
+class Hub:
+    """The open event streams, one queue each; publishing never blocks on a browser."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._queues: set[queue.SimpleQueue[Event | None]] = set()
+        self._closed = False
+
+    @property
+    def subscribers(self) -> int:
+        with self._lock:
+            return len(self._queues)
+
+    def publish(self, event: Event) -> None:
+        with self._lock:
+            for waiting in self._queues:
+                waiting.put(event)
+
+    def close(self) -> None:
+        """End every stream, so their threads finish and the server can stop."""
+        with self._lock:
+            self._closed = True
+            for waiting in self._queues:
+                waiting.put(None)
+
+    def stream(self, write: Callable[[bytes], None], first: list[Event]) -> None:
+        """Send `first`, then every published event, with a comment as a ping when nothing
+        happened for a while, until the browser goes away or the hub closes."""
+        waiting: queue.SimpleQueue[Event | None] = queue.SimpleQueue()
+        with self._lock:
+            if self._closed:
+                return
+            self._queues.add(waiting)
+        try:
+            for event in first:
+                write(event.encode())
+            while True:
+                try:
+                    event = waiting.get(timeout=PING_SECONDS)
+                except queue.Empty:
+                    write(b": ping\n\n")
+                    continue
+                if event is None:
+                    return
+                write(event.encode())
+        except (BrokenPipeError, ConnectionResetError, ConnectionAbortedError):
+            return  # the page reloaded or closed: Chromium just drops the connection
+        finally:
+            with self._lock:
+                self._queues.discard(waiting)
+
+
+def injection(base_path: str, release_banner: str | None = None) -> str:
+    """The HTML a preview server puts before </body> of every page it serves."""
+    settings = json.dumps({"events": EVENTS_PATH, "base": base_path})
+    script = _CLIENT.replace("SETTINGS", settings.replace("<", "\\u003c"))
+    banner = _BANNER.replace("TEXT", release_banner) if release_banner else ""
+    return f"{banner}<script>{script}</script>\n"
+
+
+_BANNER = (
+    '<div id="sitegen-release-preview" role="note" style="position:fixed;z-index:2147483646;'
+    "inset:auto 0 0 0;padding:.4em 1em;background:#1d4ed8;color:#fff;font:600 14px/1.4 "
+    'system-ui,sans-serif;text-align:center">TEXT</div>\n'
+)
+
+# The client side. It runs inside an unlocked demo page too: the gate keeps the key in
+# sessionStorage and the salt stays while the password does, so a reload opens at once.
+_CLIENT = """
+(function () {
+  "use strict";
+  if (window.sitegenLive || !window.EventSource) return;
+  var settings = SETTINGS;
+  var live = window.sitegenLive = { state: "connecting", output: null, build: null };
+  var root = document.documentElement;
+  var port = location.port || "80";
+  var cookie = document.cookie.match(new RegExp("(?:^|; )sitegen-build-" + port + "=(\\\\d+)"));
+  var query = "?path=" + encodeURIComponent(location.pathname);
+  if (cookie) query += "&since=" + cookie[1];
+  var source = new EventSource(settings.events + query);
+  var scrollKey = "sitegen-scroll:" + location.pathname;
+
+  function relative(url) {
+    var path = decodeURIComponent(new URL(url, location.href).pathname);
+    return path.indexOf(settings.base) === 0 ? path.slice(settings.base.length) : null;
+  }
+  function reload() {
+    try { sessionStorage.setItem(scrollKey, String(window.scrollY)); } catch (e) { /* none */ }
+    location.reload();
+  }
+  function swapStyles(paths) {
+    var links = document.querySelectorAll('link[rel="stylesheet"]');
+    Array.prototype.forEach.call(links, function (link) {
+      if (paths.indexOf(relative(link.href)) < 0) return;
+      var fresh = link.cloneNode();
+      fresh.href = link.href.split("?")[0] + "?sitegen=" + Date.now();
+      fresh.addEventListener("load", function () { link.remove(); });
+      fresh.addEventListener("error", function () { link.remove(); });
+      link.after(fresh);
+    });
+  }
+  function hideOverlay() {
+    var overlay = document.getElementById("sitegen-error-overlay");
+    if (overlay) overlay.remove();
+  }
+  function showOverlay(failure) {
+    hideOverlay();
+    var overlay = document.createElement("div");
+    overlay.id = "sitegen-error-overlay";
+    overlay.setAttribute("role", "alert");
+    overlay.style.cssText = "position:fixed;inset:0;z-index:2147483647;overflow:auto;" +
+      "background:rgba(24,24,27,.94);color:#fafafa;padding:2em;font:15px/1.5 system-ui,sans-serif";
+    var heading = document.createElement("h2");
+    heading.textContent = failure.title;
+    heading.style.cssText = "margin:0 0 1em;color:#fca5a5;font-size:1.3em";
+    overlay.appendChild(heading);
+    failure.problems.forEach(function (problem) {
+      var where = document.createElement("p");
+      where.className = "sitegen-error-where";
+      where.textContent = problem.where;
+      where.style.cssText = "margin:1.2em 0 .2em;font-weight:700;color:#fde68a";
+      var detail = document.createElement("pre");
+      detail.textContent = problem.detail;
+      detail.style.cssText = "margin:0;white-space:pre-wrap;font:14px/1.5 ui-monospace,monospace";
+      overlay.appendChild(where);
+      overlay.appendChild(detail);
+    });
+    (document.body || root).appendChild(overlay);
+  }
+
+  source.addEventListener("hello", function (event) {
+    var hello = JSON.parse(event.data);
+    live.output = hello.output;
+    live.build = hello.build;
+    live.state = "connected";
+    root.setAttribute("data-sitegen-live", "connected");
+  });
+  source.addEventListener("built", function (event) {
+    var built = JSON.parse(event.data);
+    live.build = built.build;
+    hideOverlay();
+    if (live.output === null || built.other || built.pages.indexOf(live.output) >= 0) {
+      reload();
+    } else if (built.css.length) {
+      swapStyles(built.css);
+    }
+  });
+  source.addEventListener("failed", function (event) {
+    showOverlay(JSON.parse(event.data));
+  });
+
+  try {
+    var scrolled = sessionStorage.getItem(scrollKey);
+    if (scrolled !== null) {
+      sessionStorage.removeItem(scrollKey);
+      window.scrollTo(0, Number(scrolled));
+    }
+  } catch (e) { /* storage disabled */ }
+})();
+"""

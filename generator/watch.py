@@ -1,0 +1,142 @@
+"""Watch folders with watchdog and turn each burst of file events into one call.
+
+An editor saving writes a temporary file, renames it and touches the folder; `git checkout`
+rewrites dozens of files at once. Either is one burst: the callback runs once the events have
+been quiet for a moment (or a burst has gone on for too long), in one thread, so two rebuilds
+never overlap. Events that arrive during a call lead to one more call after it."""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+import traceback
+from collections.abc import Callable, Iterable
+from pathlib import Path
+
+from watchdog.events import (
+    DirCreatedEvent,
+    DirDeletedEvent,
+    DirMovedEvent,
+    FileClosedEvent,
+    FileCreatedEvent,
+    FileDeletedEvent,
+    FileModifiedEvent,
+    FileMovedEvent,
+    FileSystemEvent,
+    FileSystemEventHandler,
+)
+from watchdog.observers import Observer
+
+QUIET_SECONDS = 0.02
+LONGEST_WAIT_SECONDS = 1.0
+# Changes only: the build itself opens and reads every file, and being told of each read
+# would slow it down (watchdog asks the kernel only for the kinds listed).
+CHANGES = [
+    FileCreatedEvent,
+    FileModifiedEvent,
+    FileDeletedEvent,
+    FileMovedEvent,
+    FileClosedEvent,
+    DirCreatedEvent,
+    DirDeletedEvent,
+    DirMovedEvent,
+]
+_IGNORED_EVENTS = frozenset({"opened", "closed_no_write"})
+
+
+def is_noise(path: Path) -> bool:
+    """Hidden files, editor swap and backup files: sitegen never reads them."""
+    return path.name.startswith(".") or path.name.endswith(("~", ".swp", ".swx"))
+
+
+class Watcher:
+    """Calls `on_change(paths)` once per burst of events that `wanted` accepts."""
+
+    def __init__(
+        self,
+        on_change: Callable[[set[Path]], None],
+        wanted: Callable[[Path], bool] = lambda path: True,
+        quiet: float = QUIET_SECONDS,
+        longest: float = LONGEST_WAIT_SECONDS,
+    ):
+        self._on_change, self._wanted = on_change, wanted
+        self._quiet, self._longest = quiet, longest
+        self._observer = Observer(timeout=0.1)  # how soon `stop` returns
+        self._pending: set[Path] = set()
+        self._first = self._last = 0.0
+        self._stopping = self._started = False
+        self._changed = threading.Condition()
+        self._thread = threading.Thread(target=self._run, name="sitegen-rebuild", daemon=True)
+
+    def watch(self, folders: Iterable[tuple[Path, bool]]) -> None:
+        """Folders to watch, each with whether to watch its subfolders too."""
+        handler = _Handler(self._heard)
+        for folder, recursive in folders:
+            if folder.is_dir():
+                self._observer.schedule(
+                    handler, str(folder), recursive=recursive, event_filter=CHANGES
+                )
+
+    def start(self) -> None:
+        self._observer.start()
+        self._thread.start()
+        self._started = True
+
+    def stop(self) -> None:
+        # watchdog logs an error for an event that races its own shutdown: nothing to report.
+        logging.getLogger("watchdog.observers.inotify").setLevel(logging.CRITICAL)
+        with self._changed:
+            self._stopping = True
+            self._changed.notify()
+        if not self._started:
+            return
+        self._observer.stop()
+        self._observer.join(timeout=5)
+        self._thread.join(timeout=5)
+
+    def _heard(self, paths: list[Path]) -> None:
+        paths = [p for p in paths if not is_noise(p) and self._wanted(p)]
+        if not paths:
+            return
+        with self._changed:
+            now = time.monotonic()
+            if not self._pending:
+                self._first = now
+            self._last = now
+            self._pending.update(paths)
+            self._changed.notify()
+
+    def _run(self) -> None:
+        while True:
+            with self._changed:
+                while not self._pending and not self._stopping:
+                    self._changed.wait()
+                while not self._stopping:
+                    now = time.monotonic()
+                    settle = min(self._last + self._quiet, self._first + self._longest) - now
+                    if settle <= 0:
+                        break
+                    self._changed.wait(settle)
+                if self._stopping:
+                    return
+                paths, self._pending = self._pending, set()
+            try:
+                self._on_change(paths)
+            except Exception:  # a bug in the callback: say so, and keep watching
+                traceback.print_exc()
+
+
+class _Handler(FileSystemEventHandler):
+    def __init__(self, heard: Callable[[list[Path]], None]):
+        self._heard = heard
+
+    def on_any_event(self, event: FileSystemEvent) -> None:
+        if event.event_type in _IGNORED_EVENTS:
+            return
+        paths = [event.src_path, getattr(event, "dest_path", "")]
+        self._heard([Path(_text(p)) for p in paths if p])
+
+
+def _text(path: str | bytes) -> str:
+    return path.decode() if isinstance(path, bytes) else path

@@ -1,0 +1,104 @@
+"""`sitegen serve` in headless Chromium: the designer unlocks the demo once, then every save
+shows up in the open page by itself, a stylesheet change without a navigation, and a broken
+file as an overlay naming it, until it is fixed."""
+
+from __future__ import annotations
+
+import pytest
+from test_serve import start
+
+from conftest import PASSWORD
+from sitegen.model import Mode
+
+SITE = """
+    -- sites/acme/content/_index.md --
+    ---
+    title: Welcome
+    ---
+    Fresh bread every morning.
+    -- sites/acme/content/about.md --
+    ---
+    title: About us
+    ---
+    We started baking in 2009.
+"""
+ABOUT = "sites/acme/content/about.md"
+STYLE = "themes/default/static/css/style.css"
+TIMEOUT_MS = 10_000
+
+
+@pytest.fixture
+def served(make_project):
+    result = start(make_project(SITE))
+    yield result
+    result.server.stop()
+
+
+def connected(page) -> None:
+    """Until the page's live-reload stream is open, so no change can slip past it."""
+    page.wait_for_function(
+        "document.documentElement.dataset.sitegenLive === 'connected'", timeout=TIMEOUT_MS
+    )
+
+
+def test_the_unlocked_demo_follows_every_save(browser, served):
+    page = browser.new_page()
+    page.set_default_timeout(TIMEOUT_MS)
+    page.goto(served.server.url + "about/")
+    page.fill("#sitegen-password", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_selector("text=We started baking in 2009")
+    connected(page)
+
+    served.edit(ABOUT, "---\ntitle: About us\n---\nNow with a rye bread on Fridays.\n")
+    page.wait_for_selector("text=Now with a rye bread on Fridays")
+    assert not page.is_visible("#sitegen-password"), "the kept key opens the rebuilt page"
+    connected(page)
+
+    page.evaluate("window.sitegenTestMark = 'still here'")
+    served.edit(STYLE, (served.root / STYLE).read_text() + "\nh1 { color: rgb(1, 2, 3); }\n")
+    page.wait_for_function("getComputedStyle(document.querySelector('h1')).color == 'rgb(1, 2, 3)'")
+    assert page.evaluate("window.sitegenTestMark") == "still here", "no navigation for CSS"
+
+    served.edit(ABOUT, "---\ntitle: About: us\n---\nBroken.\n")
+    overlay = page.wait_for_selector("#sitegen-error-overlay")
+    assert "sites/acme/content/about.md:2" in overlay.inner_text()
+    assert "title: About: us" in overlay.inner_text()
+    assert page.is_visible("text=Now with a rye bread"), "the last good page stays under it"
+
+    served.edit(ABOUT, "---\ntitle: About us\n---\nFixed and fresh.\n")
+    page.wait_for_selector("#sitegen-error-overlay", state="detached")
+    page.wait_for_selector("text=Fixed and fresh")
+    assert not page.is_visible("#sitegen-password")
+    page.close()
+
+
+def test_a_page_opened_while_the_build_is_broken_shows_the_overlay(browser, served):
+    served.edit(ABOUT, "---\ntitle: About: us\n---\nBroken.\n")
+    page = browser.new_page()
+    page.set_default_timeout(TIMEOUT_MS)
+    page.goto(served.server.url + "about/")
+    page.fill("#sitegen-password", PASSWORD)
+    page.click("button[type=submit]")
+    overlay = page.wait_for_selector("#sitegen-error-overlay")
+    assert "about.md:2" in overlay.inner_text()
+    served.edit(ABOUT, "---\ntitle: About us\n---\nBack again.\n")
+    page.wait_for_selector("text=Back again")
+    assert not page.is_visible("#sitegen-error-overlay")
+    page.close()
+
+
+def test_the_release_preview_says_so_and_follows_saves(browser, make_project):
+    served = start(make_project(SITE), Mode.RELEASE)
+    try:
+        page = browser.new_page()
+        page.set_default_timeout(TIMEOUT_MS)
+        page.goto(served.server.url + "about/")
+        assert "Release preview" in page.inner_text("#sitegen-release-preview")
+        connected(page)
+        served.edit(ABOUT, "---\ntitle: About us\n---\nReleased text.\n")
+        page.wait_for_selector("text=Released text")
+        assert page.is_visible("#sitegen-release-preview")
+        page.close()
+    finally:
+        served.server.stop()
