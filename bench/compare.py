@@ -2,6 +2,7 @@
 clean builds in alternating rounds, median wall time, ratios and peak memory.
 
     python bench/compare.py [--pages 4000] [--runs 5] [--tmpfs | --dir FOLDER] [--tools ...]
+                            [--photos 100]
 
 Tools: sitegen (`sitegen --root PROJECT build CLIENT`, the demo build a studio runs), the
 minimal Python pipeline of `minimal.py` on one and on two processes, and, when installed, Hugo
@@ -10,7 +11,8 @@ tool is skipped with a note, never an error. Every tool gets the same pages (fro
 headings, lists, code, a link to the next page) and a layout of its own with a page template
 and one list of all pages; every run starts from an empty output folder and empty caches.
 Corpus and outputs live together in one temporary folder, on disk by default or on tmpfs with
---tmpfs; the report names the file system."""
+--tmpfs; the report names the file system. --photos N adds sitegen's demo previews of N photos
+against Hugo's image processing (resize and a text stamp), both cold."""
 
 from __future__ import annotations
 
@@ -363,7 +365,10 @@ def prepare(
     tools, missing = [], []
     for name in wanted:
         tool = makers[name]()
-        (tools.append(tool) if tool else missing.append(name))
+        if tool:
+            tools.append(tool)
+        else:
+            missing.append(name)
     return tools, missing
 
 
@@ -378,13 +383,11 @@ def alternate(tools: list[Tool], runs: int, warmup: int, say=print) -> dict[str,
             run = tool.run()
             if timed:
                 results[tool.name].append(run)
-        label = f"round {round_number - warmup + 1}/{runs}" if timed else "warm-up round"
-        say(
-            f"  {label}: "
-            + ", ".join(
-                f"{t.name} {results[t.name][-1].seconds:.2f} s" if timed else t.name for t in tools
-            )
-        )
+        if timed:
+            times = (f"{t.name} {results[t.name][-1].seconds:.2f} s" for t in tools)
+            say(f"  round {round_number - warmup + 1}/{runs}: " + ", ".join(times))
+        else:
+            say("  warm-up round: " + ", ".join(t.name for t in tools))
     return results
 
 

@@ -30,7 +30,8 @@ def figures(output: str, label: str) -> list[str]:
 
 def test_compare_runs_sitegen_and_the_minimal_pipeline(tmp_path):
     output = run_script(
-        "compare.py", "--pages", "5", "--runs", "1", "--warmup", "0", "--dir", str(tmp_path)
+        "compare.py",
+        *("--pages", "5", "--runs", "1", "--warmup", "0", "--photos", "1", "--dir", str(tmp_path)),
     )
     assert "work folder on" in output
     assert figures(output, "sitegen")[2] == "1.00"  # its ratio to itself
@@ -39,6 +40,7 @@ def test_compare_runs_sitegen_and_the_minimal_pipeline(tmp_path):
         assert float(seconds) > 0 and float(ratio) > 0 and float(cpu) > 0 and int(peak) > 0
     for tool in ("hugo", "eleventy", "pelican", "mkdocs"):
         assert f"{tool}: not installed" in output or figures(output, tool)
+    assert "photos, median of 1" in output or "photo comparison skipped" in output
     assert list(tmp_path.iterdir()) == []  # the work folder is removed
 
 
