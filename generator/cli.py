@@ -253,7 +253,8 @@ def serve(ctx: click.Context, client, port, bind, release, drafts, open_browser)
     """Build CLIENT's demo in memory, serve it, rebuild on every save and reload the browser.
 
     The demo is served with its password gate, as the client sees it; --release previews the
-    release instead. Nothing is written to build/. Stop with Ctrl-C."""
+    release instead. Pages are served from memory: nothing but build/.cache is written.
+    Stop with Ctrl-C."""
     from sitegen import serve as preview_server
     from sitegen.model import Mode
 

@@ -134,7 +134,9 @@ class Preview:
         options = pipeline.BuildOptions(
             include_drafts=self.drafts,
             cache_dir=studio.build_dir / ".cache",
-            workers=os.cpu_count() or 1,
+            # Image previews in a process pool only before the server's threads start: a fork
+            # from a process with threads can inherit a lock some thread holds.
+            workers=1 if self._attempts else os.cpu_count() or 1,
             inject_html=livereload.injection(base_path, banner),
             memo=self.memo,
         )

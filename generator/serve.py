@@ -141,6 +141,8 @@ class Server:
     def url(self) -> str:
         assert self._http is not None
         host, port = self._http.server_address[:2]
+        if host in ("0.0.0.0", "::"):  # every address: this machine's own is a secure context
+            host = "localhost"
         host = f"[{host}]" if ":" in str(host) else host
         return f"http://{host}:{port}{quote(self.preview.snapshot.base_path)}"
 

@@ -179,6 +179,25 @@ def test_release_preview_has_a_banner_and_no_gate(make_project):
         served.server.stop()
 
 
+def test_images_are_served_as_in_the_build_locked_previews_in_the_demo(make_project):
+    import io
+
+    from PIL import Image
+
+    project = make_project(SITE)
+    buffer = io.BytesIO()
+    Image.new("RGB", (1600, 900), (200, 150, 90)).save(buffer, "JPEG")
+    (project.root / "sites/acme/assets/shop.jpg").write_bytes(buffer.getvalue())
+    for mode, starts in ((Mode.DEMO, b"SGE1"), (Mode.RELEASE, buffer.getvalue()[:16])):
+        served = start(project, mode)
+        try:
+            status, headers, body = served.get("/assets/shop.jpg")
+            assert (status, headers["Content-Type"]) == (200, "image/jpeg")
+            assert body.startswith(starts) and (mode is Mode.RELEASE) == (body == buffer.getvalue())
+        finally:
+            served.server.stop()
+
+
 def read_event(stream) -> tuple[str, dict]:
     name, data = "", ""
     while True:
