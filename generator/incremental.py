@@ -16,6 +16,7 @@ from pathlib import Path
 import jinja2
 
 from sitegen import keystore, markup, protect
+from sitegen.convert import RecordingLinks, still_resolves
 from sitegen.model import Output, SourcePage
 from sitegen.tracking import CompiledTemplates, RenderMemo, TrackingEnvironment, fingerprint
 
@@ -45,7 +46,7 @@ class Stats:
 @dataclass(frozen=True)
 class _Conversion:
     source: SourcePage  # the page as read: text, front matter, place
-    links: tuple[tuple[str, tuple], ...]  # (href, what it resolved to) for each link followed
+    links: tuple[tuple[str, tuple[str, ...]], ...]  # (href, what it resolved to), per link
     result: markup.Converted
     checked_with: markup.LinkMap  # the last site's links these answers held for
 
@@ -96,11 +97,11 @@ class Memo:
             if self._same_map(kept.checked_with, links):
                 self._counts[1] += 1
                 return kept.result
-            if _same_links(kept.links, source.rel, links):
+            if still_resolves(kept.links, source.rel, links):
                 self._conversions[source.rel] = replace(kept, checked_with=links)
                 self._counts[1] += 1
                 return kept.result
-        recorder = _RecordingLinks(links)
+        recorder = RecordingLinks(links)
         result = converter.convert(source, recorder)  # type: ignore[arg-type]
         self._conversions[source.rel] = _Conversion(source, tuple(recorder.calls), result, links)
         self._counts[0] += 1
@@ -155,29 +156,3 @@ class Memo:
             + [self._locks[p.path][1] for p in pages]
             + [o for o in locked_files if o.path.endswith(protect.PAGE_SUFFIXES)]
         )
-
-
-class _RecordingLinks:
-    """A LinkMap that notes every link it resolves and the answer, for `_same_links`."""
-
-    def __init__(self, links: markup.LinkMap):
-        self.links = links
-        self.calls: list[tuple[str, tuple]] = []
-
-    def resolve(self, source_rel: str, href: str) -> str:
-        outcome = _resolve(self.links, source_rel, href)
-        self.calls.append((href, outcome))
-        if outcome[0] == "error":
-            raise markup.LinkError(outcome[1], outcome[2])
-        return outcome[1]
-
-
-def _resolve(links: markup.LinkMap, source_rel: str, href: str) -> tuple:
-    try:
-        return ("url", links.resolve(source_rel, href))
-    except markup.LinkError as exc:
-        return ("error", str(exc), exc.hint)
-
-
-def _same_links(calls: tuple[tuple[str, tuple], ...], rel: str, links: markup.LinkMap) -> bool:
-    return all(_resolve(links, rel, href) == outcome for href, outcome in calls)
