@@ -40,7 +40,7 @@ def client_lock(
             return
         if holder is None and _age(path) < FRESH_SECONDS:
             holder = {"pid": None, "command": "another sitegen", "since": time.time()}
-        elif holder is None or not _alive(holder.get("pid")):
+        elif holder is None or not process_alive(holder.get("pid")):
             path.unlink(missing_ok=True)  # stale: its process is gone
             continue
         if time.monotonic() >= deadline:
@@ -86,7 +86,8 @@ def _age(path: Path) -> float:
         return FRESH_SECONDS
 
 
-def _alive(pid: object) -> bool:
+def process_alive(pid: object) -> bool:
+    """Whether a process with this id still runs (one we may not signal counts)."""
     if not isinstance(pid, int) or pid <= 0:
         return False
     try:

@@ -12,6 +12,7 @@ import shutil
 from pathlib import Path, PurePosixPath
 
 from sitegen.errors import OutputError
+from sitegen.locks import process_alive
 from sitegen.model import BuildResult, Diagnostic, Output
 
 
@@ -123,17 +124,6 @@ def _recover_interrupted_swap(target: Path) -> None:
 def _remove_abandoned_staging(target: Path) -> None:
     for staging in target.parent.glob(f".{target.name}.*.tmp"):
         pid = staging.name.split(".")[2]
-        if pid.isdigit() and not _alive(int(pid)):
+        # Our own process id means a folder left by an earlier build in this process.
+        if pid.isdigit() and (int(pid) == os.getpid() or not process_alive(int(pid))):
             shutil.rmtree(staging, ignore_errors=True)
-
-
-def _alive(pid: int) -> bool:
-    if pid == os.getpid():
-        return False
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
