@@ -13,12 +13,34 @@ from urllib.parse import quote, unquote, urlsplit
 import markdown
 from markdown.extensions import Extension
 from markdown.treeprocessors import Treeprocessor
+from pygments.formatters.html import HtmlFormatter
 
 from sitegen.model import Diagnostic, SourcePage
 
 EXTENSIONS = ["tables", "fenced_code", "codehilite", "toc", "attr_list", "footnotes", "md_in_html"]
+
+
+class SharedStyleFormatter(HtmlFormatter):
+    """Pygments' HTML formatter with its style table computed once per style: codehilite makes
+    a new formatter for every code block, and that table cost more than the highlighting."""
+
+    _tables: dict[tuple, tuple[dict, dict]] = {}
+
+    def _create_stylesheet(self) -> None:
+        key = (self.style, self.classprefix)
+        if key not in self._tables:
+            super()._create_stylesheet()
+            self._tables[key] = (self.ttype2class, self.class2style)
+        ttype2class, class2style = self._tables[key]
+        self.ttype2class, self.class2style = dict(ttype2class), dict(class2style)
+
+
 EXTENSION_CONFIGS = {
-    "codehilite": {"css_class": "highlight", "guess_lang": False},
+    "codehilite": {
+        "css_class": "highlight",
+        "guess_lang": False,
+        "pygments_formatter": SharedStyleFormatter,
+    },
     "footnotes": {"BACKLINK_TITLE": "Back to reference %d"},
 }
 _PLACEHOLDER = re.compile("\x02(\\d+)\x03|\x02wzxhzdk:\\d+\x03")
