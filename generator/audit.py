@@ -32,8 +32,12 @@ class Leak:
 
 def find_leaks(demo_dir: Path, site: Site, password: str | None) -> list[Leak]:
     outputs = [p for p in sorted(demo_dir.rglob("*")) if p.is_file()]
-    originals = {_sha256(p.read_bytes()): p for p in _client_files(site)}
-    probes = _probes(originals.values())
+    originals: dict[str, Path] = {}
+    probes: list[tuple[bytes, Path]] = []
+    for path in _client_files(site):
+        data = path.read_bytes()
+        originals[_sha256(data)] = path
+        probes += _probes(data, path)
     phrases = _phrases(site)
     leaks: list[Leak] = []
     for output in outputs:
@@ -66,17 +70,14 @@ def _client_files(site: Site) -> Iterator[Path]:
             yield from (p for p in folder.rglob("*") if p.is_file() and p.suffix != ".md")
 
 
-def _probes(originals) -> list[tuple[bytes, Path]]:
-    """Slices spread over every original big enough to be told apart by them: any copied
-    piece longer than a quarter of the original holds at least one."""
-    probes = []
-    for path in originals:
-        data = path.read_bytes()
-        if len(data) >= PROBE_BYTES * PROBES_PER_FILE * 2:
-            step = len(data) // PROBES_PER_FILE
-            starts = range(0, len(data) - PROBE_BYTES + 1, step)
-            probes += [(data[i : i + PROBE_BYTES], path) for i in starts]
-    return probes
+def _probes(data: bytes, path: Path) -> list[tuple[bytes, Path]]:
+    """Slices spread over an original big enough to be told apart by them: any copied piece
+    longer than a quarter of it holds at least one."""
+    if len(data) < PROBE_BYTES * PROBES_PER_FILE * 2:
+        return []
+    step = len(data) // PROBES_PER_FILE
+    starts = range(0, len(data) - PROBE_BYTES + 1, step)
+    return [(data[i : i + PROBE_BYTES], path) for i in starts]
 
 
 def _phrases(site: Site) -> dict[tuple[str, ...], Path]:

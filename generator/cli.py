@@ -37,7 +37,7 @@ def _studio(ctx: click.Context):
 
 def _pick_clients(studio, wanted: tuple[str, ...]) -> list[str]:
     from sitegen import config
-    from sitegen.errors import ConfigError, did_you_mean
+    from sitegen.errors import ConfigError
 
     available = config.list_clients(studio)
     if not available:
@@ -47,13 +47,17 @@ def _pick_clients(studio, wanted: tuple[str, ...]) -> list[str]:
         )
     for name in wanted:
         if name not in available:
-            hint = did_you_mean(name, available)
-            raise click.UsageError(
-                f"unknown client '{name}'"
-                + (f"; {hint}" if hint else "")
-                + f"\nclients: {', '.join(available)}"
-            )
+            raise _unknown(f"unknown client '{name}'", name, available, "clients")
     return list(dict.fromkeys(wanted)) or available
+
+
+def _unknown(message: str, wanted: str, known: list[str], label: str) -> click.UsageError:
+    """A usage error naming the closest valid choice and listing them all."""
+    from sitegen.errors import did_you_mean
+
+    hint = did_you_mean(wanted, known)
+    listed = ", ".join(known) or "none yet"
+    return click.UsageError(message + (f"; {hint}" if hint else "") + f"\n{label}: {listed}")
 
 
 @main.command()
@@ -127,19 +131,13 @@ def pay(ctx: click.Context, client, milestone, ref, paid_on, undo):
     """Record that the client paid MILESTONE: sets its paid flag, date and reference in
     site.toml, keeping every comment. The site is handed over once every milestone is paid."""
     from sitegen import config, ledger, progress
-    from sitegen.errors import did_you_mean
 
     studio = _studio(ctx)
     name = _pick_clients(studio, (client,))[0]
     site = config.load_site(studio, name)
     known = [m.id for m in site.milestones]
     if milestone not in known:
-        hint = did_you_mean(milestone, known)
-        raise click.UsageError(
-            f"{name} has no milestone '{milestone}'"
-            + (f"; {hint}" if hint else "")
-            + f"\nmilestones: {', '.join(known) or 'none yet'}"
-        )
+        raise _unknown(f"{name} has no milestone '{milestone}'", milestone, known, "milestones")
     day = paid_on.date() if paid_on else None
     ledger.record(site.config_path, ledger.Payment(milestone, not undo, day, ref))
     site = config.load_site(studio, name)

@@ -146,16 +146,19 @@ WEAK_PASSWORD_LENGTH = 12
 def demo_password(site: Site) -> tuple[str, list[Diagnostic]]:
     """The demo password and any warning about it; a demo without one is an error."""
     path = site.config_path
-    checker = TableChecker(path, path.read_text("utf-8"))
+
+    def line_of(key: str | None) -> int | None:  # read only when there is something to say
+        return TableChecker(path, path.read_text("utf-8")).line_of("demo", key)
+
     if site.demo.password is None:
         if site.demo.password_env:
             message = f"environment variable {site.demo.password_env} is not set"
             hint = 'set it to the demo password, or write password = "..." in [demo]'
-            line = checker.line_of("demo", "password_env")
+            line = line_of("password_env")
         else:
             message = "the demo has no password: a demo is never published open"
             hint = 'add password_env = "VAR" or password = "..." to [demo]'
-            line = checker.line_of("demo")
+            line = line_of(None)
         raise ConfigError(Diagnostic(path, message, line, hint=hint))
     warnings = []
     if len(site.demo.password) < WEAK_PASSWORD_LENGTH or site.demo.password.isalpha():
@@ -163,7 +166,7 @@ def demo_password(site: Site) -> tuple[str, list[Diagnostic]]:
             Diagnostic(
                 path,
                 "the demo password is weak: anyone who guesses it sees the whole demo",
-                checker.line_of("demo", "password"),
+                line_of("password"),
                 hint="use 12 or more characters with digits; `sitegen new` makes strong ones",
                 show_line=False,
             )

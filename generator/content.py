@@ -14,7 +14,7 @@ from types import MappingProxyType
 from urllib.parse import quote
 
 from sitegen.errors import ContentError
-from sitegen.frontmatter import STANDARD_KEYS, FrontMatterError, split
+from sitegen.frontmatter import STANDARD_KEYS, FrontMatterError, key_line, split
 from sitegen.model import Diagnostic, Site, SourcePage, StaticFile
 
 INDEX_NAMES = ("_index.md", "index.md")
@@ -198,7 +198,7 @@ def _read_page(site: Site, path: Path, rel: str, problems: list[Diagnostic]) -> 
     values = matter.values
     route = _route(rel, values.get("slug"))
     if isinstance(route, str):
-        problems.append(Diagnostic(path, route, _line_of_key(text, "slug"), hint=_SLUG_HINT))
+        problems.append(Diagnostic(path, route, key_line(text, "slug"), hint=_SLUG_HINT))
         return None
     kind, parts = route
     output = "404.html" if kind == "404" else "/".join([*parts, "index.html"])
@@ -251,10 +251,3 @@ def _route(rel: str, slug: object) -> tuple[str, list[str]] | str:
 
 def _parent_folder(folder: str) -> str | None:
     return None if not folder else posixpath.dirname(folder)
-
-
-def _line_of_key(text: str, key: str) -> int | None:
-    for number, line in enumerate(text.splitlines(), start=1):
-        if re.match(rf"^\s*{key}\s*[:=]", line):
-            return number
-    return None

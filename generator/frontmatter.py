@@ -136,7 +136,7 @@ def _check_standard_keys(path: Path, raw: str, values: dict[str, Any]) -> None:
                 kind, "a date like 2026-11-27"
             )
             raise FrontMatterError(
-                Diagnostic(path, f"'{key}' must be {wanted}", _key_line(raw, key))
+                Diagnostic(path, f"'{key}' must be {wanted}", key_line(raw, key, first=2))
             )
 
 
@@ -155,9 +155,11 @@ def _as_date(value: Any) -> dt.date | dt.datetime | None:
     return None
 
 
-def _key_line(raw: str, key: str) -> int | None:
+def key_line(text: str, key: str, first: int = 1) -> int | None:
+    """The line where `key: ...` (YAML) or `key = ...` (TOML) is set; `first` numbers the
+    text's first line."""
     pattern = re.compile(rf"^\s*{re.escape(key)}\s*[:=]")
-    for number, line in enumerate(raw.splitlines(), start=2):
+    for number, line in enumerate(text.splitlines(), start=first):
         if pattern.match(line):
             return number
     return None

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import datetime as dt
 import posixpath
-import re
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -188,22 +187,13 @@ def _lock(
     return lock(html, demo.files.protected, withheld_urls, protection) + list(demo.files.public)
 
 
-_BODY_END = re.compile(rb"</body\s*>", re.I)
-
-
 def _inject(pages: list[Output], extra: str) -> list[Output]:
     """`extra` before the last </body> of every page: how a preview server adds its live-reload
     script and banner to what it serves, never to what `write` puts in build/."""
     if not extra:
         return pages
-    injected = []
-    for page in pages:
-        data = page.data or b""
-        tail = max(data.rfind(b"</body"), 0)  # look near the end first: pages can be long
-        ends = list(_BODY_END.finditer(data, tail)) or list(_BODY_END.finditer(data))
-        at = ends[-1].start() if ends else len(data)
-        injected.append(replace(page, data=data[:at] + extra.encode() + data[at:]))
-    return injected
+    added = extra.encode()
+    return [replace(p, data=render.insert_before_body_end(p.data or b"", added)) for p in pages]
 
 
 def _cache_dir(studio: Studio, options: BuildOptions) -> Path:

@@ -30,6 +30,7 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.pbkdf2 import PBKDF2HMAC
 
 from sitegen.model import Output
+from sitegen.render import insert_before_body_end
 
 PBKDF2_ITERATIONS = 600_000
 SALT_BYTES = 16
@@ -41,7 +42,6 @@ PAGE_SUFFIXES = (".html", ".htm")
 # A transparent pixel stands in for an encrypted image until the page has decrypted it.
 BLANK_IMAGE = "data:image/gif;base64,R0lGODlhAQABAAAAACH5BAEAAAAALAAAAAABAAEAAAIBAAA="
 _ATTRIBUTE = re.compile(r"""\b(src|href|poster)=(["'])([^"'<>]*)\2""", re.I)
-_BODY_END = re.compile(r"</body\s*>", re.I)
 
 
 @dataclass(frozen=True)
@@ -139,10 +139,9 @@ def protect(
         for f in files
     ]
     for page in pages:
-        text = _bytes(page).decode("utf-8")
-        text = rewrite_references(text, protected_urls, withheld)
-        text = _inject_unlock_script(text, protection)
-        payload = page_payload(protection.key, protection.site_id, page.path, text.encode())
+        text = rewrite_references(_bytes(page).decode("utf-8"), protected_urls, withheld)
+        plain = insert_before_body_end(text.encode("utf-8"), _unlock_script(protection))
+        payload = page_payload(protection.key, protection.site_id, page.path, plain)
         gate_page = protection.gate(page.path, payload_json(payload))
         outputs.append(Output(page.path, gate_page, origin=page.origin))
     return outputs
@@ -169,17 +168,13 @@ def rewrite_references(text: str, protected: set[str], withheld: dict[str, str])
     return _ATTRIBUTE.sub(replace, text)
 
 
-def _inject_unlock_script(text: str, protection: Protection) -> str:
-    tag = (
+def _unlock_script(protection: Protection) -> bytes:
+    """The tag that loads the script decrypting an unlocked page's images and files."""
+    return (
         f'<script src="{html.escape(protection.unlock_script_url)}" '
         f'data-site="{html.escape(protection.site_id)}" '
         f'data-salt="{_b64(protection.key.salt)}"></script>\n'
-    )
-    matches = list(_BODY_END.finditer(text))
-    if not matches:
-        return text + tag
-    end = matches[-1].start()
-    return text[:end] + tag + text[end:]
+    ).encode()
 
 
 def _url_of(output: Output, protection: Protection) -> str:

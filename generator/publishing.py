@@ -9,12 +9,13 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import os
 import subprocess
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from sitegen import __version__, audit, config, deploy, pipeline, progress, stores, write
+from sitegen import __version__, audit, config, deploy, pipeline, progress, runner, stores
 from sitegen.errors import SitegenError
 from sitegen.model import DEFAULT_RELEASE_TARGET, Diagnostic, Mode, Site, Studio
 
@@ -187,9 +188,11 @@ def log_handover(site: Site, outcome: Outcome, folder: Path) -> dict:
 
 
 def _build(studio: Studio, site: Site, mode: Mode) -> Path:
-    options = pipeline.BuildOptions(cache_dir=studio.build_dir / ".cache")
-    result = pipeline.build(studio, site, mode, options)
-    return write.write_build(result, studio.build_dir)
+    options = pipeline.BuildOptions(
+        cache_dir=studio.build_dir / ".cache", workers=os.cpu_count() or 1
+    )
+    summary, _ = runner.build_and_write(studio, site, mode, options)
+    return summary.path
 
 
 def _sync(studio, folder, target, dry_run, max_deletes, on_progress) -> Outcome:

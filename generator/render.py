@@ -21,6 +21,7 @@ from babel.numbers import format_currency
 from markupsafe import Markup
 
 from sitegen.errors import TemplateError
+from sitegen.frontmatter import key_line
 from sitegen.model import Diagnostic, Mode, Output, Page, Site, Studio
 from sitegen.themes import ThemeChain
 
@@ -33,6 +34,8 @@ DEFAULT_TEMPLATES = {
     "status": ("status.html",),
 }
 GATE_TEMPLATE = "gate.html"
+# What a template can raise through a mistake in it, reported at its file and line.
+TEMPLATE_FAILURES = (jinja2.TemplateError, TypeError, ValueError, AttributeError, KeyError)
 _VARIABLES_HINT = "themes/README.md lists the variables every template receives"
 
 
@@ -144,7 +147,7 @@ def render_pages(
         except _PageTemplateMissing as exc:
             problems[(exc.diagnostic,)] = exc.diagnostic
             continue
-        except (jinja2.TemplateError, TypeError, ValueError, AttributeError, KeyError) as exc:
+        except TEMPLATE_FAILURES as exc:
             diagnostic = _template_diagnostic(exc, env)
             problems[(diagnostic.path, diagnostic.line, diagnostic.message)] = diagnostic
             continue
@@ -154,6 +157,17 @@ def render_pages(
     if problems:
         raise TemplateError(problems.values())
     return outputs
+
+
+_BODY_END = re.compile(rb"</body\s*>", re.I)
+
+
+def insert_before_body_end(page: bytes, extra: bytes) -> bytes:
+    """`extra` just before the page's last </body>, or at its end if it has none."""
+    tail = max(page.rfind(b"</body"), 0)  # look near the end first: pages can be long
+    ends = list(_BODY_END.finditer(page, tail)) or list(_BODY_END.finditer(page))
+    at = ends[-1].start() if ends else len(page)
+    return page[:at] + extra + page[at:]
 
 
 def render_standalone(
@@ -170,7 +184,7 @@ def render_standalone(
     _set_globals(env, chain, studio, site, mode, base_url, [], None)
     try:
         return env.get_template(template).render(**context).encode("utf-8")
-    except (jinja2.TemplateError, TypeError, ValueError, AttributeError, KeyError) as exc:
+    except TEMPLATE_FAILURES as exc:
         raise TemplateError(_template_diagnostic(exc, env)) from None
 
 
@@ -211,7 +225,7 @@ def gate_renderer(env: jinja2.Environment) -> Callable[[str, str], bytes]:
     marker = "\x00sitegen-payload\x00"
     try:
         text = env.get_template(GATE_TEMPLATE).render(payload=Markup(marker))
-    except (jinja2.TemplateError, TypeError, ValueError, AttributeError, KeyError) as exc:
+    except TEMPLATE_FAILURES as exc:
         raise TemplateError(_template_diagnostic(exc, env)) from None
     if text.count(marker) != 1:
         raise TemplateError(
@@ -268,7 +282,7 @@ def _template_for(env: jinja2.Environment, page: Page) -> jinja2.Template:
     try:
         return env.get_template(wanted)
     except jinja2.TemplateNotFound:
-        line = _front_line(page.source.source, "template")
+        line = _front_line(page.source.source)
         raise _PageTemplateMissing(
             Diagnostic(
                 page.source.source,
@@ -279,14 +293,12 @@ def _template_for(env: jinja2.Environment, page: Page) -> jinja2.Template:
         ) from None
 
 
-def _front_line(path: Path, key: str) -> int | None:
+def _front_line(path: Path) -> int | None:
+    """Where the page names its template; read only to point at a mistake."""
     try:
-        for number, line in enumerate(path.read_text("utf-8").splitlines(), start=1):
-            if line.lstrip().startswith((f"{key}:", f"{key} =", f"{key}=")):
-                return number
+        return key_line(path.read_text("utf-8"), "template")
     except OSError:
         return None
-    return None
 
 
 def _template_diagnostic(exc: Exception, env: jinja2.Environment) -> Diagnostic:

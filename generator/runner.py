@@ -55,7 +55,7 @@ def build_client(
                 options = pipeline.BuildOptions(
                     include_drafts, studio.build_dir / ".cache", workers, use_cache=use_cache
                 )
-                summary, mode_warnings = _build_mode(studio, site, mode, options)
+                summary, mode_warnings = build_and_write(studio, site, mode, options)
                 summaries.append(summary)
                 warnings.extend(mode_warnings)
     except SitegenError as exc:
@@ -67,7 +67,8 @@ def build_client(
     return ClientReport(client, tuple(summaries), warnings=text)
 
 
-def _build_mode(studio: Studio, site, mode: Mode, options):
+def build_and_write(studio: Studio, site, mode: Mode, options):
+    """Build one mode of a site and put it in build/; its summary and warnings."""
     from sitegen import pipeline, write
 
     started = time.perf_counter()
