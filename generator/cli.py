@@ -64,7 +64,9 @@ def _unknown(message: str, wanted: str, known: list[str], label: str) -> click.U
 @click.argument("clients", nargs=-1, metavar="[CLIENT]...")
 @click.option("--release", is_flag=True, help="Also build the release for the client's domain.")
 @click.option("--drafts", is_flag=True, help="Include pages marked draft.")
-@click.option("--no-cache", is_flag=True, help="Convert every page again, ignoring build/.cache.")
+@click.option(
+    "--no-cache", is_flag=True, help="Build and convert every page again, ignoring build/.cache."
+)
 @click.option("-q", "--quiet", is_flag=True, help="Print errors only.")
 @click.pass_context
 def build(ctx: click.Context, clients: tuple[str, ...], release, drafts, no_cache, quiet):

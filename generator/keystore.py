@@ -16,6 +16,10 @@ from pathlib import Path
 
 from sitegen.protect import PBKDF2_ITERATIONS, DemoKey
 
+# Keys derived in this process, by cache entry and password: a build that first checked
+# whether it is up to date does not run PBKDF2 a second time.
+_DERIVED: dict[tuple[Path, str], DemoKey] = {}
+
 
 def demo_key(cache_dir: Path, client: str, password: str) -> DemoKey:
     """The demo key: derived once with the kept salt, or with a new one if that fails."""
@@ -23,15 +27,20 @@ def demo_key(cache_dir: Path, client: str, password: str) -> DemoKey:
     kept = _read(entry)
     if kept is not None:
         salt, check = kept
-        key = DemoKey.derive(password, salt, PBKDF2_ITERATIONS)
-        if hmac.compare_digest(_check(key), check):
+        key = _DERIVED.get((entry, password))
+        if key is None or key.salt != salt:
+            key = DemoKey.derive(password, salt, PBKDF2_ITERATIONS)
+        if hmac.compare_digest(check_value(key), check):
+            _DERIVED[entry, password] = key
             return key
     key = DemoKey.derive(password)
     _write(entry, key)
+    _DERIVED[entry, password] = key
     return key
 
 
-def _check(key: DemoKey) -> str:
+def check_value(key: DemoKey) -> str:
+    """Tells whether a key is the one a salt was kept for, without revealing the key."""
     return hmac.new(key.key, b"sitegen salt check", hashlib.sha256).hexdigest()
 
 
@@ -50,7 +59,7 @@ def _write(entry: Path, key: DemoKey) -> None:
     record = {
         "salt": base64.b64encode(key.salt).decode("ascii"),
         "iterations": key.iterations,
-        "check": _check(key),
+        "check": check_value(key),
     }
     temporary = entry.with_name(f".{entry.name}.{os.getpid()}.tmp")
     temporary.write_text(json.dumps(record), encoding="utf-8")

@@ -54,6 +54,7 @@ class BuildProgress:
             self._echo(
                 f"✓ {report.client:<16} {summary.mode:<8} {summary.pages:>5} pages "
                 f"{summary.files:>6} files {summary.seconds:>7.2f} s  → {where}"
+                + ("  (up to date)" if summary.up_to_date else "")
             )
 
     def _echo(self, text: str, err: bool = False) -> None:

@@ -7,7 +7,7 @@ import os
 import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from sitegen.errors import SitegenError, format_diagnostics
@@ -21,6 +21,7 @@ class ModeSummary:
     files: int
     seconds: float
     path: Path
+    up_to_date: bool = False  # nothing to do: the build in `path` is what it would give
 
 
 @dataclass(frozen=True)
@@ -68,12 +69,31 @@ def build_client(
 
 
 def build_and_write(studio: Studio, site, mode: Mode, options):
-    """Build one mode of a site and put it in build/; its summary and warnings."""
-    from sitegen import pipeline, write
+    """Build one mode of a site and put it in build/, unless the build there is fresh; its
+    summary and warnings."""
+    import datetime as dt
+
+    from sitegen import freshness, write
 
     started = time.perf_counter()
-    result = pipeline.build(studio, site, mode, options)
+    cache_dir = options.cache_dir or studio.build_dir / ".cache"
+    record_path = cache_dir / "builds" / f"{site.name}.{mode.value}.json"
+    target = write.output_dir(studio.build_dir, site.name, mode.value)
+    today = options.today or dt.date.today()
+    inputs = freshness.inputs_digest(studio, site, mode, options.include_drafts, today, cache_dir)
+    kept = freshness.fresh(record_path, inputs, target) if options.use_cache else None
+    if kept is not None:
+        seconds = time.perf_counter() - started
+        summary = ModeSummary(mode.value, kept.pages, kept.files, seconds, target, True)
+        return summary, kept.warnings
+    from sitegen import pipeline
+
+    result = pipeline.build(studio, site, mode, replace(options, today=today))
     path = write.write_build(result, studio.build_dir)
+    record = freshness.Record(
+        inputs, freshness.outputs_digest(path), result.page_count, len(result.outputs)
+    )
+    freshness.write(record_path, replace(record, warnings=result.warnings))
     seconds = time.perf_counter() - started
     summary = ModeSummary(mode.value, result.page_count, len(result.outputs), seconds, path)
     return summary, result.warnings

@@ -1,0 +1,136 @@
+"""Whether a build in build/ is already what building again would give, as `make` asks.
+
+A build is fresh while every input it could read has the fingerprint it had when the build
+was written (the client's folder, every theme, sitegen.toml, sitegen itself and the libraries
+that shape its output, the demo key and today's date, which the status page shows) and the
+output folder is as that build left it. A no-change `sitegen build` then costs a walk of the
+inputs instead of a build. The record holds digests and counts, never a password or a key."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import os
+import sys
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import asdict, dataclass
+from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
+
+import sitegen
+from sitegen import config, keystore
+from sitegen.errors import SitegenError
+from sitegen.model import Diagnostic, Mode, Site, Studio
+
+FORMAT = 1
+HASHED_UP_TO = 1 << 20  # bytes: smaller files are fingerprinted by content, larger by stat
+SHAPING_LIBRARIES = ("jinja2", "markdown", "pygments", "pyyaml", "pillow", "babel")
+
+
+@dataclass(frozen=True)
+class Record:
+    """What a written build was made from, and what it left in its folder."""
+
+    inputs: str
+    outputs: str
+    pages: int
+    files: int
+    warnings: tuple[Diagnostic, ...] = ()
+
+
+def inputs_digest(
+    studio: Studio, site: Site, mode: Mode, drafts: bool, today: dt.date, cache_dir: Path
+) -> str:
+    """One digest over everything a build of `site` in `mode` may read. A demo's includes a
+    check value of its key, derived in a thread while the files are read: a changed password
+    (even one kept in an environment variable) makes the demo stale."""
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="sitegen-key") as background:
+        key_check = background.submit(_key_check, site, mode, cache_dir)
+        hasher = hashlib.sha256()
+        hasher.update(repr((FORMAT, sys.version, mode.value, drafts, today.isoformat())).encode())
+        for library in SHAPING_LIBRARIES:
+            hasher.update(f"\0{library}={_version(library)}".encode())
+        _add_tree(hasher, Path(sitegen.__file__).parent, by_content=False, suffix=".py")
+        _add_file(hasher, studio.root / "sitegen.toml", "sitegen.toml")
+        _add_tree(hasher, studio.themes_dir)
+        _add_tree(hasher, site.path)
+        hasher.update(key_check.result().encode())
+    return hasher.hexdigest()
+
+
+def _key_check(site: Site, mode: Mode, cache_dir: Path) -> str:
+    if mode is not Mode.DEMO:
+        return ""
+    try:
+        password, _ = config.demo_password(site)
+    except SitegenError:  # the build itself reports it, in its place among other problems
+        return "no password"
+    return keystore.check_value(keystore.demo_key(cache_dir, site.name, password))
+
+
+def outputs_digest(folder: Path) -> str:
+    """A digest of the output folder as it lies: names, sizes and modification times."""
+    hasher = hashlib.sha256()
+    _add_tree(hasher, folder, by_content=False)
+    return hasher.hexdigest()
+
+
+def fresh(record_path: Path, inputs: str, folder: Path) -> Record | None:
+    """The record of the build in `folder` if it was made from these inputs and is intact."""
+    record = read(record_path)
+    if record is None or record.inputs != inputs or not folder.is_dir():
+        return None
+    return record if outputs_digest(folder) == record.outputs else None
+
+
+def read(record_path: Path) -> Record | None:
+    try:
+        data = json.loads(record_path.read_text("utf-8"))
+        warnings = tuple(
+            Diagnostic(**{**w, "path": Path(w["path"]) if w["path"] else None})
+            for w in data["warnings"]
+        )
+        return Record(data["inputs"], data["outputs"], data["pages"], data["files"], warnings)
+    except (OSError, ValueError, KeyError, TypeError):  # missing or damaged: build again
+        return None
+
+
+def write(record_path: Path, record: Record) -> None:
+    data = asdict(record)
+    data["warnings"] = [
+        {**asdict(w), "path": str(w.path) if w.path else None} for w in record.warnings
+    ]
+    record_path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = record_path.with_name(f".{record_path.name}.{os.getpid()}.tmp")
+    temporary.write_text(json.dumps(data), encoding="utf-8")
+    os.replace(temporary, record_path)
+
+
+def _version(library: str) -> str:
+    try:
+        return version(library)
+    except PackageNotFoundError:
+        return "-"
+
+
+def _add_tree(hasher, root: Path, by_content: bool = True, suffix: str = "") -> None:
+    """Every file under `root` (ending in `suffix`), by relative name, in a stable order."""
+    hasher.update(f"\0tree {root.name}\0".encode())
+    for folder, dirs, files in os.walk(root):
+        dirs.sort()
+        for name in sorted(n for n in files if n.endswith(suffix)):
+            path = os.path.join(folder, name)
+            _add_file(hasher, Path(path), os.path.relpath(path, root), by_content)
+
+
+def _add_file(hasher, path: Path, name: str, by_content: bool = True) -> None:
+    hasher.update(f"\0file {name}\0".encode())
+    try:
+        stat = path.stat()
+        if by_content and stat.st_size < HASHED_UP_TO:
+            hasher.update(hashlib.sha256(path.read_bytes()).digest())
+        else:
+            hasher.update(f"{stat.st_size} {stat.st_mtime_ns} {stat.st_ctime_ns}".encode())
+    except OSError:
+        hasher.update(b"missing")
