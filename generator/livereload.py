@@ -1,10 +1,14 @@
 """Live reload over server-sent events: the hub that tells every open preview page what a
 rebuild changed, and the script a preview server injects into the pages it serves.
 
-A page reloads when its own output changed (or a file it may use, like an image or a script);
-a change to stylesheets alone swaps them in place; a failed build shows an overlay naming the
-file and line, and the next good build takes it away. Each page has its own queue, so a slow
-or vanished browser never holds up the others. No I/O here but writing to the event streams."""
+When a page's own output changed, the page fetches it and writes it in place of itself, as
+the demo gate does after unlocking (a demo page is decrypted with the key the gate kept): no
+navigation, no gate, the scroll position kept. It reloads instead when that cannot work (no
+kept key, a redirect, a page script that fails when run again) or when a file it may use
+changed, like an image or a script; a change to stylesheets alone swaps them in place; a failed
+build shows an overlay naming the file and line, and the next good build takes it away.
+Each page has its own queue, so a slow or vanished browser never holds up the others. No I/O
+here but writing to the event streams."""
 
 from __future__ import annotations
 
@@ -118,6 +122,7 @@ _CLIENT = """
   if (cookie) query += "&since=" + cookie[1];
   var source = new EventSource(settings.events + query);
   var scrollKey = "sitegen-scroll:" + location.pathname;
+  var refreshing = false;
 
   function relative(url) {
     var path = decodeURIComponent(new URL(url, location.href).pathname);
@@ -126,6 +131,61 @@ _CLIENT = """
   function reload() {
     try { sessionStorage.setItem(scrollKey, String(window.scrollY)); } catch (e) { /* none */ }
     location.reload();
+  }
+  function bytes(base64) {
+    return Uint8Array.from(atob(base64), function (c) { return c.charCodeAt(0); });
+  }
+  function unlocked(html) {
+    // A demo page as its gate would show it: decrypted with the key the gate kept (never the
+    // password), under the name the gate uses. A page without a gate is shown as it is.
+    var gate = new DOMParser().parseFromString(html, "text/html");
+    var holder = gate.getElementById("sitegen-payload");
+    if (!holder) return html;
+    var payload = JSON.parse(holder.textContent);
+    var name = "sitegen-key:" + payload.site + ":" + payload.salt;
+    var kept = sessionStorage.getItem(name) || localStorage.getItem(name);
+    if (!kept) throw new Error("no kept key");
+    var raw = bytes(kept);
+    return crypto.subtle.importKey("raw", raw, "AES-GCM", false, ["decrypt"]).then(function (key) {
+      var iv = bytes(payload.iv);
+      return crypto.subtle.decrypt({ name: "AES-GCM", iv: iv }, key, bytes(payload.ct));
+    }).then(function (plain) {
+      return new TextDecoder().decode(plain);
+    });
+  }
+  function show(html) {
+    // As the gate shows a page: document.write runs its scripts and fires its load events.
+    // Listeners of the old page go with document.open(); a script error means the page's
+    // scripts cannot run twice in one window, so a reload shows the page instead.
+    var scrolled = window.scrollY;
+    var failed = false;
+    source.close();
+    window.sitegenLive = null;  // the new page's copy of this script connects again
+    document.open();
+    window.addEventListener("error", function (event) {
+      if (event instanceof ErrorEvent) failed = true;
+    }, true);
+    window.addEventListener("load", function () {
+      if (failed) reload(); else window.scrollTo(0, scrolled);
+    });
+    document.write(html);
+    document.close();
+    window.scrollTo(0, scrolled);
+  }
+  function refresh() {
+    if (refreshing) return;  // the page written in place hears of later builds itself
+    refreshing = true;
+    fetch(location.pathname + location.search, { cache: "no-store", credentials: "same-origin" })
+      .then(function (response) {
+        if (!response.ok || response.redirected) throw new Error("status " + response.status);
+        return response.text();
+      })
+      .then(unlocked)
+      .then(show)
+      .catch(function (error) {
+        console.info("sitegen: reloading:", error);
+        reload();
+      });
   }
   function swapStyles(paths) {
     var links = document.querySelectorAll('link[rel="stylesheet"]');
@@ -178,8 +238,10 @@ _CLIENT = """
     var built = JSON.parse(event.data);
     live.build = built.build;
     hideOverlay();
-    if (live.output === null || built.other || built.pages.indexOf(live.output) >= 0) {
+    if (live.output === null || built.other) {
       reload();
+    } else if (built.pages.indexOf(live.output) >= 0) {
+      refresh();
     } else if (built.css.length) {
       swapStyles(built.css);
     }

@@ -170,7 +170,7 @@ def test_release_preview_has_a_banner_and_no_gate(make_project):
         status, _, body = served.get("/about/")
         page = body.decode()
         assert status == 200 and "We started baking" in page
-        assert "sitegen-payload" not in page
+        assert 'id="sitegen-payload"' not in page
         assert 'id="sitegen-release-preview"' in page and "Release preview" in page
         status, headers, body = served.get("/assets/files/logo.svg")
         assert headers["Content-Type"] == "image/svg+xml" and body.startswith(b"<svg")

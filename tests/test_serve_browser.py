@@ -1,6 +1,6 @@
 """`sitegen serve` in headless Chromium: the designer unlocks the demo once, then every save
-shows up in the open page by itself, a stylesheet change without a navigation, and a broken
-file as an overlay naming it, until it is fixed."""
+shows up in the open page by itself, a page or stylesheet change without a navigation, and a
+broken file as an overlay naming it, until it is fixed."""
 
 from __future__ import annotations
 
@@ -96,9 +96,91 @@ def test_the_release_preview_says_so_and_follows_saves(browser, make_project):
         page.goto(served.server.url + "about/")
         assert "Release preview" in page.inner_text("#sitegen-release-preview")
         connected(page)
+        page.evaluate("window.sitegenTestMark = 'still here'")
         served.edit(ABOUT, "---\ntitle: About us\n---\nReleased text.\n")
         page.wait_for_selector("text=Released text")
         assert page.is_visible("#sitegen-release-preview")
+        assert page.evaluate("window.sitegenTestMark") == "still here", "no navigation"
         page.close()
     finally:
         served.server.stop()
+
+
+# Counts its runs in the window, which outlives a page written in place, and marks the page.
+COUNTING_SCRIPT = """
+    -- sites/acme/templates/page.html --
+    {% extends 'base:page.html' %}
+    {% block scripts %}<script>
+    window.runs = (window.runs || 0) + 1;
+    document.body.dataset.runs = window.runs;
+    document.addEventListener("DOMContentLoaded", function () {
+      document.body.dataset.loaded = "yes";
+    });
+    </script>{% endblock %}
+"""
+LONG_PAGE = "---\ntitle: About us\n---\n" + "We bake.\n\n" * 300
+
+
+def unlocked(browser, served, path: str):
+    page = browser.new_page(viewport={"width": 800, "height": 600})
+    page.set_default_timeout(TIMEOUT_MS)
+    page.goto(served.server.url + path)
+    page.fill("#sitegen-password", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_selector("body[data-loaded=yes]")
+    connected(page)
+    return page
+
+
+def test_a_saved_page_is_written_in_place_and_its_scripts_run_again(browser, make_project):
+    served = start(make_project(SITE).write(COUNTING_SCRIPT))
+    try:
+        served.edit(ABOUT, LONG_PAGE)
+        page = unlocked(browser, served, "about/")
+        assert page.evaluate("document.body.dataset.runs") == "1"
+        page.evaluate("window.scrollTo(0, 2000); window.sitegenTestMark = 'still here'")
+
+        served.edit(ABOUT, LONG_PAGE + "Now with rye on Fridays.\n")
+        page.wait_for_selector("text=Now with rye on Fridays")
+        assert page.evaluate("window.sitegenTestMark") == "still here", "no navigation"
+        page.wait_for_selector("body[data-loaded=yes]")
+        assert page.evaluate("document.body.dataset.runs") == "2", "its script ran again"
+        assert page.evaluate("window.scrollY") == 2000, "where the designer was reading"
+        assert not page.is_visible("#sitegen-password")
+        connected(page)  # and it follows the next save too
+        served.edit(ABOUT, LONG_PAGE + "And spelt.\n")
+        page.wait_for_selector("text=And spelt")
+        assert page.evaluate("[window.sitegenTestMark, window.runs]") == ["still here", 3]
+        page.close()
+    finally:
+        served.server.stop()
+
+
+def test_a_page_whose_scripts_cannot_run_twice_is_reloaded(browser, make_project):
+    once = COUNTING_SCRIPT.replace("window.runs = (window.runs || 0) + 1;", "const once = 1;")
+    served = start(make_project(SITE).write(once))
+    try:
+        page = unlocked(browser, served, "about/")
+        page.evaluate("window.sitegenTestMark = 'still here'")
+        served.edit(ABOUT, "---\ntitle: About us\n---\nReloaded.\n")
+        page.wait_for_function("window.sitegenTestMark === undefined")
+        page.wait_for_selector("text=Reloaded.")
+        assert not page.is_visible("#sitegen-password"), "the kept key opens the reloaded page"
+        page.close()
+    finally:
+        served.server.stop()
+
+
+def test_without_a_kept_key_the_page_reloads_to_its_gate(browser, served):
+    page = browser.new_page()
+    page.set_default_timeout(TIMEOUT_MS)
+    page.goto(served.server.url + "about/")
+    page.fill("#sitegen-password", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_selector("text=We started baking in 2009")
+    connected(page)
+    page.evaluate("sessionStorage.clear(); localStorage.clear()")  # locked in another tab
+    served.edit(ABOUT, "---\ntitle: About us\n---\nSecret.\n")
+    page.wait_for_selector("#sitegen-password", state="visible")
+    assert not page.is_visible("text=Secret.")
+    page.close()
