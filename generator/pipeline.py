@@ -66,6 +66,46 @@ class BuildOptions:
 def build(
     studio: Studio, site: Site, mode: Mode, options: BuildOptions = BuildOptions()
 ) -> BuildResult:
+    """The whole build in memory: what `sitegen serve` shows and tests look at."""
+    prepared = prepare(studio, site, mode, options)
+    html = _rendered(prepared, slice(None))
+    demo, protection = prepared.demo, prepared.protection
+    if demo is not None and protection is not None:
+        withheld = _withheld_urls(demo, prepared.base_path)
+        outputs = _lock(prepared)(html, demo.files.protected, withheld, protection)
+        outputs += demo.files.public
+    else:
+        outputs = html + _release_files(prepared)
+    outputs += _theme_files(prepared)
+    check_unique(outputs)
+    return BuildResult(site, mode, tuple(outputs), len(html), prepared.warnings)
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """A site converted and ready to render: what rendering any share of its pages needs."""
+
+    site: Site
+    mode: Mode
+    env: jinja2.Environment
+    views: tuple[render.PageView, ...]
+    pages: tuple[Page, ...]
+    found: content.Content
+    chain: themes.ThemeChain
+    base_url: str
+    base_path: str
+    options: BuildOptions
+    demo: _Demo | None
+    protection: protect.Protection | None  # demo builds: how pages are locked
+
+    @property
+    def warnings(self) -> tuple[Diagnostic, ...]:
+        return self.demo.warnings if self.demo else ()
+
+
+def prepare(studio: Studio, site: Site, mode: Mode, options: BuildOptions) -> Prepared:
+    """Everything before rendering: content read and converted, the theme loaded, the demo's
+    key derived and its image previews made."""
     chain = themes.load_chain(studio.themes_dir, site.theme)
     found = content.load(site, options.include_drafts)
     demo = _prepare_demo(studio, site, chain, found, options) if mode is Mode.DEMO else None
@@ -95,22 +135,61 @@ def build(
     if options.memo:
         env = options.memo.environment(env)
     base_url = config.site_base_url(studio, site, mode)
-    html = render.render_pages(env, chain, studio, site, mode, base_url, pages, project)
-    html = _inject(html, options.inject_html)
-    if demo:
-        outputs = _lock(demo, html, env, site, base_path, options.memo)
+    views = render.site_views(env, chain, studio, site, mode, base_url, pages, project)
+    protection = _protection(demo, env, site, base_path) if demo else None
+    return Prepared(
+        site, mode, env, tuple(views), tuple(pages), found, chain, base_url, base_path, options,
+        demo, protection,
+    )  # fmt: skip
+
+
+def page_outputs(prepared: Prepared, share: slice = slice(None)) -> list[Output]:
+    """A share of the pages rendered and, in a demo, locked: any share can be made apart."""
+    html = _rendered(prepared, share)
+    demo, protection = prepared.demo, prepared.protection
+    if demo is None or protection is None:
+        return html
+    withheld = _withheld_urls(demo, prepared.base_path)
+    urls = protect.protected_urls(demo.files.protected, protection)
+    return protect.lock_pages(html, urls, withheld, protection)
+
+
+def page_paths(prepared: Prepared) -> list[Output]:
+    """Where `page_outputs` puts each page, without making them: to check before writing."""
+    return [Output(p.output, origin=p.source.rel) for p in prepared.pages]
+
+
+def site_outputs(prepared: Prepared) -> list[Output]:
+    """Every output but the pages: the client's files, the theme's static files, a sitemap."""
+    demo, protection = prepared.demo, prepared.protection
+    if demo is not None and protection is not None:
+        withheld = _withheld_urls(demo, prepared.base_path)
+        outputs = protect.protect([], demo.files.protected, withheld, protection)
+        outputs += demo.files.public
     else:
-        outputs = html + assets.file_outputs(found.files)
-        taken = {o.path for o in outputs}  # a client's own robots.txt wins
-        outputs += [
-            o for o in sitemap.sitemap_outputs(pages, base_url, base_path) if o.path not in taken
-        ]
-    outputs += assets.file_outputs(
-        f for f in chain.static if demo or not f.output.startswith(DEMO_RUNTIME)
+        outputs = _release_files(prepared)
+    return outputs + _theme_files(prepared)
+
+
+def _rendered(prepared: Prepared, share: slice) -> list[Output]:
+    html = render.render_views(prepared.env, prepared.views[share])
+    return _inject(html, prepared.options.inject_html)
+
+
+def _release_files(prepared: Prepared) -> list[Output]:
+    """The client's files as they are, and a sitemap unless the client wrote their own."""
+    outputs = assets.file_outputs(prepared.found.files)
+    taken = {o.path for o in outputs} | {p.output for p in prepared.pages}
+    sitemaps = sitemap.sitemap_outputs(prepared.pages, prepared.base_url, prepared.base_path)
+    return outputs + [o for o in sitemaps if o.path not in taken]
+
+
+def _theme_files(prepared: Prepared) -> list[Output]:
+    """The theme's static files; the gate's script and styles in demos only."""
+    demo = prepared.demo
+    return assets.file_outputs(
+        f for f in prepared.chain.static if demo or not f.output.startswith(DEMO_RUNTIME)
     )
-    check_unique(outputs)
-    warnings = demo.warnings if demo else ()
-    return BuildResult(site, mode, tuple(outputs), len(html), warnings)
 
 
 @dataclass(frozen=True)
@@ -164,27 +243,28 @@ def _project(
     return status.project_view(progress.progress(site, today), updates, url, today)
 
 
-def _lock(
-    demo: _Demo,
-    html: list[Output],
-    env: jinja2.Environment,
-    site: Site,
-    base_path: str,
-    memo: Memo | None = None,
-) -> list[Output]:
-    withheld_urls = {
-        base_path + quote(f.output): base_path + page.url_path[1:]
-        for f, page in demo.withheld.items()
-    }
-    protection = protect.Protection(
+def _protection(
+    demo: _Demo, env: jinja2.Environment, site: Site, base_path: str
+) -> protect.Protection:
+    return protect.Protection(
         key=demo.key.result(),
         site_id=site.demo.subdomain,
         base_path=base_path,
         unlock_script_url=base_path + UNLOCK_SCRIPT,
         gate=render.gate_renderer(env),
     )
-    lock = memo.protect if memo else protect.protect
-    return lock(html, demo.files.protected, withheld_urls, protection) + list(demo.files.public)
+
+
+def _lock(prepared: Prepared):
+    return prepared.options.memo.protect if prepared.options.memo else protect.protect
+
+
+def _withheld_urls(demo: _Demo, base_path: str) -> dict[str, str]:
+    """The URL of each deliverable, and of the page shown in its place."""
+    return {
+        base_path + quote(f.output): base_path + page.url_path[1:]
+        for f, page in demo.withheld.items()
+    }
 
 
 def _inject(pages: list[Output], extra: str) -> list[Output]:

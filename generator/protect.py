@@ -133,13 +133,30 @@ def protect(
     files = list(files)
     pages = [*pages, *(f for f in files if f.path.endswith(PAGE_SUFFIXES))]
     files = [f for f in files if not f.path.endswith(PAGE_SUFFIXES)]
-    protected_urls = {_url_of(f, protection) for f in files}
-    outputs = [
+    urls = protected_urls(files, protection)
+    return lock_files(files, protection) + lock_pages(pages, urls, withheld, protection)
+
+
+def protected_urls(files: Iterable[Output], protection: Protection) -> set[str]:
+    """The URLs of the client's files that are encrypted: pages referring to them are
+    rewritten so the unlocked page decrypts them."""
+    return {_url_of(f, protection) for f in files if not f.path.endswith(PAGE_SUFFIXES)}
+
+
+def lock_files(files: Iterable[Output], protection: Protection) -> list[Output]:
+    return [
         Output(f.path, encrypt_file(protection.key, f.path, _bytes(f)), origin=f.origin)
         for f in files
     ]
+
+
+def lock_pages(
+    pages: Iterable[Output], protected: set[str], withheld: dict[str, str], protection: Protection
+) -> list[Output]:
+    """A gate page for each page, its plaintext encrypted inside."""
+    outputs = []
     for page in pages:
-        text = rewrite_references(_bytes(page).decode("utf-8"), protected_urls, withheld)
+        text = rewrite_references(_bytes(page).decode("utf-8"), protected, withheld)
         plain = insert_before_body_end(text.encode("utf-8"), _unlock_script(protection))
         payload = page_payload(protection.key, protection.site_id, page.path, plain)
         gate_page = protection.gate(page.path, payload_json(payload))

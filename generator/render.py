@@ -136,8 +136,28 @@ def render_pages(
     pages: Iterable[Page],
     project: Any = None,
 ) -> list[Output]:
+    return render_views(env, site_views(env, chain, studio, site, mode, base_url, pages, project))
+
+
+def site_views(
+    env: jinja2.Environment,
+    chain: ThemeChain,
+    studio: Studio,
+    site: Site,
+    mode: Mode,
+    base_url: str,
+    pages: Iterable[Page],
+    project: Any = None,
+) -> list[PageView]:
+    """Every page as its templates see it, linked to its neighbours; sets what every template
+    receives, so any share of the views can then be rendered on its own."""
     views = _link_views(list(pages))
     _set_globals(env, chain, studio, site, mode, base_url, views, project)
+    return views
+
+
+def render_views(env: jinja2.Environment, views: Iterable[PageView]) -> list[Output]:
+    """The HTML of these pages, or one TemplateError naming every template mistake met."""
     outputs: list[Output] = []
     problems: dict[tuple, Diagnostic] = {}
     for view in views:

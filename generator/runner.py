@@ -86,17 +86,16 @@ def build_and_write(studio: Studio, site, mode: Mode, options):
         seconds = time.perf_counter() - started
         summary = ModeSummary(mode.value, kept.pages, kept.files, seconds, target, True)
         return summary, kept.warnings
-    from sitegen import pipeline
+    from sitegen import diskbuild
 
-    result = pipeline.build(studio, site, mode, replace(options, today=today))
-    path = write.write_build(result, studio.build_dir)
+    written = diskbuild.build_to_disk(studio, site, mode, replace(options, today=today))
     record = freshness.Record(
-        inputs, freshness.outputs_digest(path), result.page_count, len(result.outputs)
+        inputs, freshness.outputs_digest(written.path), written.pages, written.files
     )
-    freshness.write(record_path, replace(record, warnings=result.warnings))
+    freshness.write(record_path, replace(record, warnings=written.warnings))
     seconds = time.perf_counter() - started
-    summary = ModeSummary(mode.value, result.page_count, len(result.outputs), seconds, path)
-    return summary, result.warnings
+    summary = ModeSummary(mode.value, written.pages, written.files, seconds, written.path)
+    return summary, written.warnings
 
 
 def build_clients(

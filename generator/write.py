@@ -7,8 +7,11 @@ modification time, and anything that watches it, stays quiet."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 from sitegen.errors import OutputError
@@ -22,28 +25,46 @@ def output_dir(build_dir: Path, client: str, mode: str) -> Path:
 
 def write_build(result: BuildResult, build_dir: Path) -> Path:
     """Write every output, then swap the staging folder in; returns the output folder."""
-    target = output_dir(build_dir, result.site.name, result.mode.value)
+    with staged(build_dir, result.site.name, result.mode.value) as staging:
+        write_outputs(staging, result.outputs)
+    return staging.target
+
+
+@dataclass(frozen=True)
+class Staging:
+    """The folder a build is written to, and the output folder it will replace."""
+
+    folder: Path
+    target: Path
+
+
+@contextlib.contextmanager
+def staged(build_dir: Path, client: str, mode: str) -> Iterator[Staging]:
+    """A staging folder to write into, from any number of processes; it takes the output
+    folder's place when the block ends without an error, and is removed when it does not."""
+    target = output_dir(build_dir, client, mode)
     target.parent.mkdir(parents=True, exist_ok=True)
     _recover_interrupted_swap(target)
     _remove_abandoned_staging(target)
-    staging = target.with_name(f".{target.name}.{os.getpid()}.tmp")
-    shutil.rmtree(staging, ignore_errors=True)
-    staging.mkdir()
+    folder = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir()
     try:
-        _write_all(staging, result.outputs, target)
+        yield Staging(folder, target)
         previous = target.with_name(f".{target.name}.old")
         shutil.rmtree(previous, ignore_errors=True)
         if target.exists():
             os.replace(target, previous)
-        os.replace(staging, target)
+        os.replace(folder, target)
         shutil.rmtree(previous, ignore_errors=True)
     except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
+        shutil.rmtree(folder, ignore_errors=True)
         raise
-    return target
 
 
-def _write_all(staging: Path, outputs: tuple[Output, ...], previous: Path) -> None:
+def write_outputs(staging: Staging, outputs: Iterable[Output]) -> None:
+    """Write outputs into the staging folder; one whose bytes equal the file at its path in
+    the output folder is linked to it instead. Two outputs for one path are an error."""
     written: dict[str, str] = {}
     for output in outputs:
         relative = safe_relative(output.path)
@@ -57,9 +78,10 @@ def _write_all(staging: Path, outputs: tuple[Output, ...], previous: Path) -> No
                 )
             )
         written[key] = output.origin
-        destination = staging / relative
+        destination = staging.folder / relative
         destination.parent.mkdir(parents=True, exist_ok=True)
-        if _unchanged(previous / relative, output) and _linked(previous / relative, destination):
+        old = staging.target / relative
+        if _unchanged(old, output) and _linked(old, destination):
             continue
         if output.data is not None:
             destination.write_bytes(output.data)

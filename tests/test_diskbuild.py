@@ -1,0 +1,82 @@
+"""Pages shared among forked processes give the same build as one process, errors included."""
+
+from __future__ import annotations
+
+import pytest
+
+from sitegen import config, diskbuild, pipeline
+from sitegen.errors import TemplateError
+from sitegen.model import Mode
+
+PAGES = (
+    "\n".join(
+        f"-- sites/acme/content/posts/post-{n:02d}.md --\n---\ntitle: Post {n}\n---\nText {n}.\n"
+        "![shop](../shop.png)\n"
+        for n in range(12)
+    )
+    + "-- sites/acme/content/_index.md --\n# Home\n"
+)
+
+
+@pytest.fixture
+def shared(monkeypatch):
+    """Share even a small site among processes."""
+    monkeypatch.setattr(diskbuild, "PARALLEL_FROM", 2)
+    monkeypatch.setattr(diskbuild, "SLICE", 3)
+
+
+def _files(folder):
+    return {
+        p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*") if p.is_file()
+    }
+
+
+@pytest.mark.parametrize("mode", [Mode.DEMO, Mode.RELEASE])
+def test_shared_build_equals_the_in_memory_build(make_project, shared, mode):
+    project = _project(make_project)
+    studio = config.load_studio(project.root)
+    site = config.load_site(studio, "acme")
+    options = pipeline.BuildOptions(workers=2, use_cache=False)
+    written = diskbuild.build_to_disk(studio, site, mode, options)
+    in_memory = pipeline.build(studio, site, mode, options)
+    expected = {
+        o.path: o.data if o.data is not None else o.source.read_bytes() for o in in_memory.outputs
+    }
+    assert written.pages == in_memory.page_count and written.files == len(expected)
+    assert _files(written.path) == expected
+    if mode is Mode.DEMO:
+        assert "Text 11." in project.out("posts/post-11/index.html")
+
+
+def test_every_share_reports_its_template_errors(make_project, shared):
+    project = _project(make_project).write(
+        "-- sites/acme/templates/broken.html --\n{{ page.nothing_here }}\n"
+        "-- sites/acme/templates/also-broken.html --\n{% if %}\n"
+    )
+    project.build()  # the broken templates are not used yet
+    for n, template in ((0, "broken.html"), (11, "also-broken.html")):
+        post = project.root / f"sites/acme/content/posts/post-{n:02d}.md"
+        post.write_text(post.read_text().replace("---\nText", f"template: {template}\n---\nText"))
+    studio = config.load_studio(project.root)
+    site = config.load_site(studio, "acme")
+    with pytest.raises(TemplateError) as raised:
+        diskbuild.build_to_disk(studio, site, Mode.DEMO, pipeline.BuildOptions(workers=2))
+    message = raised.value.format_message()
+    assert "broken.html" in message and "also-broken.html" in message
+    assert "Text 3." in project.out("posts/post-03/index.html"), "the last good build stays"
+
+
+def _project(make_project):
+    project = make_project(PAGES)
+    (project.root / "sites/acme/content/shop.png").write_bytes(_png())
+    return project
+
+
+def _png() -> bytes:
+    import io
+
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (40, 30), "teal").save(buffer, "PNG")
+    return buffer.getvalue()
