@@ -136,6 +136,7 @@ class TrackingEnvironment(jinja2.Environment):
         tracked.extensions = {name: ext.bind(tracked) for name, ext in env.extensions.items()}
         tracked.memo, tracked.reads, tracked.loads = memo, None, None
         tracked._sources, tracked._views, tracked._values = {}, {}, {}
+        tracked._selected = {}
         tracked._globals_checked = False
         return tracked
 
@@ -164,6 +165,16 @@ class TrackingEnvironment(jinja2.Environment):
         return self._loaded([joined], template)
 
     def select_template(self, names, parent=None, globals=None):  # noqa: A002
+        # Every page of a kind asks for the same names: look them up once a build.
+        key = (tuple(names), parent) if globals is None and isinstance(names, list) else None
+        selected = self._selected.get(key) if key is not None else None
+        if selected is None:
+            selected = self._select(names, parent, globals)
+            if key is not None:
+                self._selected[key] = selected
+        return self._loaded(*selected)
+
+    def _select(self, names, parent, globals):  # noqa: A002
         try:
             template = super().select_template(names, parent, globals)
         except jinja2.TemplateNotFound:
@@ -171,11 +182,11 @@ class TrackingEnvironment(jinja2.Environment):
             raise
         tried = [self.join_path(n, parent) if parent else n for n in names]
         if not all(isinstance(n, str) for n in tried):
-            return self._loaded([], template, known=False)
+            return [], template, False
         found = next((i for i, n in enumerate(tried) if self._source(n) is not None), None)
         if found is None:
-            return self._loaded([], template, known=False)
-        return self._loaded(tried[: found + 1], template)
+            return [], template, False
+        return tried[: found + 1], template, True
 
     def _loaded(self, names: Sequence[str], template: jinja2.Template, known: bool = True):
         used = tuple((name, self._source(name)) for name in names)
