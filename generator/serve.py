@@ -131,7 +131,10 @@ class Server:
         self.hub = Hub()
         self.preview = Preview(root, client, mode, self.hub, drafts, echo)
         self._watcher = watch.Watcher(
-            self.preview.rebuild, self.preview.wanted, quiet or watch.QUIET_SECONDS
+            self.preview.rebuild,
+            self.preview.wanted,
+            quiet=quiet or watch.QUIET_SECONDS,
+            settled=quiet or watch.SETTLED_SECONDS,
         )
         self._bind, self._port = bind, port
         self._http: _HTTPServer | None = None

@@ -3,6 +3,7 @@ rebuilds, and that what it serves after a series of edits is what a clean build 
 
 from __future__ import annotations
 
+import gc
 import http.client
 import json
 import os
@@ -10,6 +11,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -238,6 +240,38 @@ def events_and_a_burst(served):
     assert name == "built"
     assert "about/index.html" in data["pages"] and "burst-5/index.html" in data["pages"]
     connection.close()
+
+
+def test_a_finished_save_is_rebuilt_at_once_a_file_being_written_is_awaited(tmp_path):
+    from sitegen import watch
+
+    calls: list[tuple[set[Path], bool]] = []
+    called = threading.Event()
+
+    def on_change(paths: set[Path]) -> None:
+        calls.append((paths, gc.isenabled()))
+        called.set()
+
+    watcher = watch.Watcher(on_change, quiet=0.6, settled=0.01)
+    watcher.watch([(tmp_path, True)])
+    watcher.start()
+    try:
+        with (tmp_path / "page.md").open("w") as file:
+            file.write("# Half")
+            file.flush()
+            assert not called.wait(0.3), "still open for writing: the quiet time runs"
+            file.write(" and whole")
+            closed = time.monotonic()
+        assert called.wait(5)
+        assert time.monotonic() - closed < 0.4, "closed after writing: no quiet time"
+        assert calls == [({tmp_path / "page.md"}, False)], "no cycle collection mid-build"
+        deadline = time.monotonic() + 5
+        while not gc.isenabled() and time.monotonic() < deadline:
+            time.sleep(0.02)
+        assert gc.isenabled(), "collected, and back on, once the watcher is idle"
+    finally:
+        watcher.stop()
+        gc.enable()
 
 
 def test_a_build_error_is_shown_and_the_last_good_build_stays_until_fixed(served):
