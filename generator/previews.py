@@ -15,7 +15,7 @@ from functools import lru_cache
 from PIL import Image, ImageDraw, ImageFont, ImageOps, UnidentifiedImageError
 
 # Bump when the preview recipe changes, so cached previews made the old way are not reused.
-RECIPE = "preview-1"
+RECIPE = "preview-2"
 
 RASTER_FORMATS = {
     ".jpg": "JPEG",
@@ -55,14 +55,21 @@ def is_raster(suffix: str) -> bool:
 def make_preview(original: bytes, suffix: str, settings: PreviewSettings) -> bytes:
     """The preview of an image, in the format its file name promises."""
     image = _open(original, settings.size)
-    image = ImageOps.exif_transpose(image)
     has_alpha = image.mode in ("RGBA", "LA", "PA") or "transparency" in image.info
-    image = image.convert("RGBA" if has_alpha else "RGB")
-    image.thumbnail((settings.size, settings.size), Image.Resampling.LANCZOS)
-    marked = Image.alpha_composite(
-        image.convert("RGBA"), _watermark_layer(image.size, settings.watermark)
-    )
-    return _encode(marked if has_alpha else marked.convert("RGB"), suffix, settings.quality)
+    mode = "RGBA" if has_alpha else "RGB"
+    if image.mode != mode:
+        image = image.convert(mode)
+    # Resize before turning upright: a turn of the smaller image costs less. Hamming, not
+    # Lanczos: a JPEG is already decoded at the scale just above the target (draft), and for
+    # the rest of the way the two differ far less than re-encoding at preview quality does.
+    image.thumbnail((settings.size, settings.size), Image.Resampling.HAMMING)
+    ImageOps.exif_transpose(image, in_place=True)
+    if has_alpha:
+        image = Image.alpha_composite(image, _watermark_layer(image.size, settings.watermark))
+    else:
+        colour, alpha = _watermark_parts(image.size, settings.watermark)
+        image.paste(colour, (0, 0), alpha)  # blends as alpha_composite would, without RGBA
+    return _encode(image, suffix, settings.quality)
 
 
 def _open(original: bytes, size: int) -> Image.Image:
@@ -92,7 +99,10 @@ def _encode(image: Image.Image, suffix: str, quality: int) -> bytes:
     fmt = RASTER_FORMATS[suffix.lower()]
     out = io.BytesIO()
     if fmt == "JPEG":
-        image.convert("RGB").save(out, fmt, quality=quality, optimize=True, progressive=True)
+        # Not progressive: the demo decrypts a whole file before showing it, so progressive
+        # loading never shows, and it costs three times the encoding time.
+        image = image if image.mode == "RGB" else image.convert("RGB")
+        image.save(out, fmt, quality=quality, optimize=True)
     elif fmt == "WEBP":
         image.save(out, fmt, quality=quality, method=4)
     elif fmt == "GIF":
@@ -121,6 +131,13 @@ def _watermark_layer(size: tuple[int, int], text: str) -> Image.Image:
     turned = canvas.rotate(WATERMARK_ANGLE, resample=Image.Resampling.BICUBIC)
     left, top = (side - width) // 2, (side - height) // 2
     return turned.crop((left, top, left + width, top + height))
+
+
+@lru_cache(maxsize=16)
+def _watermark_parts(size: tuple[int, int], text: str) -> tuple[Image.Image, Image.Image]:
+    """The watermark as colour and mask, to paste straight onto an RGB image."""
+    layer = _watermark_layer(size, text)
+    return layer.convert("RGB"), layer.getchannel("A")
 
 
 @lru_cache(maxsize=16)
