@@ -105,9 +105,13 @@ def _previews(
 
 
 def _run(jobs: list[tuple], workers: int) -> list[bytes | PreviewError]:
+    """Results in the order of the jobs; in the pool the largest originals go first, one at a
+    time, so no process is left with a long tail of work while the other idles."""
     if len(jobs) > 1 and workers > 1:
+        order = sorted(range(len(jobs)), key=lambda i: len(jobs[i][0]), reverse=True)
         with ProcessPoolExecutor(max_workers=min(workers, len(jobs))) as pool:
-            return list(pool.map(_make, jobs, chunksize=max(1, len(jobs) // (workers * 4))))
+            results = dict(zip(order, pool.map(_make, [jobs[i] for i in order]), strict=True))
+        return [results[i] for i in range(len(jobs))]
     return [_make(job) for job in jobs]
 
 

@@ -9,6 +9,9 @@ import pytest
 from PIL import Image, ImageChops, ImageStat
 
 from conftest import demo_key
+from sitegen.assets import demo_files
+from sitegen.model import DemoSettings, StaticFile
+from sitegen.previews import PreviewSettings
 from sitegen.protect import decrypt_file
 
 
@@ -101,6 +104,24 @@ def test_unchanged_images_are_never_processed_twice(image_site):
     assert len(first) == 1
     assert project.run("build").exit_code == 0
     assert {p.name: p.stat().st_mtime_ns for p in cache.iterdir()} == first
+
+
+def test_previews_made_in_parallel_stay_with_their_own_images(tmp_path):
+    """The pool takes the largest originals first; each preview must still be its image's."""
+    colours = {"small.jpg": ("red", 300), "large.jpg": ("blue", 2400), "mid.jpg": ("lime", 900)}
+    files = []
+    for name, (colour, width) in colours.items():
+        (tmp_path / name).write_bytes(save(Image.new("RGB", (width, width), colour), "JPEG"))
+        files.append(StaticFile(tmp_path / name, f"assets/{name}", f"assets/{name}"))
+    settings = PreviewSettings(600, 60, "Studio · PREVIEW")
+    made = demo_files(files, DemoSettings("acme"), settings, tmp_path / "cache", workers=2)
+    assert [o.path for o in made.protected] == [f.output for f in files]
+    for output, (colour, width) in zip(made.protected, colours.values(), strict=True):
+        shown = Image.open(output.source).convert("RGB")
+        assert shown.size == (min(width, 600),) * 2
+        expected = Image.new("RGB", (1, 1), colour).getpixel((0, 0))
+        typical = ImageStat.Stat(shown).median  # the watermark covers too little to move it
+        assert max(abs(a - b) for a, b in zip(typical, expected, strict=True)) < 20, output.path
 
 
 def test_deliverables_stay_out_and_the_link_explains_the_handover(image_site):
