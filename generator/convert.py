@@ -73,9 +73,13 @@ def convert_all(
 ) -> list[Converted]:
     results: list[Converted | None] = [None] * len(sources)
     missing: list[tuple[int, str]] = []
-    for index, page in enumerate(sources):
-        key = digest(RECIPE, page.rel, page.body, "lift" if page.title is None else "keep")
-        kept = cache.get(key) if cache is not None else None
+    keys = [
+        digest(RECIPE, page.rel, page.body, "lift" if page.title is None else "keep")
+        for page in sources
+    ]
+    cached = cache.get_many(keys) if cache is not None else {}
+    for index, (page, key) in enumerate(zip(sources, keys, strict=True)):
+        kept = cached.get(key)
         if kept is not None and still_resolves(kept["links"], page.rel, links):
             results[index] = Converted(kept["html"], kept["toc"], kept["heading"], ())
         else:

@@ -39,24 +39,36 @@ class Record:
     warnings: tuple[Diagnostic, ...] = ()
 
 
+@dataclass(frozen=True)
+class Inputs:
+    """Digests of what a build may read: `frame` is everything but the client's content and
+    assets (templates, configuration, key, date, sitegen); `whole` adds those two folders."""
+
+    frame: str
+    whole: str
+
+
 def inputs_digest(
     studio: Studio, site: Site, mode: Mode, drafts: bool, today: dt.date, cache_dir: Path
-) -> str:
-    """One digest over everything a build of `site` in `mode` may read. A demo's includes a
+) -> Inputs:
+    """Digests over everything a build of `site` in `mode` may read. A demo's include a
     check value of its key, derived in a thread while the files are read: a changed password
     (even one kept in an environment variable) makes the demo stale."""
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="sitegen-key") as background:
         key_check = background.submit(_key_check, site, mode, cache_dir)
-        hasher = hashlib.sha256()
-        hasher.update(repr((FORMAT, sys.version, mode.value, drafts, today.isoformat())).encode())
+        frame = hashlib.sha256()
+        frame.update(repr((FORMAT, sys.version, mode.value, drafts, today.isoformat())).encode())
         for library in SHAPING_LIBRARIES:
-            hasher.update(f"\0{library}={_version(library)}".encode())
-        _add_tree(hasher, Path(sitegen.__file__).parent, by_content=False, suffix=".py")
-        _add_file(hasher, studio.root / "sitegen.toml", "sitegen.toml")
-        _add_tree(hasher, studio.themes_dir)
-        _add_tree(hasher, site.path)
-        hasher.update(key_check.result().encode())
-    return hasher.hexdigest()
+            frame.update(f"\0{library}={_version(library)}".encode())
+        _add_tree(frame, Path(sitegen.__file__).parent, by_content=False, suffix=".py")
+        _add_file(frame, studio.root / "sitegen.toml", "sitegen.toml")
+        _add_tree(frame, studio.themes_dir)
+        _add_tree(frame, site.path, skip=(site.content_dir.name, site.assets_dir.name))
+        frame.update(key_check.result().encode())
+        whole = frame.copy()
+        _add_tree(whole, site.content_dir)
+        _add_tree(whole, site.assets_dir)
+    return Inputs(frame.hexdigest(), whole.hexdigest())
 
 
 def _key_check(site: Site, mode: Mode, cache_dir: Path) -> str:
@@ -114,22 +126,40 @@ def _version(library: str) -> str:
         return "-"
 
 
-def _add_tree(hasher, root: Path, by_content: bool = True, suffix: str = "") -> None:
-    """Every file under `root` (ending in `suffix`), by relative name, in a stable order."""
+def _add_tree(
+    hasher, root: Path, by_content: bool = True, suffix: str = "", skip: tuple[str, ...] = ()
+) -> None:
+    """Every file under `root` (ending in `suffix`), by relative name, in a stable order;
+    the top-level folders named in `skip` left out."""
     hasher.update(f"\0tree {root.name}\0".encode())
-    for folder, dirs, files in os.walk(root):
-        dirs.sort()
-        for name in sorted(n for n in files if n.endswith(suffix)):
-            path = os.path.join(folder, name)
-            _add_file(hasher, Path(path), os.path.relpath(path, root), by_content)
+    for name, path in _files(str(root), "", skip):
+        if name.endswith(suffix):
+            _add_file(hasher, path, name, by_content)
 
 
-def _add_file(hasher, path: Path, name: str, by_content: bool = True) -> None:
+def _files(folder: str, prefix: str, skip: tuple[str, ...] = ()) -> list[tuple[str, str]]:
+    """(relative name, path) of every file under `folder`, sorted; nothing if it is missing."""
+    found = []
+    try:
+        entries = sorted(os.scandir(folder), key=lambda entry: entry.name)
+    except OSError:
+        return found
+    for entry in entries:
+        if entry.is_dir(follow_symlinks=False):
+            if entry.name not in skip:
+                found += _files(entry.path, f"{prefix}{entry.name}/")
+        else:
+            found.append((prefix + entry.name, entry.path))
+    return found
+
+
+def _add_file(hasher, path: str | Path, name: str, by_content: bool = True) -> None:
     hasher.update(f"\0file {name}\0".encode())
     try:
-        stat = path.stat()
+        stat = os.stat(path)
         if by_content and stat.st_size < HASHED_UP_TO:
-            hasher.update(hashlib.sha256(path.read_bytes()).digest())
+            with open(path, "rb") as file:
+                hasher.update(hashlib.sha256(file.read()).digest())
         else:
             hasher.update(f"{stat.st_size} {stat.st_mtime_ns} {stat.st_ctime_ns}".encode())
     except OSError:

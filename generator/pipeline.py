@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import posixpath
+from collections.abc import Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -68,7 +69,7 @@ def build(
 ) -> BuildResult:
     """The whole build in memory: what `sitegen serve` shows and tests look at."""
     prepared = prepare(studio, site, mode, options)
-    html = _rendered(prepared, slice(None))
+    html = _rendered(prepared, prepared.views)
     demo, protection = prepared.demo, prepared.protection
     if demo is not None and protection is not None:
         withheld = _withheld_urls(demo, prepared.base_path)
@@ -143,9 +144,14 @@ def prepare(studio: Studio, site: Site, mode: Mode, options: BuildOptions) -> Pr
     )  # fmt: skip
 
 
-def page_outputs(prepared: Prepared, share: slice = slice(None)) -> list[Output]:
-    """A share of the pages rendered and, in a demo, locked: any share can be made apart."""
-    html = _rendered(prepared, share)
+def page_outputs(
+    prepared: Prepared,
+    views: Sequence[render.PageView],
+    body_reads: dict[str, frozenset[str]] | None = None,
+) -> list[Output]:
+    """Some of the pages rendered and, in a demo, locked: any share can be made apart.
+    `body_reads` learns whose converted Markdown each page read (see `render_views`)."""
+    html = _rendered(prepared, views, body_reads)
     demo, protection = prepared.demo, prepared.protection
     if demo is None or protection is None:
         return html
@@ -157,6 +163,14 @@ def page_outputs(prepared: Prepared, share: slice = slice(None)) -> list[Output]
 def page_paths(prepared: Prepared) -> list[Output]:
     """Where `page_outputs` puts each page, without making them: to check before writing."""
     return [Output(p.output, origin=p.source.rel) for p in prepared.pages]
+
+
+def site_wide(prepared: Prepared) -> list[str]:
+    """What pages may show of the site besides its pages: the client's files by name, and
+    where a deliverable's link leads. Page outputs are the same while these are."""
+    files = sorted(f.output for f in prepared.found.files)
+    withheld = _withheld_urls(prepared.demo, prepared.base_path) if prepared.demo else {}
+    return [repr(files), repr(sorted(withheld.items())), prepared.options.inject_html]
 
 
 def site_outputs(prepared: Prepared) -> list[Output]:
@@ -171,8 +185,12 @@ def site_outputs(prepared: Prepared) -> list[Output]:
     return outputs + _theme_files(prepared)
 
 
-def _rendered(prepared: Prepared, share: slice) -> list[Output]:
-    html = render.render_views(prepared.env, prepared.views[share])
+def _rendered(
+    prepared: Prepared,
+    views: Sequence[render.PageView],
+    body_reads: dict[str, frozenset[str]] | None = None,
+) -> list[Output]:
+    html = render.render_views(prepared.env, views, body_reads)
     return _inject(html, prepared.options.inject_html)
 
 

@@ -90,16 +90,41 @@ class SiteView:
     home: PageView | None = None
 
 
+class BodyReads:
+    """Whose converted Markdown (content or toc) the page being rendered has read: all else a
+    template can see of other pages is their front matter and place in the site."""
+
+    def __init__(self) -> None:
+        self.rels: set[str] = set()
+
+
 class PageView:
     """What a template sees of a page, with its neighbours a lookup away."""
 
-    def __init__(self, page: Page, index: dict[str, PageView], children: dict[str, list]):
+    def __init__(
+        self,
+        page: Page,
+        index: dict[str, PageView],
+        children: dict[str, list],
+        body_reads: BodyReads | None = None,
+    ):
         self._page, self._index, self._children = page, index, children
+        self._body_reads = body_reads or BodyReads()
         source = page.source
         self.title, self.url, self.kind = page.title, page.url, page.kind
-        self.content, self.toc = Markup(page.content), Markup(page.toc)
+        self._content, self._toc = Markup(page.content), Markup(page.toc)
         self.date, self.description = source.date, source.description
         self.params, self.weight = dict(source.params), source.weight
+
+    @property
+    def content(self) -> Markup:
+        self._body_reads.rels.add(self._page.source.rel)
+        return self._content
+
+    @property
+    def toc(self) -> Markup:
+        self._body_reads.rels.add(self._page.source.rel)
+        return self._toc
 
     @property
     def folder(self) -> str | None:
@@ -156,14 +181,22 @@ def site_views(
     return views
 
 
-def render_views(env: jinja2.Environment, views: Iterable[PageView]) -> list[Output]:
-    """The HTML of these pages, or one TemplateError naming every template mistake met."""
+def render_views(
+    env: jinja2.Environment,
+    views: Iterable[PageView],
+    body_reads: dict[str, frozenset[str]] | None = None,
+) -> list[Output]:
+    """The HTML of these pages, or one TemplateError naming every template mistake met.
+    `body_reads` learns, by output path, whose converted Markdown each page read."""
     outputs: list[Output] = []
     problems: dict[tuple, Diagnostic] = {}
     for view in views:
         try:
             template = _template_for(env, view._page)
+            view._body_reads.rels.clear()
             html = template.render(page=view)
+            if body_reads is not None:
+                body_reads[view._page.output] = frozenset(view._body_reads.rels)
         except _PageTemplateMissing as exc:
             problems[(exc.diagnostic,)] = exc.diagnostic
             continue
@@ -263,8 +296,9 @@ def _link_views(pages: list[Page]) -> list[PageView]:
     index: dict[str, PageView] = {}
     children: dict[str, list[PageView]] = {}
     views = []
+    body_reads = BodyReads()
     for page in pages:
-        view = PageView(page, index, children)
+        view = PageView(page, index, children, body_reads)
         views.append(view)
         if view.folder is not None:
             index[view.folder] = view

@@ -81,16 +81,18 @@ def build_and_write(studio: Studio, site, mode: Mode, options):
     target = write.output_dir(studio.build_dir, site.name, mode.value)
     today = options.today or dt.date.today()
     inputs = freshness.inputs_digest(studio, site, mode, options.include_drafts, today, cache_dir)
-    kept = freshness.fresh(record_path, inputs, target) if options.use_cache else None
+    kept = freshness.fresh(record_path, inputs.whole, target) if options.use_cache else None
     if kept is not None:
         seconds = time.perf_counter() - started
         summary = ModeSummary(mode.value, kept.pages, kept.files, seconds, target, True)
         return summary, kept.warnings
     from sitegen import diskbuild
 
-    written = diskbuild.build_to_disk(studio, site, mode, replace(options, today=today))
+    written = diskbuild.build_to_disk(
+        studio, site, mode, replace(options, today=today), inputs.frame
+    )
     record = freshness.Record(
-        inputs, freshness.outputs_digest(written.path), written.pages, written.files
+        inputs.whole, freshness.outputs_digest(written.path), written.pages, written.files
     )
     freshness.write(record_path, replace(record, warnings=written.warnings))
     seconds = time.perf_counter() - started

@@ -11,7 +11,7 @@ import contextlib
 import os
 import shutil
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 from sitegen.errors import OutputError
@@ -36,6 +36,15 @@ class Staging:
 
     folder: Path
     target: Path
+    made: set[Path] = field(default_factory=set, compare=False)  # folders known to exist
+
+    def destination(self, relative: str) -> Path:
+        """Where a file goes in the staging folder, its folder made if need be."""
+        path = self.folder / relative
+        if path.parent not in self.made:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            self.made.add(path.parent)
+        return path
 
 
 @contextlib.contextmanager
@@ -78,8 +87,7 @@ def write_outputs(staging: Staging, outputs: Iterable[Output]) -> None:
                 )
             )
         written[key] = output.origin
-        destination = staging.folder / relative
-        destination.parent.mkdir(parents=True, exist_ok=True)
+        destination = staging.destination(relative)
         old = staging.target / relative
         if _unchanged(old, output) and _linked(old, destination):
             continue
@@ -87,6 +95,15 @@ def write_outputs(staging: Staging, outputs: Iterable[Output]) -> None:
             destination.write_bytes(output.data)
         elif output.source is not None:
             shutil.copyfile(output.source, destination)
+
+
+def keep_previous(staging: Staging, path: str) -> None:
+    """The file the previous build wrote at `path`, kept as it is (linked, or copied with its
+    times where the file system has no hard links)."""
+    relative = safe_relative(path)
+    destination = staging.destination(relative)
+    if not _linked(staging.target / relative, destination):
+        shutil.copy2(staging.target / relative, destination)
 
 
 def _linked(old: Path, new: Path) -> bool:

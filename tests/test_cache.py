@@ -146,3 +146,18 @@ def test_an_unchanged_page_is_never_converted_twice(make_project, monkeypatch):
     converted.clear()
     project.build("--release")
     assert sorted(set(converted)) == ["content/a.md", "content/c.md"]
+
+
+def test_many_values_at_once_skip_misses_and_damaged_entries(tmp_path):
+    path = tmp_path / "cache.sqlite"
+    with DiskCache(path) as cache:
+        for index in range(1200):  # more than one query's worth
+            cache.put(f"k{index}", {"n": index})
+    import sqlite3
+
+    with sqlite3.connect(path) as db:
+        db.execute("UPDATE entries SET value = ? WHERE key = 'k7'", (b"{not json",))
+    with DiskCache(path) as cache:
+        found = cache.get_many([f"k{index}" for index in range(1300)])
+        assert len(found) == 1199 and found["k1100"] == {"n": 1100} and "k7" not in found
+        assert cache.get("k7") is None
