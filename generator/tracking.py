@@ -14,7 +14,7 @@ import dataclasses
 import datetime as dt
 import hashlib
 import types
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from enum import Enum
@@ -95,18 +95,23 @@ class Rendered:
 
     chosen: tuple[tuple[str, Any], ...]  # the page template tried by name, and its source
     loads: tuple[tuple[str, Any], ...]  # templates it extended, included or imported
-    reads: tuple[tuple[tuple[str, str], Any], ...]  # ((page URL, attribute), value)
+    shared: tuple[tuple[tuple[str, str], Any], ...]  # ((page URL, attribute), value), others
+    own: tuple[tuple[tuple[str, str], Any], ...]  # the same, of the page itself
     html: str
 
 
 class RenderMemo:
-    """Rendered pages by URL, kept across builds; `globals` is what every page saw."""
+    """Rendered pages by URL, kept across builds; `globals` is what every page saw.
+
+    What many pages loaded or read alike (the skeleton, the menu) is kept once, `interned`,
+    so a build checks it once for all of them."""
 
     def __init__(self) -> None:
         self.pages: dict[str, Rendered] = {}
         self.globals: Any = Unknown()
         self.used: set[str] = set()
         self.rendered = self.reused = 0
+        self._interned: dict[tuple, tuple] = {}
 
     def start(self) -> None:
         self.used = set()
@@ -114,6 +119,15 @@ class RenderMemo:
 
     def sweep(self) -> None:
         self.pages = {url: kept for url, kept in self.pages.items() if url in self.used}
+        self._interned = {}
+        for kept in self.pages.values():
+            self.intern(kept.loads), self.intern(kept.shared)
+
+    def intern(self, inputs: tuple) -> tuple:
+        try:
+            return self._interned.setdefault(inputs, inputs)
+        except TypeError:  # holds an Unknown: equal to nothing, so shared by no page
+            return inputs
 
 
 class TrackingEnvironment(jinja2.Environment):
@@ -136,7 +150,7 @@ class TrackingEnvironment(jinja2.Environment):
         tracked.extensions = {name: ext.bind(tracked) for name, ext in env.extensions.items()}
         tracked.memo, tracked.reads, tracked.loads = memo, None, None
         tracked._sources, tracked._views, tracked._values = {}, {}, {}
-        tracked._selected = {}
+        tracked._selected, tracked._checked = {}, {}
         tracked._globals_checked = False
         return tracked
 
@@ -162,11 +176,12 @@ class TrackingEnvironment(jinja2.Environment):
         except jinja2.TemplateNotFound:
             self._missing([joined])  # `include ... ignore missing`: it may appear later
             raise
-        return self._loaded([joined], template)
+        return self._loaded(self._used([joined]), template)
 
     def select_template(self, names, parent=None, globals=None):  # noqa: A002
         # Every page of a kind asks for the same names: look them up once a build.
-        key = (tuple(names), parent) if globals is None and isinstance(names, list) else None
+        known = globals is None and isinstance(names, list | tuple)
+        key = (tuple(names), parent) if known else None
         selected = self._selected.get(key) if key is not None else None
         if selected is None:
             selected = self._select(names, parent, globals)
@@ -182,16 +197,18 @@ class TrackingEnvironment(jinja2.Environment):
             raise
         tried = [self.join_path(n, parent) if parent else n for n in names]
         if not all(isinstance(n, str) for n in tried):
-            return [], template, False
+            return self._used([], known=False), template
         found = next((i for i, n in enumerate(tried) if self._source(n) is not None), None)
         if found is None:
-            return [], template, False
-        return tried[: found + 1], template, True
+            return self._used([], known=False), template
+        return self._used(tried[: found + 1]), template
 
-    def _loaded(self, names: Sequence[str], template: jinja2.Template, known: bool = True):
+    def _used(self, names: Sequence[str], known: bool = True) -> tuple:
+        """The templates loaded by these names, as a page's memo records them."""
         used = tuple((name, self._source(name)) for name in names)
-        if not known:
-            used += (("", Unknown()),)
+        return used if known else (*used, ("", Unknown()))
+
+    def _loaded(self, used: tuple, template: jinja2.Template):
         if self.loads is not None:  # inside a page: it extends, includes or imports this
             self.loads.update(used)
             return template
@@ -232,15 +249,35 @@ class TrackingEnvironment(jinja2.Environment):
         finally:
             reads, loads = self.reads, self.loads
             self.reads = self.loads = None
-        values = tuple((key, read_value(page, key[1])) for key, page in reads.items())
-        memo.pages[view.url] = Rendered(chosen, tuple(loads.items()), values, html)
+        values = [(key, read_value(page, key[1])) for key, page in reads.items()]
+        own = tuple(item for item in values if item[0][0] == view.url)
+        shared = memo.intern(tuple(item for item in values if item[0][0] != view.url))
+        memo.pages[view.url] = Rendered(
+            chosen, memo.intern(tuple(loads.items())), shared, own, html
+        )
         memo.rendered += 1
         return html
 
     def _same(self, kept: Rendered, view: PageView) -> bool:
-        if any(self._source(name) != source for name, source in kept.loads):
-            return False
-        for key, value in kept.reads:
+        return (
+            self._once(kept.loads, self._same_sources)
+            and self._once(kept.shared, lambda reads: self._same_reads(reads, view))
+            and self._same_reads(kept.own, view)
+        )
+
+    def _once(self, inputs: tuple, check: Callable[[tuple], bool]) -> bool:
+        """`check(inputs)`, once a build for what many pages share. The entry keeps `inputs`
+        alive, so no other tuple takes its id while the build runs."""
+        checked = self._checked.get(id(inputs))
+        if checked is None:
+            checked = self._checked[id(inputs)] = (inputs, check(inputs))
+        return checked[1]
+
+    def _same_sources(self, loads: tuple) -> bool:
+        return all(self._source(name) == source for name, source in loads)
+
+    def _same_reads(self, reads: tuple, view: PageView) -> bool:
+        for key, value in reads:
             now = self._values.get(key, _UNSET)  # pages read the same menu: look once a build
             if now is _UNSET:
                 url, attribute = key
