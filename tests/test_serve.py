@@ -401,6 +401,7 @@ def delete(rel: str):
 
 
 CONTENT = "sites/acme/content/"
+NEW_OVEN = "---\ntitle: A new oven\ndate: 2026-10-01\n---\nLike [the old one](../about.md).\n"
 TEMPLATES = "sites/acme/templates/"
 ALL = "all"
 OPTIONAL_NOTE = "{% block title %}{% include 'note.html' ignore missing %}{% endblock %}"
@@ -409,6 +410,12 @@ EDITS = [
     ("a page's text", write(CONTENT + "about.md", "---\ntitle: About us\n---\nHi.\n"), 1, 1),
     ("a new page", write(CONTENT + "menu.md", "---\ntitle: Menu\nweight: 2\n---\nRye."), 1, ALL),
     ("a title in the menu", write(CONTENT + "menu.md", "---\ntitle: Our menu\n---\n"), 1, ALL),
+    (
+        "a title in a section's list",
+        write(CONTENT + "journal/new-oven.md", NEW_OVEN.replace("A new oven", "The new oven")),
+        1,
+        2,  # the page itself and the journal, which lists it; the menu is the same
+    ),
     (
         "a client template",
         write(TEMPLATES + "page.html", "{% extends 'base:page.html' %}" + OPTIONAL_NOTE),
