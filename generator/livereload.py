@@ -165,12 +165,11 @@ _CLIENT = """
     window.addEventListener("error", function (event) {
       if (event instanceof ErrorEvent) failed = true;
     }, true);
-    window.addEventListener("load", function () {
+    window.addEventListener("load", function () {  // its styles are in: heights are right
       if (failed) reload(); else window.scrollTo(0, scrolled);
     });
     document.write(html);
     document.close();
-    window.scrollTo(0, scrolled);
   }
   function refresh() {
     if (refreshing) return;  // the page written in place hears of later builds itself
