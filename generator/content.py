@@ -1,6 +1,7 @@
 """Find a client's Markdown pages and files, read their front matter, decide their URLs.
 
-Reads inputs only; every problem in every file is collected and raised together."""
+Reads inputs only (and, given the cache, keeps parsed front matter in it); every problem in
+every file is collected and raised together."""
 
 from __future__ import annotations
 
@@ -13,6 +14,8 @@ from pathlib import Path
 from types import MappingProxyType
 from urllib.parse import quote
 
+from sitegen import frontcache
+from sitegen.diskcache import DiskCache
 from sitegen.errors import ContentError
 from sitegen.frontmatter import STANDARD_KEYS, FrontMatterError, key_line, split
 from sitegen.model import Diagnostic, Site, SourcePage, StaticFile
@@ -28,18 +31,23 @@ class Content:
     drafts: frozenset[str]
 
 
-def load(site: Site, include_drafts: bool = False) -> Content:
-    """Every page and copied file of the site; raises ContentError listing all problems."""
+def load(site: Site, include_drafts: bool = False, cache: DiskCache | None = None) -> Content:
+    """Every page and copied file of the site; raises ContentError listing all problems.
+    With a cache, front matter parsed by an earlier build is not parsed again."""
     problems: list[Diagnostic] = []
     pages: list[SourcePage] = []
     files: list[StaticFile] = []
     drafts: set[str] = set()
     root = site.path.resolve()
-    for path, rel in walk(site.content_dir, root, problems):
-        if path.suffix.lower() != ".md":
+    found = list(walk(site.content_dir, root, problems))
+    texts = {path: path.read_bytes() for path, _ in found if path.suffix.lower() == ".md"}
+    if cache is not None:
+        frontcache.recall(cache, (raw.decode("utf-8", "replace") for raw in texts.values()))
+    for path, rel in found:
+        if path not in texts:
             files.append(StaticFile(path, rel, f"content/{rel}"))
             continue
-        page = _read_page(site, path, rel, problems)
+        page = _read_page(site, path, rel, problems, texts[path])
         if page is None:
             continue
         if page.draft and not include_drafts:
@@ -48,6 +56,8 @@ def load(site: Site, include_drafts: bool = False) -> Content:
         pages.append(page)
     for path, rel in walk(site.assets_dir, root, problems):
         files.append(StaticFile(path, f"assets/{rel}", f"assets/{rel}"))
+    if cache is not None:
+        frontcache.keep(cache)
     if problems:
         raise ContentError(problems)
     return Content(tuple(pages), tuple(files), frozenset(drafts))
@@ -182,8 +192,10 @@ def walk(
             yield entry, rel
 
 
-def _read_page(site: Site, path: Path, rel: str, problems: list[Diagnostic]) -> SourcePage | None:
-    raw = path.read_bytes()
+def _read_page(
+    site: Site, path: Path, rel: str, problems: list[Diagnostic], raw: bytes | None = None
+) -> SourcePage | None:
+    raw = path.read_bytes() if raw is None else raw
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:

@@ -48,6 +48,27 @@ class FrontMatterError(Exception):
 _LAST_SPLIT: dict[Path, tuple[str, FrontMatter]] = {}
 
 
+# YAML front matter parsed by an earlier build, by its text (`frontcache` fills it from the
+# persistent cache), and what this process parsed anew, for `frontcache` to keep.
+KNOWN_YAML: dict[str, dict[str, Any]] = {}
+NEW_YAML: dict[str, dict[str, Any]] = {}
+
+
+def yaml_text(text: str) -> str | None:
+    """The YAML between a file's `---` fences, as `split` parses it; None if it has none."""
+    fenced = _fenced(text.removeprefix("\ufeff").splitlines(keepends=True))
+    return fenced[1] if fenced and fenced[0] == "---" else None
+
+
+def _fenced(lines: list[str]) -> tuple[str, str, int] | None:
+    """(fence, the text between the fences, the closing fence's index) of a closed block."""
+    fence = lines[0].strip() if lines else ""
+    if fence not in _FENCES:
+        return None
+    end = next((i for i in range(1, len(lines)) if lines[i].strip() == fence), None)
+    return None if end is None else (fence, "".join(lines[1:end]), end)
+
+
 def split(path: Path, text: str) -> FrontMatter:
     """Front matter values (standard keys type-checked) and the body with its first line number."""
     last = _LAST_SPLIT.get(path)
@@ -64,8 +85,8 @@ def _split(path: Path, text: str) -> FrontMatter:
     fence = lines[0].strip() if lines else ""
     if fence not in _FENCES:
         return FrontMatter({}, text, 1)
-    end = next((i for i in range(1, len(lines)) if lines[i].strip() == fence), None)
-    if end is None:
+    fenced = _fenced(lines)
+    if fenced is None:
         raise FrontMatterError(
             Diagnostic(
                 path,
@@ -74,13 +95,16 @@ def _split(path: Path, text: str) -> FrontMatter:
                 hint=f"end the front matter with a line holding only '{fence}'",
             )
         )
-    raw = "".join(lines[1:end])
+    _, raw, end = fenced
     values = _parse_yaml(path, raw) if fence == "---" else _parse_toml(path, raw)
     _check_standard_keys(path, raw, values)
     return FrontMatter(values, "".join(lines[end + 1 :]), end + 2)
 
 
 def _parse_yaml(path: Path, raw: str) -> dict[str, Any]:
+    known = KNOWN_YAML.get(raw)
+    if known is not None:
+        return known
     try:
         values = yaml.load(raw, Loader=_YAML_LOADER)
     except yaml.YAMLError as exc:
@@ -103,6 +127,7 @@ def _parse_yaml(path: Path, raw: str) -> dict[str, Any]:
         raise FrontMatterError(
             Diagnostic(path, "front matter must be 'key: value' lines", 2, hint="like title: About")
         )
+    NEW_YAML[raw] = values
     return values
 
 

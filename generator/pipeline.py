@@ -50,7 +50,7 @@ if TYPE_CHECKING:
 
 DEMO_RUNTIME = "theme/sitegen/"  # the gate's script and styles: published in demos only
 UNLOCK_SCRIPT = DEMO_RUNTIME + "unlock.js"
-FRAGMENTS = "fragments.sqlite"  # converted Markdown, in the cache folder
+FRAGMENTS = "fragments.sqlite"  # converted Markdown and front matter, in the cache folder
 
 
 @dataclass(frozen=True)
@@ -108,25 +108,25 @@ def prepare(studio: Studio, site: Site, mode: Mode, options: BuildOptions) -> Pr
     """Everything before rendering: content read and converted, the theme loaded, the demo's
     key derived and its image previews made."""
     chain = themes.load_chain(studio.themes_dir, site.theme)
-    found = content.load(site, options.include_drafts)
-    demo = _prepare_demo(studio, site, chain, found, options) if mode is Mode.DEMO else None
-    base_path = site.demo.base_path if demo else site.release.base_path
-    not_found = chain.translate(site.language, "not_found_title") or "Page not found"
-    sources = content.with_generated_pages(found.pages, site, not_found)
-    if demo:
-        sources += [*demo.withheld.values(), demo.status_page]
-    links = markup.LinkMap(
-        pages={p.rel: base_path + p.url_path[1:] for p in sources},
-        files=frozenset(f.origin for f in found.files),
-        drafts=found.drafts,
-        base_path=base_path,
-    )
     cache = (
         None
         if options.memo or not options.use_cache
         else DiskCache(_cache_dir(studio, options) / FRAGMENTS)
     )
     try:
+        found = content.load(site, options.include_drafts, cache)
+        demo = _prepare_demo(studio, site, chain, found, options) if mode is Mode.DEMO else None
+        base_path = site.demo.base_path if demo else site.release.base_path
+        not_found = chain.translate(site.language, "not_found_title") or "Page not found"
+        sources = content.with_generated_pages(found.pages, site, not_found)
+        if demo:
+            sources += [*demo.withheld.values(), demo.status_page]
+        links = markup.LinkMap(
+            pages={p.rel: base_path + p.url_path[1:] for p in sources},
+            files=frozenset(f.origin for f in found.files),
+            drafts=found.drafts,
+            base_path=base_path,
+        )
         pages = _convert(sources, links, base_path, options.memo, cache, options.workers)
     finally:
         if cache is not None:

@@ -161,3 +161,52 @@ def test_many_values_at_once_skip_misses_and_damaged_entries(tmp_path):
         found = cache.get_many([f"k{index}" for index in range(1300)])
         assert len(found) == 1199 and found["k1100"] == {"n": 1100} and "k7" not in found
         assert cache.get("k7") is None
+
+
+def test_front_matter_is_parsed_once_across_builds(make_project, monkeypatch):
+    import datetime as dt
+
+    import yaml
+
+    from sitegen import config, content, frontmatter
+
+    project = make_project(
+        "-- sites/acme/content/post.md --\n---\ntitle: Post\ndate: 2026-01-02\n"
+        "params_at: 2026-01-02T10:00:00+02:00\ntags: [a, b]\n---\nBody.\n"
+    )
+    project.build()
+    frontmatter.KNOWN_YAML.clear()
+    frontmatter._LAST_SPLIT.clear()
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("front matter parsed again")
+
+    monkeypatch.setattr(yaml, "load", refuse)
+    post = project.root / "sites/acme/content/post.md"
+    post.write_text(post.read_text().replace("Body.", "New body."))
+    project.build()
+    assert "New body." in project.out("post/index.html")
+    frontmatter._LAST_SPLIT.clear()
+    frontmatter.KNOWN_YAML.clear()
+    site = config.load_site(config.load_studio(project.root), "acme")
+    with DiskCache(project.root / "build/.cache/fragments.sqlite") as cache:
+        (page,) = content.load(site, cache=cache).pages
+    assert page.date == dt.date(2026, 1, 2) and page.params["tags"] == ["a", "b"]
+    assert page.params["params_at"] == dt.datetime(2026, 1, 2, 8, tzinfo=dt.UTC)
+
+
+def test_front_matter_values_round_trip_or_are_not_kept():
+    import datetime as dt
+
+    from sitegen import frontcache
+
+    values = {
+        "date": dt.date(2026, 1, 2),
+        "at": dt.datetime(2026, 1, 2, 10, tzinfo=dt.timezone(dt.timedelta(hours=2))),
+        "n": [1, 2.5, True, None, {"x": "y"}],
+    }
+    import json
+
+    assert json.loads(frontcache._encode(values), object_hook=frontcache._decode) == values
+    assert frontcache._encode({"tags": {"a", "b"}}) is None
+    assert frontcache._encode({1: "not a string key"}) is None
