@@ -10,11 +10,14 @@ edit of the base template, which every page extends. Then serves the demo on loo
 unlocks a page in headless Chromium and saves edits: "save to browser" runs from just before
 the file is written (the test's clock) to the first moment the browser's own clock sees the
 new text in the unlocked page (`Date.now()`, polled every 10 ms in the page); both clocks are
-the machine's wall clock."""
+the machine's wall clock. The page shows an edit without a navigation: it fetches its new
+gate page, decrypts it with the kept key and writes it in place. The load average is printed
+before and after: on a shared machine, figures are only comparable at a similar load."""
 
 from __future__ import annotations
 
 import argparse
+import os
 import statistics
 import sys
 import tempfile
@@ -123,7 +126,7 @@ def main() -> None:
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as folder:
         root = make_project(Path(folder) / "project", args.pages)
-        print(f"{args.pages} pages, medians of {args.runs} runs:")
+        print(f"{args.pages} pages, medians of {args.runs} runs, {load_average()}:")
         times = time_builds(root, args.runs)
         if not args.no_browser:
             times.update(time_browser(root, args.runs))
@@ -132,6 +135,11 @@ def main() -> None:
                 round(v * 1000) for v in (min(values), statistics.median(values), max(values))
             )
             print(f"  {name:<40} {middle:7} ms   ({low}–{high})")
+        print(f"  at the end, {load_average()}")
+
+
+def load_average() -> str:
+    return "load average " + ", ".join(f"{load:.2f}" for load in os.getloadavg())
 
 
 if __name__ == "__main__":
