@@ -113,8 +113,8 @@ class Preview:
             message = f"internal error: {type(exc).__name__}: {exc} (traceback in the terminal)"
             self._failed([Diagnostic(None, message)], message)
         else:
-            self.memo.sweep()
             self._succeeded(result, base_path, time.perf_counter() - started)
+            self.memo.sweep()  # after the pages heard of the build: it only frees memory
         finally:
             self.last_rebuild = (began, time.time())
             with self._finished:
