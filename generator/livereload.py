@@ -1,21 +1,22 @@
 """Live reload over server-sent events: the hub that tells every open preview page what a
 rebuild changed, and the script a preview server injects into the pages it serves.
 
-When a page's own output changed, the page fetches it and writes it in place of itself, as
-the demo gate does after unlocking (a demo page is decrypted with the key the gate kept): no
-navigation, no gate, the scroll position kept. It reloads instead when that cannot work (no
-kept key, a redirect, a page script that fails when run again) or when a file it may use
-changed, like an image or a script; a change to stylesheets alone swaps them in place; a failed
-build shows an overlay naming the file and line, and the next good build takes it away.
-Each page has its own queue, so a slow or vanished browser never holds up the others. No I/O
-here but writing to the event streams."""
+When a page's own output changed, the event brings its new bytes and the page writes them in
+place of itself, as the demo gate does after unlocking (a demo page is decrypted with the key
+the gate kept): no navigation, no gate, the scroll position kept. It reloads instead when
+that cannot work (no kept key, a page script that fails when run again, changes it missed
+while loading) or when a file it may use changed, like an image or a script; a change
+to stylesheets alone swaps them in place; a failed build shows an overlay naming the file and
+line, and the next good build takes it away. Each page has its own queue, so a slow or
+vanished browser never holds up the others. No I/O here but writing to the event streams."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 import queue
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -28,17 +29,27 @@ PAGE_SUFFIXES = (".html", ".htm")
 class Event:
     name: str  # hello, built or failed
     data: dict[str, Any] = field(default_factory=dict)
+    pages: Mapping[str, bytes] = field(default_factory=dict)  # new bytes of changed pages
 
-    def encode(self) -> bytes:
-        return f"event: {self.name}\ndata: {json.dumps(self.data)}\n\n".encode()
+    def encode(self, shown: str | None = None) -> bytes:
+        """The event for a stream from the page whose output is `shown`: with that page's
+        new bytes, if they changed, so it need not ask for them."""
+        data = self.data
+        with contextlib.suppress(UnicodeDecodeError):  # not a page sitegen made: it reloads
+            if shown in self.pages:
+                data = {**data, "html": self.pages[shown].decode("utf-8")}
+        return f"event: {self.name}\ndata: {json.dumps(data)}\n\n".encode()
 
 
-def changes(build: int, paths: set[str]) -> Event:
-    """What a page needs to know of the outputs a build changed, added or removed."""
-    pages = sorted(p for p in paths if p.endswith(PAGE_SUFFIXES))
+def changes(build: int, paths: set[str], pages: Mapping[str, bytes | None] | None = None) -> Event:
+    """What a page needs to know of the outputs a build changed, added or removed; `pages`
+    holds the new bytes of outputs, where the build made them."""
+    names = sorted(p for p in paths if p.endswith(PAGE_SUFFIXES))
     styles = sorted(p for p in paths if p.endswith(".css"))
     other = any(not p.endswith((*PAGE_SUFFIXES, ".css")) for p in paths)
-    return Event("built", {"build": build, "pages": pages, "css": styles, "other": other})
+    data = {"build": build, "pages": names, "css": styles, "other": other}
+    made = {name: new for name in names if (new := (pages or {}).get(name)) is not None}
+    return Event("built", data, made)
 
 
 class Hub:
@@ -66,9 +77,12 @@ class Hub:
             for waiting in self._queues:
                 waiting.put(None)
 
-    def stream(self, write: Callable[[bytes], None], first: list[Event]) -> None:
+    def stream(
+        self, write: Callable[[bytes], None], first: list[Event], shown: str | None = None
+    ) -> None:
         """Send `first`, then every published event, with a comment as a ping when nothing
-        happened for a while, until the browser goes away or the hub closes."""
+        happened for a while, until the browser goes away or the hub closes. `shown` is the
+        output the page shows."""
         waiting: queue.SimpleQueue[Event | None] = queue.SimpleQueue()
         with self._lock:
             if self._closed:
@@ -76,7 +90,7 @@ class Hub:
             self._queues.add(waiting)
         try:
             for event in first:
-                write(event.encode())
+                write(event.encode(shown))
             while True:
                 try:
                     event = waiting.get(timeout=PING_SECONDS)
@@ -85,7 +99,7 @@ class Hub:
                     continue
                 if event is None:
                     return
-                write(event.encode())
+                write(event.encode(shown))
         except (BrokenPipeError, ConnectionResetError, ConnectionAbortedError):
             return  # the page reloaded or closed: Chromium just drops the connection
         finally:
@@ -171,14 +185,12 @@ _CLIENT = """
     document.write(html);
     document.close();
   }
-  function refresh() {
+  function refresh(built) {
     if (refreshing) return;  // the page written in place hears of later builds itself
     refreshing = true;
-    fetch(location.pathname + location.search, { cache: "no-store", credentials: "same-origin" })
-      .then(function (response) {
-        if (!response.ok || response.redirected) throw new Error("status " + response.status);
-        return response.text();
-      })
+    // As the server does for a page it sends: the build the page comes from.
+    document.cookie = "sitegen-build-" + port + "=" + built.build + "; Path=/; SameSite=Strict";
+    Promise.resolve(built.html)
       .then(unlocked)
       .then(show)
       .catch(function (error) {
@@ -240,7 +252,7 @@ _CLIENT = """
     if (live.output === null || built.other) {
       reload();
     } else if (built.pages.indexOf(live.output) >= 0) {
-      refresh();
+      if (built.html === undefined) reload(); else refresh(built);
     } else if (built.css.length) {
       swapStyles(built.css);
     }

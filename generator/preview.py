@@ -155,7 +155,8 @@ class Preview:
             build, MappingProxyType(files), base_path, MappingProxyType(changed_at)
         )
         if changed or recovered:
-            self.hub.publish(livereload.changes(build, changed))
+            made = {path: files[path].data for path in changed if path in files}
+            self.hub.publish(livereload.changes(build, changed, made))
         self.echo(_summary(build, result, changed, seconds, self.memo.stats))
 
     def _failed(self, diagnostics: tuple[Diagnostic, ...] | list[Diagnostic], text: str) -> None:

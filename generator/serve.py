@@ -329,7 +329,7 @@ class _Handler(BaseHTTPRequestHandler):
             self.wfile.write(data)
             self.wfile.flush()
 
-        self.server.hub.stream(write, first)
+        self.server.hub.stream(write, first, output)
 
 
 def _read(output: Output) -> bytes:

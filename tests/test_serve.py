@@ -239,6 +239,9 @@ def events_and_a_burst(served):
     name, data = read_event(response)
     assert name == "built"
     assert "about/index.html" in data["pages"] and "burst-5/index.html" in data["pages"]
+    served_now = served.get("/about/")[2]
+    assert data["html"].encode() == served_now, "the page's new bytes come with the event"
+    assert "Changed." in decrypt_gate(data["html"])
     connection.close()
 
 
