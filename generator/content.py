@@ -40,14 +40,15 @@ def load(site: Site, include_drafts: bool = False, cache: DiskCache | None = Non
     drafts: set[str] = set()
     root = site.path.resolve()
     found = list(walk(site.content_dir, root, problems))
-    texts = {path: path.read_bytes() for path, _ in found if path.suffix.lower() == ".md"}
+    texts = {path: _text(path, problems) for path, _ in found if path.suffix.lower() == ".md"}
     if cache is not None:
-        frontcache.recall(cache, (raw.decode("utf-8", "replace") for raw in texts.values()))
+        frontcache.recall(cache, filter(None, texts.values()))
     for path, rel in found:
         if path not in texts:
             files.append(StaticFile(path, rel, f"content/{rel}"))
             continue
-        page = _read_page(site, path, rel, problems, texts[path])
+        text = texts.pop(path)  # let go of each file's text once it is split
+        page = _read_page(site, path, rel, problems, text) if text is not None else None
         if page is None:
             continue
         if page.draft and not include_drafts:
@@ -192,15 +193,21 @@ def walk(
             yield entry, rel
 
 
-def _read_page(
-    site: Site, path: Path, rel: str, problems: list[Diagnostic], raw: bytes | None = None
-) -> SourcePage | None:
-    raw = path.read_bytes() if raw is None else raw
+def _text(path: Path, problems: list[Diagnostic]) -> str | None:
+    raw = path.read_bytes()
     try:
-        text = raw.decode("utf-8")
+        return raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = raw.count(b"\n", 0, exc.start) + 1
         problems.append(Diagnostic(path, "file is not valid UTF-8", line, hint="save it as UTF-8"))
+        return None
+
+
+def _read_page(
+    site: Site, path: Path, rel: str, problems: list[Diagnostic], text: str | None = None
+) -> SourcePage | None:
+    text = _text(path, problems) if text is None else text
+    if text is None:
         return None
     try:
         matter = split(path, text)

@@ -112,19 +112,18 @@ class PageView:
         self._body_reads = body_reads or BodyReads()
         source = page.source
         self.title, self.url, self.kind = page.title, page.url, page.kind
-        self._content, self._toc = Markup(page.content), Markup(page.toc)
         self.date, self.description = source.date, source.description
         self.params, self.weight = dict(source.params), source.weight
 
     @property
-    def content(self) -> Markup:
+    def content(self) -> Markup:  # made when read: a site's worth of copies is megabytes
         self._body_reads.rels.add(self._page.source.rel)
-        return self._content
+        return Markup(self._page.content)
 
     @property
     def toc(self) -> Markup:
         self._body_reads.rels.add(self._page.source.rel)
-        return self._toc
+        return Markup(self._page.toc)
 
     @property
     def folder(self) -> str | None:
