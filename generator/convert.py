@@ -8,7 +8,7 @@ nothing but the cache."""
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -99,14 +99,16 @@ def _job(page: SourcePage) -> Job:
     return Job(page.rel, page.source, page.body, page.body_line, page.title)
 
 
-def _convert(jobs: list[Job], links: LinkMap, workers: int) -> list[tuple[Converted, Calls]]:
+def _convert(jobs: list[Job], links: LinkMap, workers: int) -> Iterator[tuple[Converted, Calls]]:
+    """Each job's result, in order, as soon as it is ready: the cache is filled meanwhile."""
     if workers <= 1 or len(jobs) < PARALLEL_FROM:
-        return convert_chunk(jobs, links)
+        yield from convert_chunk(jobs, links)
+        return
     size = max(1, len(jobs) // (workers * 4))
     chunks = [jobs[start : start + size] for start in range(0, len(jobs), size)]
     with ProcessPoolExecutor(max_workers=min(workers, os.cpu_count() or 1)) as pool:
-        parts = pool.map(convert_chunk, chunks, [links] * len(chunks))
-        return [result for part in parts for result in part]
+        for part in pool.map(convert_chunk, chunks, [links] * len(chunks)):
+            yield from part
 
 
 _CONVERTER: Converter | None = None
