@@ -99,6 +99,7 @@ class Preview:
         """Build again; on success serve the result and tell the pages, else show why.
         `changed` is what the watcher saw; the memo, not this list, decides what to redo."""
         started, began = time.perf_counter(), time.time()
+        good = False
         self.memo.start()
         try:
             result, base_path = self._build()
@@ -114,12 +115,14 @@ class Preview:
             self._failed([Diagnostic(None, message)], message)
         else:
             self._succeeded(result, base_path, time.perf_counter() - started)
-            self.memo.sweep()  # after the pages heard of the build: it only frees memory
+            good = True
         finally:
             self.last_rebuild = (began, time.time())
             with self._finished:
                 self._attempts += 1
                 self._finished.notify_all()
+        if good:  # after the pages heard of the build: forgetting only frees memory
+            self.memo.sweep()
 
     def _build(self) -> tuple[BuildResult, str]:
         studio = config.load_studio(self.root)
