@@ -7,7 +7,6 @@ Values go through JSON, dates and times tagged; a value that would not come back
 from __future__ import annotations
 
 import datetime as dt
-import json
 from collections.abc import Iterable
 from typing import Any
 
@@ -21,19 +20,22 @@ _DATE, _TIME = "\x00date", "\x00datetime"
 def recall(cache: DiskCache, texts: Iterable[str]) -> None:
     """Make the cached values of these files' front matter known to `frontmatter.split`."""
     raws = {_key(raw): raw for raw in map(frontmatter.yaml_text, texts) if raw is not None}
-    for key, encoded in cache.get_many(list(raws)).items():
+    for key, tagged in cache.get_many(list(raws)).items():
         try:
-            frontmatter.KNOWN_YAML[raws[key]] = json.loads(encoded, object_hook=_decode)
-        except (ValueError, TypeError):
+            frontmatter.KNOWN_YAML[raws[key]] = _untagged(tagged)
+        except (ValueError, TypeError, AttributeError):
             continue  # damaged: parsed again
 
 
 def keep(cache: DiskCache) -> None:
     """Put front matter parsed since the last call into the cache."""
     for raw, values in frontmatter.NEW_YAML.items():
-        encoded = _encode(values)
-        if encoded is not None:
-            cache.put(_key(raw), encoded)
+        try:
+            tagged = _tagged(values)
+        except TypeError:
+            continue
+        if _untagged(tagged) == values:
+            cache.put(_key(raw), tagged)
     frontmatter.NEW_YAML.clear()
 
 
@@ -41,28 +43,28 @@ def _key(raw: str) -> str:
     return digest(RECIPE, raw)
 
 
-def _encode(values: dict[str, Any]) -> str | None:
-    try:
-        encoded = json.dumps(values, default=_tagged, ensure_ascii=False)
-        if json.loads(encoded, object_hook=_decode) != values:
-            return None
-    except (TypeError, ValueError):
-        return None
-    return encoded
-
-
-def _tagged(value: Any) -> dict[str, str]:
+def _tagged(value: Any) -> Any:
+    """`value` made of what JSON holds, dates and times tagged; TypeError if it cannot be."""
+    if value is None or isinstance(value, (str, bool, int, float)):
+        return value
     if isinstance(value, dt.datetime):
         return {_TIME: value.isoformat()}
     if isinstance(value, dt.date):
         return {_DATE: value.isoformat()}
+    if isinstance(value, list):
+        return [_tagged(item) for item in value]
+    if isinstance(value, dict) and all(isinstance(key, str) for key in value):
+        return {key: _tagged(item) for key, item in value.items()}
     raise TypeError(f"not kept: {type(value).__name__}")
 
 
-def _decode(mapping: dict[str, Any]) -> Any:
-    if len(mapping) == 1:
-        if _TIME in mapping:
-            return dt.datetime.fromisoformat(mapping[_TIME])
-        if _DATE in mapping:
-            return dt.date.fromisoformat(mapping[_DATE])
-    return mapping
+def _untagged(value: Any) -> Any:
+    if isinstance(value, list):
+        return [_untagged(item) for item in value]
+    if isinstance(value, dict):
+        if len(value) == 1 and _TIME in value:
+            return dt.datetime.fromisoformat(value[_TIME])
+        if len(value) == 1 and _DATE in value:
+            return dt.date.fromisoformat(value[_DATE])
+        return {key: _untagged(item) for key, item in value.items()}
+    return value
