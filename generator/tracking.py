@@ -262,7 +262,7 @@ class TrackingEnvironment(jinja2.Environment):
         return (
             self._once(kept.loads, self._same_sources)
             and self._once(kept.shared, lambda reads: self._same_reads(reads, view))
-            and self._same_reads(kept.own, view)
+            and all(read_value(view, key[1]) == value for key, value in kept.own)
         )
 
     def _once(self, inputs: tuple, check: Callable[[tuple], bool]) -> bool:
