@@ -104,7 +104,7 @@ def _convert(jobs: list[Job], links: LinkMap, workers: int) -> Iterator[tuple[Co
     if workers <= 1 or len(jobs) < PARALLEL_FROM:
         yield from convert_chunk(jobs, links)
         return
-    size = max(1, len(jobs) // (workers * 4))
+    size = max(1, len(jobs) // (workers * 16))
     chunks = [jobs[start : start + size] for start in range(0, len(jobs), size)]
     with ProcessPoolExecutor(max_workers=min(workers, os.cpu_count() or 1)) as pool:
         for part in pool.map(convert_chunk, chunks, [links] * len(chunks)):
