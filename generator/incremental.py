@@ -59,6 +59,8 @@ class Memo:
     def __init__(self) -> None:
         self._conversions: dict[str, _Conversion] = {}
         self._converted: set[str] = set()
+        self._settled: dict[str, markup.Converted] = {}  # each page's, at the last good build
+        self._unchanged: set[str] = set()  # URLs of pages as they were at the last good build
         self._maps_compared: dict[tuple[int, int], bool] = {}
         self._keys: dict[tuple, protect.DemoKey] = {}
         self._renders = RenderMemo()
@@ -76,7 +78,7 @@ class Memo:
         )
 
     def start(self) -> None:
-        self._converted = set()
+        self._converted, self._unchanged = set(), set()
         self._maps_compared = {}
         self._renders.start()
         self._counts = [0, 0, 0, 0]
@@ -84,6 +86,7 @@ class Memo:
     def sweep(self) -> None:
         """Forget the pages the last good build no longer has (renamed, deleted)."""
         self._conversions = {k: v for k, v in self._conversions.items() if k in self._converted}
+        self._settled = {rel: kept.result for rel, kept in self._conversions.items()}
         self._renders.sweep()
 
     def convert(
@@ -94,13 +97,19 @@ class Memo:
         self._converted.add(source.rel)
         kept = self._conversions.get(source.rel)
         if kept and kept.source == source:
-            if self._same_map(kept.checked_with, links):
-                self._counts[1] += 1
-                return kept.result
-            if still_resolves(kept.links, source.rel, links):
+            if not self._same_map(kept.checked_with, links):
+                if not still_resolves(kept.links, source.rel, links):
+                    return self._convert(converter, source, links)
                 self._conversions[source.rel] = replace(kept, checked_with=links)
-                self._counts[1] += 1
-                return kept.result
+            self._counts[1] += 1
+            if self._settled.get(source.rel) is kept.result and source.rel in links.pages:
+                self._unchanged.add(links.pages[source.rel])
+            return kept.result
+        return self._convert(converter, source, links)
+
+    def _convert(
+        self, converter: markup.Converter, source: SourcePage, links: markup.LinkMap
+    ) -> markup.Converted:
         recorder = RecordingLinks(links)
         result = converter.convert(source, recorder)  # type: ignore[arg-type]
         self._conversions[source.rel] = _Conversion(source, tuple(recorder.calls), result, links)
@@ -124,7 +133,11 @@ class Memo:
         return self._keys[wanted]
 
     def environment(self, env: jinja2.Environment) -> jinja2.Environment:
-        """`render`'s environment, made to re-render only pages whose inputs changed."""
+        """`render`'s environment, made to re-render only pages whose inputs changed. Call
+        after converting: the pages whose source and Markdown are as they were at the last
+        good build have the same text, title and URL, so the renders that read only those of
+        them need not compare what they read."""
+        self._renders.unchanged = frozenset(self._unchanged)
         return TrackingEnvironment.tracking(env, self._renders, self._compiled)
 
     def protect(

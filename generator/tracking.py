@@ -97,6 +97,8 @@ class Rendered:
     loads: tuple[tuple[str, Any], ...]  # templates it extended, included or imported
     shared: tuple[tuple[tuple[str, str], Any], ...]  # ((page URL, attribute), value), others
     own: tuple[tuple[tuple[str, str], Any], ...]  # the same, of the page itself
+    plain_from: frozenset[str]  # the pages whose text, numbers and dates it read
+    structural: tuple[tuple[tuple[str, str], Any], ...]  # reads of anything else
     html: str
 
 
@@ -111,10 +113,11 @@ class RenderMemo:
         self.globals: Any = Unknown()
         self.used: set[str] = set()
         self.rendered = self.reused = 0
+        self.unchanged: frozenset[str] = frozenset()  # URLs of pages as at the last good build
         self._interned: dict[tuple, tuple] = {}
 
     def start(self) -> None:
-        self.used = set()
+        self.used, self.unchanged = set(), frozenset()
         self.rendered = self.reused = 0
 
     def sweep(self) -> None:
@@ -252,17 +255,22 @@ class TrackingEnvironment(jinja2.Environment):
         values = [(key, read_value(page, key[1])) for key, page in reads.items()]
         own = tuple(item for item in values if item[0][0] == view.url)
         shared = memo.intern(tuple(item for item in values if item[0][0] != view.url))
+        plain_from = frozenset(url for (url, attribute), _ in values if attribute in _PLAIN)
+        structural = tuple(item for item in values if item[0][1] not in _PLAIN)
+        loads_now = memo.intern(tuple(loads.items()))
         memo.pages[view.url] = Rendered(
-            chosen, memo.intern(tuple(loads.items())), shared, own, html
+            chosen, loads_now, shared, own, plain_from, structural, html
         )
         memo.rendered += 1
         return html
 
     def _same(self, kept: Rendered, view: PageView) -> bool:
-        return (
-            self._once(kept.loads, self._same_sources)
-            and self._once(kept.shared, lambda reads: self._same_reads(reads, view))
-            and all(read_value(view, key[1]) == value for key, value in kept.own)
+        if not self._once(kept.loads, self._same_sources):
+            return False
+        if kept.plain_from <= self.memo.unchanged:  # their text and titles: no need to look
+            return self._same_reads(kept.structural, view)
+        return self._once(kept.shared, lambda reads: self._same_reads(reads, view)) and all(
+            read_value(view, key[1]) == value for key, value in kept.own
         )
 
     def _once(self, inputs: tuple, check: Callable[[tuple], bool]) -> bool:

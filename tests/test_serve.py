@@ -395,6 +395,10 @@ def append(rel: str, text: str):
     return lambda root: (root / rel).write_text((root / rel).read_text() + text)
 
 
+def both(*edits):
+    return lambda root: [edit(root) for edit in edits]
+
+
 def rename(old: str, new: str):
     return lambda root: (root / old).rename(root / new)
 
@@ -405,6 +409,7 @@ def delete(rel: str):
 
 CONTENT = "sites/acme/content/"
 NEW_OVEN = "---\ntitle: A new oven\ndate: 2026-10-01\n---\nLike [the old one](../about.md).\n"
+OVEN = NEW_OVEN.replace("A new oven", "The new oven")
 TEMPLATES = "sites/acme/templates/"
 ALL = "all"
 OPTIONAL_NOTE = "{% block title %}{% include 'note.html' ignore missing %}{% endblock %}"
@@ -415,7 +420,7 @@ EDITS = [
     ("a title in the menu", write(CONTENT + "menu.md", "---\ntitle: Our menu\n---\n"), 1, ALL),
     (
         "a title in a section's list",
-        write(CONTENT + "journal/new-oven.md", NEW_OVEN.replace("A new oven", "The new oven")),
+        write(CONTENT + "journal/new-oven.md", OVEN),
         1,
         2,  # the page itself and the journal, which lists it; the menu is the same
     ),
@@ -447,8 +452,29 @@ EDITS = [
         1,  # the renamed page was converted in the failed build before
         3,  # the home page, the renamed page and the journal, which lists it
     ),
+    (
+        "a title in a list, with a broken link elsewhere",
+        both(
+            write(CONTENT + "journal/oven.md", OVEN.replace("The new oven", "Our oven")),
+            write(CONTENT + "about.md", "---\ntitle: About us\n---\n[Gone](gone.md)\n"),
+        ),
+        None,  # the new title is converted, then the build fails before rendering
+        None,
+    ),
+    (
+        "the broken link removed",
+        write(CONTENT + "about.md", "---\ntitle: About us\n---\nHi again.\n"),
+        1,
+        3,  # about, and the title the failed build never rendered: its page and the journal
+    ),
     ("a page deleted", delete(CONTENT + "menu.md"), 0, ALL),
     ("a site setting", append("sites/acme/site.toml", '\n[params]\ntagline = "Bread"\n'), 0, ALL),
+    (
+        "a new page in a section",
+        write(CONTENT + "journal/rye.md", "---\ntitle: Rye\ndate: 2026-11-01\n---\nRye.\n"),
+        1,
+        2,  # the page and the journal, whose list it joins
+    ),
 ]
 
 
@@ -461,6 +487,8 @@ def test_after_a_series_of_edits_the_served_site_equals_a_clean_build(make_proje
             failure = served.server.preview.snapshot.failure
             if what == "a linked page renamed":  # the home page's link to it is now broken
                 assert "journal/new-oven.md" in failure.data["problems"][0]["detail"]
+            if converted is None:
+                assert failure is not None, what
                 continue
             assert failure is None, what
             expected = clean_build(served.root, mode)
