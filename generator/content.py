@@ -193,6 +193,16 @@ def walk(
             yield entry, rel
 
 
+def read_page(site: Site, path: Path, rel: str) -> SourcePage:
+    """One Markdown file of `content/` (`rel` is relative to it), read as `load` reads it;
+    a ContentError if it cannot be."""
+    problems: list[Diagnostic] = []
+    page = _read_page(site, path, rel, problems)
+    if page is None:
+        raise ContentError(problems)
+    return page
+
+
 def _text(path: Path, problems: list[Diagnostic]) -> str | None:
     raw = path.read_bytes()
     try:

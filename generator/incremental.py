@@ -15,9 +15,10 @@ from pathlib import Path
 
 import jinja2
 
-from sitegen import keystore, markup, protect
+from sitegen import content, keystore, markup, protect
+from sitegen.contentmemo import ContentMemo
 from sitegen.convert import RecordingLinks, still_resolves
-from sitegen.model import Output, SourcePage
+from sitegen.model import Output, Site, SourcePage
 from sitegen.tracking import CompiledTemplates, RenderMemo, TrackingEnvironment, fingerprint
 
 
@@ -68,6 +69,7 @@ class Memo:
         self._locks: dict[str, tuple[bytes | None, Output]] = {}
         self._lock_context: tuple | None = None
         self._counts = [0, 0, 0, 0]  # converted, reused; locked, reused
+        self._content = ContentMemo()
 
     @property
     def stats(self) -> Stats:
@@ -77,7 +79,10 @@ class Memo:
             converted, converted_reused, renders.rendered, renders.reused, locked, locked_reused
         )
 
-    def start(self) -> None:
+    def start(self, changed: Iterable[Path] | None = None) -> None:
+        """Before a build: `changed` is what the watcher saw since the last one, or None if it
+        cannot say (every file is read again then)."""
+        self._content.changed(changed)
         self._converted, self._unchanged = set(), set()
         self._maps_compared = {}
         self._renders.start()
@@ -88,6 +93,10 @@ class Memo:
         self._conversions = {k: v for k, v in self._conversions.items() if k in self._converted}
         self._settled = {rel: kept.result for rel, kept in self._conversions.items()}
         self._renders.sweep()
+
+    def content(self, site: Site, include_drafts: bool) -> content.Content:
+        """`content.load`, reading again only the pages the watcher saw change."""
+        return self._content.load(site, include_drafts)
 
     def convert(
         self, converter: markup.Converter, source: SourcePage, links: markup.LinkMap

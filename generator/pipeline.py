@@ -114,7 +114,11 @@ def prepare(studio: Studio, site: Site, mode: Mode, options: BuildOptions) -> Pr
         else DiskCache(_cache_dir(studio, options) / FRAGMENTS)
     )
     try:
-        found = content.load(site, options.include_drafts, cache)
+        found = (
+            options.memo.content(site, options.include_drafts)
+            if options.memo
+            else content.load(site, options.include_drafts, cache)
+        )
         demo = _prepare_demo(studio, site, chain, found, options) if mode is Mode.DEMO else None
         base_path = site.demo.base_path if demo else site.release.base_path
         not_found = chain.translate(site.language, "not_found_title") or "Page not found"

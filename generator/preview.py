@@ -97,10 +97,11 @@ class Preview:
 
     def rebuild(self, changed: set[Path] | None = None) -> None:
         """Build again; on success serve the result and tell the pages, else show why.
-        `changed` is what the watcher saw; the memo, not this list, decides what to redo."""
+        `changed` is what the watcher saw (None: unknown); the memo reads those files again,
+        and decides from what each step read what else to redo."""
         started, began = time.perf_counter(), time.time()
         good = False
-        self.memo.start()
+        self.memo.start(changed)
         try:
             result, base_path = self._build()
         except SitegenError as exc:
