@@ -21,6 +21,7 @@ class ContentMemo:
     def __init__(self) -> None:
         self._kept: content.Content | None = None
         self._kept_for: tuple | None = None
+        self._positions: dict[str, int] = {}  # the kept pages' real paths: realpath is slow
         self._pending: set[str] = set()  # changed since the copy was read, real paths
 
     def changed(self, paths: Iterable[Path] | None) -> None:
@@ -39,6 +40,7 @@ class ContentMemo:
         found = self._updated(kept, site, include_drafts, pending) if kept else None
         if found is None:
             found = content.load(site, include_drafts)
+            self._positions = {os.path.realpath(p.source): i for i, p in enumerate(found.pages)}
         self._kept, self._kept_for = found, wanted
         return found
 
@@ -46,7 +48,7 @@ class ContentMemo:
         self, kept: content.Content, site: Site, include_drafts: bool, pending: set[str]
     ) -> content.Content | None:
         """The copy with the changed pages read again, or None if only a full read will do."""
-        by_path = {os.path.realpath(page.source): i for i, page in enumerate(kept.pages)}
+        by_path = self._positions  # an edited page keeps its place
         if not pending.issubset(by_path):
             return None  # a new, deleted, renamed or draft file, or not a page at all
         pages = list(kept.pages)
