@@ -6,6 +6,7 @@ every file is collected and raised together."""
 from __future__ import annotations
 
 import datetime as dt
+import os
 import posixpath
 import re
 from collections.abc import Iterator
@@ -14,7 +15,7 @@ from pathlib import Path
 from types import MappingProxyType
 from urllib.parse import quote
 
-from sitegen import frontcache
+from sitegen import frontcache, frontmatter
 from sitegen.diskcache import DiskCache
 from sitegen.errors import ContentError
 from sitegen.frontmatter import STANDARD_KEYS, FrontMatterError, key_line, split
@@ -59,6 +60,7 @@ def load(site: Site, include_drafts: bool = False, cache: DiskCache | None = Non
         files.append(StaticFile(path, f"assets/{rel}", f"assets/{rel}"))
     if cache is not None:
         frontcache.keep(cache)
+    frontmatter.NEW_YAML.clear()
     if problems:
         raise ContentError(problems)
     return Content(tuple(pages), tuple(files), frozenset(drafts))
@@ -175,22 +177,25 @@ def walk(
     if not folder.is_dir() or folder.resolve() in seen:
         return
     seen.add(folder.resolve())
-    for entry in sorted(folder.iterdir(), key=lambda p: p.name):
+    with os.scandir(folder) as listing:  # its entries know their type: no stat per file
+        entries = sorted(listing, key=lambda entry: entry.name)
+    for entry in entries:
         if entry.name.startswith("."):
             continue
         rel = f"{prefix}{entry.name}"
-        if entry.is_symlink() and not entry.resolve().is_relative_to(root):
+        path = folder / entry.name
+        if entry.is_symlink() and not path.resolve().is_relative_to(root):
             problems.append(
                 Diagnostic(
-                    entry,
-                    f"symlink points outside the site folder, to {entry.resolve()}",
+                    path,
+                    f"symlink points outside the site folder, to {path.resolve()}",
                     hint="copy the file into the site instead of linking to it",
                 )
             )
         elif entry.is_dir():
-            yield from walk(entry, root, problems, f"{rel}/", seen)
+            yield from walk(path, root, problems, f"{rel}/", seen)
         elif entry.is_file():
-            yield entry, rel
+            yield path, rel
 
 
 def read_page(site: Site, path: Path, rel: str) -> SourcePage:

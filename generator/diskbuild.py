@@ -8,6 +8,7 @@ the bounds of their share. The output folder is replaced as a whole, as `write` 
 from __future__ import annotations
 
 import multiprocessing
+from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -34,10 +35,11 @@ def build_to_disk(
     site: Site,
     mode: Mode,
     options: pipeline.BuildOptions,
-    frame: str | None = None,
+    frame: Callable[[], str] | None = None,
 ) -> Written:
-    """Build and write; with `frame` (`freshness.Inputs.frame`), pages whose inputs are
-    unchanged since the previous build are kept from it instead of made again."""
+    """Build and write; with `frame` (gives `freshness.Inputs.frame`, once the demo key is
+    known), pages whose inputs are unchanged since the previous build are kept from it
+    instead of made again."""
     prepared = pipeline.prepare(studio, site, mode, options)
     others = pipeline.site_outputs(prepared)
     pipeline.check_unique(pipeline.page_paths(prepared) + others)
@@ -45,7 +47,8 @@ def build_to_disk(
     records_path = cache_dir / "renders" / f"{site.name}.{mode.value}.json"
     previous = rendercache.load(records_path) if frame and options.use_cache else {}
     with write.staged(studio.build_dir, site.name, mode.value) as staging:
-        keys = rendercache.Keys(frame or "", prepared.pages, pipeline.site_wide(prepared))
+        site_wide = pipeline.site_wide(prepared)
+        keys = rendercache.Keys(frame() if frame else "", prepared.pages, site_wide)
         kept = {
             path
             for path, record in previous.items()

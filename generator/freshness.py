@@ -13,7 +13,7 @@ import hashlib
 import json
 import os
 import sys
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import asdict, dataclass
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
@@ -33,6 +33,7 @@ class Record:
     """What a written build was made from, and what it left in its folder."""
 
     inputs: str
+    site_files: str  # `Inputs.whole_files`: a changed site tells without the key
     outputs: str
     pages: int
     files: int
@@ -41,34 +42,51 @@ class Record:
 
 @dataclass(frozen=True)
 class Inputs:
-    """Digests of what a build may read: `frame` is everything but the client's content and
-    assets (templates, configuration, key, date, sitegen); `whole` adds those two folders."""
+    """Digests of what a build may read. `frame` is everything but the client's content and
+    assets (templates, configuration, key, date, sitegen); `whole` adds those two folders.
+    The demo key's check value comes last, from a thread: the files alone can already tell
+    a changed site, without waiting for PBKDF2."""
 
-    frame: str
-    whole: str
+    frame_files: str
+    whole_files: str
+    key_check: Future[str]
+
+    @property
+    def frame(self) -> str:
+        return _joined(self.frame_files, self.key_check.result())
+
+    @property
+    def whole(self) -> str:
+        return _joined(self.whole_files, self.key_check.result())
 
 
 def inputs_digest(
     studio: Studio, site: Site, mode: Mode, drafts: bool, today: dt.date, cache_dir: Path
 ) -> Inputs:
     """Digests over everything a build of `site` in `mode` may read. A demo's include a
-    check value of its key, derived in a thread while the files are read: a changed password
-    (even one kept in an environment variable) makes the demo stale."""
-    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="sitegen-key") as background:
-        key_check = background.submit(_key_check, site, mode, cache_dir)
-        frame = hashlib.sha256()
-        frame.update(repr((FORMAT, sys.version, mode.value, drafts, today.isoformat())).encode())
-        for library in SHAPING_LIBRARIES:
-            frame.update(f"\0{library}={_version(library)}".encode())
-        _add_tree(frame, Path(sitegen.__file__).parent, by_content=False, suffix=".py")
-        _add_file(frame, studio.root / "sitegen.toml", "sitegen.toml")
-        _add_tree(frame, studio.themes_dir)
-        _add_tree(frame, site.path, skip=(site.content_dir.name, site.assets_dir.name))
-        frame.update(key_check.result().encode())
-        whole = frame.copy()
-        _add_tree(whole, site.content_dir)
-        _add_tree(whole, site.assets_dir)
-    return Inputs(frame.hexdigest(), whole.hexdigest())
+    check value of its key, so a changed password (even one kept in an environment
+    variable) makes the demo stale."""
+    # A thread of its own, not waited for here; a pool kept across builds would not survive
+    # a fork.
+    background = ThreadPoolExecutor(max_workers=1, thread_name_prefix="sitegen-key")
+    key_check = background.submit(_key_check, site, mode, cache_dir)
+    background.shutdown(wait=False)
+    frame = hashlib.sha256()
+    frame.update(repr((FORMAT, sys.version, mode.value, drafts, today.isoformat())).encode())
+    for library in SHAPING_LIBRARIES:
+        frame.update(f"\0{library}={_version(library)}".encode())
+    _add_tree(frame, Path(sitegen.__file__).parent, by_content=False, suffix=".py")
+    _add_file(frame, studio.root / "sitegen.toml", "sitegen.toml")
+    _add_tree(frame, studio.themes_dir)
+    _add_tree(frame, site.path, skip=(site.content_dir.name, site.assets_dir.name))
+    whole = frame.copy()
+    _add_tree(whole, site.content_dir)
+    _add_tree(whole, site.assets_dir)
+    return Inputs(frame.hexdigest(), whole.hexdigest(), key_check)
+
+
+def _joined(files: str, key_check: str) -> str:
+    return hashlib.sha256(f"{files}\0{key_check}".encode()).hexdigest()
 
 
 def _key_check(site: Site, mode: Mode, cache_dir: Path) -> str:
@@ -88,10 +106,12 @@ def outputs_digest(folder: Path) -> str:
     return hasher.hexdigest()
 
 
-def fresh(record_path: Path, inputs: str, folder: Path) -> Record | None:
+def fresh(record_path: Path, inputs: Inputs, folder: Path) -> Record | None:
     """The record of the build in `folder` if it was made from these inputs and is intact."""
     record = read(record_path)
-    if record is None or record.inputs != inputs or not folder.is_dir():
+    if record is None or record.site_files != inputs.whole_files or record.inputs != inputs.whole:
+        return None
+    if not folder.is_dir():
         return None
     return record if outputs_digest(folder) == record.outputs else None
 
@@ -103,7 +123,14 @@ def read(record_path: Path) -> Record | None:
             Diagnostic(**{**w, "path": Path(w["path"]) if w["path"] else None})
             for w in data["warnings"]
         )
-        return Record(data["inputs"], data["outputs"], data["pages"], data["files"], warnings)
+        return Record(
+            data["inputs"],
+            data["site_files"],
+            data["outputs"],
+            data["pages"],
+            data["files"],
+            warnings,
+        )
     except (OSError, ValueError, KeyError, TypeError):  # missing or damaged: build again
         return None
 

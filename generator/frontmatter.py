@@ -5,7 +5,6 @@ This module does no I/O: it works on text already read."""
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import re
 import tomllib
 from dataclasses import dataclass
@@ -44,12 +43,6 @@ class FrontMatterError(Exception):
         self.diagnostic = diagnostic
 
 
-# Each file's last text and its split: `sitegen serve` splits every page of a site at each
-# rebuild, and most are unchanged. The values are shared, so callers must not change them.
-# Kept by a digest of the text, not the text: a site's worth of texts is many megabytes.
-_LAST_SPLIT: dict[Path, tuple[bytes, FrontMatter]] = {}
-
-
 # YAML front matter parsed by an earlier build, by its text (`frontcache` fills it from the
 # persistent cache), and what this process parsed anew, for `frontcache` to keep.
 KNOWN_YAML: dict[str, dict[str, Any]] = {}
@@ -73,16 +66,6 @@ def _fenced(lines: list[str]) -> tuple[str, str, int] | None:
 
 def split(path: Path, text: str) -> FrontMatter:
     """Front matter values (standard keys type-checked) and the body with its first line number."""
-    last = _LAST_SPLIT.get(path)
-    digest = hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).digest()
-    if last is not None and last[0] == digest:
-        return last[1]
-    matter = _split(path, text)
-    _LAST_SPLIT[path] = (digest, matter)
-    return matter
-
-
-def _split(path: Path, text: str) -> FrontMatter:
     text = text.removeprefix("\ufeff")
     lines = text.splitlines(keepends=True)
     fence = lines[0].strip() if lines else ""

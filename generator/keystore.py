@@ -12,6 +12,7 @@ import hashlib
 import hmac
 import json
 import os
+import threading
 from pathlib import Path
 
 from sitegen.protect import PBKDF2_ITERATIONS, DemoKey
@@ -21,8 +22,25 @@ from sitegen.protect import PBKDF2_ITERATIONS, DemoKey
 _DERIVED: dict[tuple[Path, str], DemoKey] = {}
 
 
+_DERIVING = threading.Lock()  # one derivation at a time: a second caller finds the first's
+
+
+def _unlock_in_child() -> None:
+    """A process forked while another thread derived holds the lock with no one to free it."""
+    global _DERIVING
+    _DERIVING = threading.Lock()
+
+
+os.register_at_fork(after_in_child=_unlock_in_child)
+
+
 def demo_key(cache_dir: Path, client: str, password: str) -> DemoKey:
     """The demo key: derived once with the kept salt, or with a new one if that fails."""
+    with _DERIVING:
+        return _demo_key(cache_dir, client, password)
+
+
+def _demo_key(cache_dir: Path, client: str, password: str) -> DemoKey:
     entry = cache_dir / "keys" / f"{client}.json"
     kept = _read(entry)
     if kept is not None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import time
 from collections.abc import Callable, Sequence
+from concurrent import futures
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -73,28 +74,37 @@ def build_and_write(studio: Studio, site, mode: Mode, options):
     summary and warnings."""
     import datetime as dt
 
-    from sitegen import freshness, write
+    from sitegen import freshness
 
     started = time.perf_counter()
+    options = replace(options, today=options.today or dt.date.today())
+    cache_dir = options.cache_dir or studio.build_dir / ".cache"
+    inputs = freshness.inputs_digest(
+        studio, site, mode, options.include_drafts, options.today, cache_dir
+    )
+    try:
+        return _build_unless_fresh(studio, site, mode, options, inputs, started)
+    finally:
+        futures.wait([inputs.key_check])  # no thread outlives the build, even a failed one
+
+
+def _build_unless_fresh(studio: Studio, site, mode: Mode, options, inputs, started: float):
+    from sitegen import diskbuild, freshness, write
+
     cache_dir = options.cache_dir or studio.build_dir / ".cache"
     record_path = cache_dir / "builds" / f"{site.name}.{mode.value}.json"
     target = write.output_dir(studio.build_dir, site.name, mode.value)
-    today = options.today or dt.date.today()
-    inputs = freshness.inputs_digest(studio, site, mode, options.include_drafts, today, cache_dir)
-    kept = freshness.fresh(record_path, inputs.whole, target) if options.use_cache else None
+    kept = freshness.fresh(record_path, inputs, target) if options.use_cache else None
     if kept is not None:
         seconds = time.perf_counter() - started
         summary = ModeSummary(mode.value, kept.pages, kept.files, seconds, target, True)
         return summary, kept.warnings
-    from sitegen import diskbuild
-
-    written = diskbuild.build_to_disk(
-        studio, site, mode, replace(options, today=today), inputs.frame
-    )
+    written = diskbuild.build_to_disk(studio, site, mode, options, lambda: inputs.frame)
+    outputs = freshness.outputs_digest(written.path)
     record = freshness.Record(
-        inputs.whole, freshness.outputs_digest(written.path), written.pages, written.files
+        inputs.whole, inputs.whole_files, outputs, written.pages, written.files, written.warnings
     )
-    freshness.write(record_path, replace(record, warnings=written.warnings))
+    freshness.write(record_path, record)
     seconds = time.perf_counter() - started
     summary = ModeSummary(mode.value, written.pages, written.files, seconds, written.path)
     return summary, written.warnings

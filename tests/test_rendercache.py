@@ -101,7 +101,7 @@ def _build(project, day=dt.date(2026, 11, 27)):
     cache_dir = studio.build_dir / ".cache"
     inputs = freshness.inputs_digest(studio, site, Mode.DEMO, False, day, cache_dir)
     options = BuildOptions(today=day)
-    return diskbuild.build_to_disk(studio, site, Mode.DEMO, options, inputs.frame)
+    return diskbuild.build_to_disk(studio, site, Mode.DEMO, options, lambda: inputs.frame)
 
 
 def test_only_pages_whose_inputs_changed_are_made_again(make_project):
