@@ -1,4 +1,5 @@
-"""The order of the stages, and nothing else: config is loaded, this builds one site in memory.
+"""The order of the stages, and nothing else: config is loaded, this builds one site in memory,
+or prepares it so that shares of its pages can be rendered apart (see `diskbuild`).
 
 This module does no I/O of its own; the stages it calls read inputs (and the preview cache),
 `write` puts the result on disk."""
@@ -170,11 +171,21 @@ def page_paths(prepared: Prepared) -> list[Output]:
 
 
 def site_wide(prepared: Prepared) -> list[str]:
-    """What pages may show of the site besides its pages: the client's files by name, and
-    where a deliverable's link leads. Page outputs are the same while these are."""
+    """What pages may show of the site besides its pages: the client's files by name, which
+    of them a demo encrypts, and where a deliverable's link leads. With the pages and the
+    templates, page outputs are the same while these are."""
     files = sorted(f.output for f in prepared.found.files)
-    withheld = _withheld_urls(prepared.demo, prepared.base_path) if prepared.demo else {}
-    return [repr(files), repr(sorted(withheld.items())), prepared.options.inject_html]
+    demo, protection = prepared.demo, prepared.protection
+    withheld = _withheld_urls(demo, prepared.base_path) if demo else {}
+    encrypted = (
+        protect.protected_urls(demo.files.protected, protection) if demo and protection else set()
+    )
+    return [
+        repr(files),
+        repr(sorted(withheld.items())),
+        repr(sorted(encrypted)),
+        prepared.options.inject_html,
+    ]
 
 
 def site_outputs(prepared: Prepared) -> list[Output]:
