@@ -3,7 +3,9 @@ among forked processes, each rendering, locking and writing its share a slice at
 
 Both cores work on the stages after Markdown, and no process ever holds the whole site's
 output. Forked children inherit the converted site as it is, so nothing is sent to them but
-the bounds of their share. The output folder is replaced as a whole, as `write` promises."""
+the bounds of their share. A page whose inputs are as at the previous build (`rendercache`)
+is linked from it instead of made again. The output folder is replaced as a whole, as `write`
+promises."""
 
 from __future__ import annotations
 

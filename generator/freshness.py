@@ -25,7 +25,7 @@ from sitegen.model import Diagnostic, Mode, Site, Studio
 
 FORMAT = 1
 HASHED_UP_TO = 1 << 20  # bytes: smaller files are fingerprinted by content, larger by stat
-SHAPING_LIBRARIES = ("jinja2", "markdown", "pygments", "pyyaml", "pillow", "babel")
+SHAPING_LIBRARIES = ("jinja2", "markupsafe", "markdown", "pygments", "pyyaml", "pillow", "babel")
 
 
 @dataclass(frozen=True)
