@@ -14,6 +14,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from sitegen import content
+from sitegen.diskcache import DiskCache
 from sitegen.model import Site
 
 
@@ -31,7 +32,9 @@ class ContentMemo:
         else:
             self._pending.update(os.path.realpath(p) for p in paths)
 
-    def load(self, site: Site, include_drafts: bool) -> content.Content:
+    def load(
+        self, site: Site, include_drafts: bool, cache: DiskCache | None = None
+    ) -> content.Content:
         """`content.load`, reading again only the pages changed since the last call."""
         pending, self._pending = self._pending, set()
         wanted = (site.path, site.content_dir, include_drafts)
@@ -39,7 +42,7 @@ class ContentMemo:
         self._kept = None  # until this load succeeds
         found = self._updated(kept, site, include_drafts, pending) if kept else None
         if found is None:
-            found = content.load(site, include_drafts)
+            found = content.load(site, include_drafts, cache)
             self._positions = {os.path.realpath(p.source): i for i, p in enumerate(found.pages)}
         self._kept, self._kept_for = found, wanted
         return found

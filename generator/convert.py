@@ -71,7 +71,15 @@ def still_resolves(calls: Calls, rel: str, links: LinkMap) -> bool:
 def convert_all(
     sources: Sequence[SourcePage], links: LinkMap, cache: DiskCache | None, workers: int = 1
 ) -> list[Converted]:
-    results: list[Converted | None] = [None] * len(sources)
+    return [converted for converted, _ in convert_with_calls(sources, links, cache, workers)]
+
+
+def convert_with_calls(
+    sources: Sequence[SourcePage], links: LinkMap, cache: DiskCache | None, workers: int = 1
+) -> list[tuple[Converted, Calls]]:
+    """Each page's HTML and the links it resolved: from the cache where they still hold,
+    converted (and cached) otherwise."""
+    results: list[tuple[Converted, Calls] | None] = [None] * len(sources)
     missing: list[tuple[int, str]] = []
     keys = [
         digest(RECIPE, page.rel, page.body, "lift" if page.title is None else "keep")
@@ -81,14 +89,15 @@ def convert_all(
     for index, (page, key) in enumerate(zip(sources, keys, strict=True)):
         kept = cached.get(key)
         if kept is not None and still_resolves(kept["links"], page.rel, links):
-            results[index] = Converted(kept["html"], kept["toc"], kept["heading"], ())
+            calls = tuple((href, tuple(outcome)) for href, outcome in kept["links"])
+            results[index] = (Converted(kept["html"], kept["toc"], kept["heading"], ()), calls)
         else:
             missing.append((index, key))
     jobs = [_job(sources[index]) for index, _ in missing]
     for (index, key), (converted, calls) in zip(
         missing, _convert(jobs, links, workers), strict=True
     ):
-        results[index] = converted
+        results[index] = (converted, calls)
         if cache is not None and not converted.problems:
             value = {"html": converted.html, "toc": converted.toc, "heading": converted.heading}
             cache.put(key, value | {"links": calls})

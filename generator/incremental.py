@@ -15,9 +15,10 @@ from pathlib import Path
 
 import jinja2
 
-from sitegen import content, keystore, markup, protect
+from sitegen import content, convert, keystore, markup, protect
 from sitegen.contentmemo import ContentMemo
-from sitegen.convert import RecordingLinks, still_resolves
+from sitegen.convert import still_resolves
+from sitegen.diskcache import DiskCache
 from sitegen.model import Output, Site, SourcePage
 from sitegen.tracking import CompiledTemplates, RenderMemo, TrackingEnvironment, fingerprint
 
@@ -94,36 +95,41 @@ class Memo:
         self._settled = {rel: kept.result for rel, kept in self._conversions.items()}
         self._renders.sweep()
 
-    def content(self, site: Site, include_drafts: bool) -> content.Content:
+    def content(
+        self, site: Site, include_drafts: bool, cache: DiskCache | None = None
+    ) -> content.Content:
         """`content.load`, reading again only the pages the watcher saw change."""
-        return self._content.load(site, include_drafts)
+        return self._content.load(site, include_drafts, cache)
 
-    def convert(
-        self, converter: markup.Converter, source: SourcePage, links: markup.LinkMap
-    ) -> markup.Converted:
-        """Markdown to HTML, reused while the text is the same and its links lead where they
-        did; a renamed page reconverts only the pages that link to it."""
+    def convert_all(
+        self, sources: list[SourcePage], links: markup.LinkMap, cache: DiskCache | None
+    ) -> list[markup.Converted]:
+        """Markdown to HTML, reused while a page's text is the same and its links lead where
+        they did (a renamed page reconverts only the pages that link to it); the rest from
+        the persistent cache, or converted."""
+        results = [self._kept(source, links) for source in sources]
+        missing = [index for index, result in enumerate(results) if result is None]
+        made = convert.convert_with_calls([sources[i] for i in missing], links, cache)
+        for index, (result, calls) in zip(missing, made, strict=True):
+            source = sources[index]
+            self._conversions[source.rel] = _Conversion(source, calls, result, links)
+            self._counts[0] += 1
+            results[index] = result
+        return results  # type: ignore[return-value]
+
+    def _kept(self, source: SourcePage, links: markup.LinkMap) -> markup.Converted | None:
         self._converted.add(source.rel)
         kept = self._conversions.get(source.rel)
-        if kept and kept.source == source:
-            if not self._same_map(kept.checked_with, links):
-                if not still_resolves(kept.links, source.rel, links):
-                    return self._convert(converter, source, links)
-                self._conversions[source.rel] = replace(kept, checked_with=links)
-            self._counts[1] += 1
-            if self._settled.get(source.rel) is kept.result and source.rel in links.pages:
-                self._unchanged.add(links.pages[source.rel])
-            return kept.result
-        return self._convert(converter, source, links)
-
-    def _convert(
-        self, converter: markup.Converter, source: SourcePage, links: markup.LinkMap
-    ) -> markup.Converted:
-        recorder = RecordingLinks(links)
-        result = converter.convert(source, recorder)  # type: ignore[arg-type]
-        self._conversions[source.rel] = _Conversion(source, tuple(recorder.calls), result, links)
-        self._counts[0] += 1
-        return result
+        if kept is None or kept.source != source:
+            return None
+        if not self._same_map(kept.checked_with, links):
+            if not still_resolves(kept.links, source.rel, links):
+                return None
+            self._conversions[source.rel] = replace(kept, checked_with=links)
+        self._counts[1] += 1
+        if self._settled.get(source.rel) is kept.result and source.rel in links.pages:
+            self._unchanged.add(links.pages[source.rel])
+        return kept.result
 
     def _same_map(self, before: markup.LinkMap, now: markup.LinkMap) -> bool:
         """Whether two builds' links are all the same, compared once per pair per build."""

@@ -109,14 +109,10 @@ def prepare(studio: Studio, site: Site, mode: Mode, options: BuildOptions) -> Pr
     """Everything before rendering: content read and converted, the theme loaded, the demo's
     key derived and its image previews made."""
     chain = themes.load_chain(studio.themes_dir, site.theme)
-    cache = (
-        None
-        if options.memo or not options.use_cache
-        else DiskCache(_cache_dir(studio, options) / FRAGMENTS)
-    )
+    cache = DiskCache(_cache_dir(studio, options) / FRAGMENTS) if options.use_cache else None
     try:
         found = (
-            options.memo.content(site, options.include_drafts)
+            options.memo.content(site, options.include_drafts, cache)
             if options.memo
             else content.load(site, options.include_drafts, cache)
         )
@@ -334,8 +330,7 @@ def _convert(
     workers: int = 1,
 ) -> list[Page]:
     if memo:
-        converter = markup.Converter()
-        results = [memo.convert(converter, source, links) for source in sources]
+        results = memo.convert_all(sources, links, cache)
     else:
         results = convert.convert_all(sources, links, cache, workers)
     pages: list[Page] = []

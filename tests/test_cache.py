@@ -212,3 +212,25 @@ def test_front_matter_values_round_trip_or_are_not_kept():
     for not_kept in ({"tags": {"a", "b"}}, {1: "not a string key"}, {"x": [{"y": b"z"}]}):
         with pytest.raises(TypeError):
             frontcache._tagged(not_kept)
+
+
+def test_the_preview_servers_first_build_reuses_the_markdown_cache(make_project, monkeypatch):
+    from sitegen import markup
+    from sitegen.livereload import Hub
+    from sitegen.model import Mode
+    from sitegen.preview import Preview
+
+    project = make_project(
+        "-- sites/acme/content/post.md --\n---\ntitle: Post\n---\nSee [about](about.md).\n"
+        "-- sites/acme/content/about.md --\n# About\nUs.\n"
+    )
+    project.build()
+
+    def refuse(self, page, links):
+        raise AssertionError(f"{page.rel} converted again although the cache had it")
+
+    monkeypatch.setattr(markup.Converter, "convert", refuse)
+    preview = Preview(project.root, "acme", Mode.DEMO, Hub(), echo=lambda *a, **k: None)
+    preview.rebuild()
+    assert preview.snapshot.failure is None
+    assert "post/index.html" in preview.snapshot.files
