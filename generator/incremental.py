@@ -105,11 +105,14 @@ class Memo:
         self, sources: list[SourcePage], links: markup.LinkMap, cache: DiskCache | None
     ) -> list[markup.Converted]:
         """Markdown to HTML, reused while a page's text is the same and its links lead where
-        they did (a renamed page reconverts only the pages that link to it); the rest from
-        the persistent cache, or converted."""
+        they did (a renamed page reconverts only the pages that link to it); the rest
+        converted, or on the first build taken from the persistent cache. Later builds leave
+        the cache alone: opening it would cost more than the few pages an edit changes."""
+        first = not self._conversions
         results = [self._kept(source, links) for source in sources]
         missing = [index for index, result in enumerate(results) if result is None]
-        made = convert.convert_with_calls([sources[i] for i in missing], links, cache)
+        misses = [sources[i] for i in missing]
+        made = convert.convert_with_calls(misses, links, cache if first else None)
         for index, (result, calls) in zip(missing, made, strict=True):
             source = sources[index]
             self._conversions[source.rel] = _Conversion(source, calls, result, links)
