@@ -15,7 +15,7 @@ from pathlib import Path
 
 import jinja2
 
-from sitegen import content, convert, keystore, markup, protect
+from sitegen import content, convert, keystore, markup, pipeline, protect
 from sitegen.contentmemo import ContentMemo
 from sitegen.convert import still_resolves
 from sitegen.diskcache import DiskCache
@@ -71,6 +71,8 @@ class Memo:
         self._lock_context: tuple | None = None
         self._counts = [0, 0, 0, 0]  # converted, reused; locked, reused
         self._content = ContentMemo()
+        self._injected: dict[str, tuple[bytes | None, Output]] = {}  # path: (HTML, injected)
+        self._injected_extra: str | None = None
 
     @property
     def stats(self) -> Stats:
@@ -157,6 +159,18 @@ class Memo:
         them need not compare what they read."""
         self._renders.unchanged = frozenset(self._unchanged)
         return TrackingEnvironment.tracking(env, self._renders, self._compiled)
+
+    def inject(self, pages: list[Output], extra: str) -> list[Output]:
+        """`pipeline.inject`, done again only for pages whose HTML changed."""
+        if extra != self._injected_extra:
+            self._injected, self._injected_extra = {}, extra
+        fresh = [p for p in pages if self._injected.get(p.path, (None,))[0] != p.data]
+        made = dict(zip((p.path for p in fresh), pipeline.inject(fresh, extra), strict=True))
+        self._injected = {
+            p.path: (p.data, made[p.path]) if p.path in made else self._injected[p.path]
+            for p in pages
+        }
+        return [self._injected[p.path][1] for p in pages]
 
     def protect(
         self,

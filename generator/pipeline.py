@@ -202,7 +202,8 @@ def _rendered(
     body_reads: dict[str, frozenset[str]] | None = None,
 ) -> list[Output]:
     html = render.render_views(prepared.env, views, body_reads)
-    return _inject(html, prepared.options.inject_html)
+    memo, extra = prepared.options.memo, prepared.options.inject_html
+    return memo.inject(html, extra) if memo else inject(html, extra)
 
 
 def _release_files(prepared: Prepared) -> list[Output]:
@@ -296,11 +297,11 @@ def _withheld_urls(demo: _Demo, base_path: str) -> dict[str, str]:
     }
 
 
-def _inject(pages: list[Output], extra: str) -> list[Output]:
+def inject(pages: Sequence[Output], extra: str) -> list[Output]:
     """`extra` before the last </body> of every page: how a preview server adds its live-reload
     script and banner to what it serves, never to what `write` puts in build/."""
     if not extra:
-        return pages
+        return list(pages)
     added = extra.encode()
     return [replace(p, data=render.insert_before_body_end(p.data or b"", added)) for p in pages]
 
