@@ -2,10 +2,12 @@
 whose inputs changed, and gives the same bytes as a clean build.
 
 Each step remembers what it read, as contingent does, and is reused only when all of that
-reads the same again: a converted page, its text and the links it resolved; a rendered page,
-the templates it loaded and the attributes of pages it looked at (see `tracking`); a locked
-page, its HTML and the key. `pipeline.build` asks this memo at those three steps when a
-`BuildOptions.memo` is given. Pure, except the key derivation's salt file (`keystore`)."""
+reads the same again: the site's content, but the files the watcher reported
+(`contentmemo`); a converted page, its text and the links it resolved; a rendered page, the
+templates it loaded and the attributes of pages it looked at (see `tracking`); a page with the
+live-reload script, and a locked page, its HTML and the key. `pipeline.build` asks this memo at
+those steps when a `BuildOptions.memo` is given. Its I/O: reading the site, the key's salt file
+(`keystore`), and the persistent cache on a first build."""
 
 from __future__ import annotations
 
