@@ -10,7 +10,17 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn
 
 from sitegen.errors import display_path
-from sitegen.runner import ClientReport
+from sitegen.runner import ClientReport, ModeSummary
+
+
+def _reused(summary: ModeSummary) -> str:
+    """What the build took from the previous one, when it took anything."""
+    if summary.up_to_date:
+        return "  (up to date)"
+    if summary.rendered is not None and summary.rendered < summary.pages:
+        kept = summary.pages - summary.rendered
+        return f"  ({summary.rendered} rendered, {kept} kept)"
+    return ""
 
 
 class BuildProgress:
@@ -53,8 +63,7 @@ class BuildProgress:
             where = display_path(summary.path)
             self._echo(
                 f"✓ {report.client:<16} {summary.mode:<8} {summary.pages:>5} pages "
-                f"{summary.files:>6} files {summary.seconds:>7.2f} s  → {where}"
-                + ("  (up to date)" if summary.up_to_date else "")
+                f"{summary.files:>6} files {summary.seconds:>7.2f} s  → {where}" + _reused(summary)
             )
 
     def _echo(self, text: str, err: bool = False) -> None:

@@ -23,6 +23,7 @@ class ModeSummary:
     seconds: float
     path: Path
     up_to_date: bool = False  # nothing to do: the build in `path` is what it would give
+    rendered: int | None = None  # pages made again; the others were kept from the last build
 
 
 @dataclass(frozen=True)
@@ -106,7 +107,9 @@ def _build_unless_fresh(studio: Studio, site, mode: Mode, options, inputs, start
     )
     freshness.write(record_path, record)
     seconds = time.perf_counter() - started
-    summary = ModeSummary(mode.value, written.pages, written.files, seconds, written.path)
+    summary = ModeSummary(
+        mode.value, written.pages, written.files, seconds, written.path, False, written.rendered
+    )
     return summary, written.warnings
 
 

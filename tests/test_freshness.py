@@ -33,6 +33,17 @@ def test_a_second_build_with_nothing_changed_is_up_to_date(make_project):
     assert UP_TO_DATE not in project.build("--no-cache").output, "--no-cache always builds"
 
 
+def test_the_summary_says_how_many_pages_were_rendered_and_kept(make_project):
+    project = make_project(PAGES)
+    first = project.build().output
+    assert "rendered" not in first and "kept" not in first
+    about = project.root / "sites/acme/content/about.md"
+    about.write_text(about.read_text().replace("We make things.", "We make more."))
+    output = project.build().output
+    pages = int(output.split(" pages")[0].split()[-1])
+    assert f"(1 rendered, {pages - 1} kept)" in output
+
+
 def test_an_edit_anywhere_an_input_lives_builds_again(make_project):
     project = make_project(PAGES)
     project.build()
