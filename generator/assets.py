@@ -7,12 +7,12 @@ marks them public. Touches nothing but the preview cache."""
 from __future__ import annotations
 
 import fnmatch
-import os
 from collections.abc import Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
+from sitegen import atomic
 from sitegen.errors import ContentError
 from sitegen.model import DemoSettings, Diagnostic, Output, StaticFile
 from sitegen.previews import PreviewError, PreviewSettings, is_raster, make_preview
@@ -124,7 +124,4 @@ def _make(job: tuple) -> bytes | PreviewError:
 
 def _store(path: Path, data: bytes) -> None:
     """Write a cache entry whole or not at all, so a reader never sees half a preview."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    temporary.write_bytes(data)
-    os.replace(temporary, path)
+    atomic.replace_file(path, data)

@@ -45,8 +45,9 @@ def build_to_disk(
     prepared = pipeline.prepare(studio, site, mode, options)
     others = pipeline.site_outputs(prepared)
     pipeline.check_unique(pipeline.page_paths(prepared) + others)
-    cache_dir = options.cache_dir or studio.build_dir / ".cache"
-    records_path = cache_dir / "renders" / f"{site.name}.{mode.value}.json"
+    records_path = (
+        pipeline.cache_dir(studio, options) / "renders" / f"{site.name}.{mode.value}.json"
+    )
     previous = rendercache.load(records_path) if frame and options.use_cache else {}
     with write.staged(studio.build_dir, site.name, mode.value) as staging:
         site_wide = pipeline.site_wide(prepared)

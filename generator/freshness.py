@@ -19,7 +19,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 import sitegen
-from sitegen import config, keystore
+from sitegen import atomic, config, keystore
 from sitegen.errors import SitegenError
 from sitegen.model import Diagnostic, Mode, Site, Studio
 
@@ -141,10 +141,7 @@ def write(record_path: Path, record: Record) -> None:
     data["warnings"] = [
         {**asdict(w), "path": str(w.path) if w.path else None} for w in record.warnings
     ]
-    record_path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = record_path.with_name(f".{record_path.name}.{os.getpid()}.tmp")
-    temporary.write_text(json.dumps(data), encoding="utf-8")
-    os.replace(temporary, record_path)
+    atomic.replace_file(record_path, json.dumps(data))
 
 
 def _installed(module: str) -> str:

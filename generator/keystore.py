@@ -15,6 +15,7 @@ import os
 import threading
 from pathlib import Path
 
+from sitegen import atomic
 from sitegen.protect import PBKDF2_ITERATIONS, DemoKey
 
 # Keys derived in this process, by cache entry and password: a build that first checked
@@ -73,12 +74,9 @@ def _read(entry: Path) -> tuple[bytes, str] | None:
 
 
 def _write(entry: Path, key: DemoKey) -> None:
-    entry.parent.mkdir(parents=True, exist_ok=True)
     record = {
         "salt": base64.b64encode(key.salt).decode("ascii"),
         "iterations": key.iterations,
         "check": check_value(key),
     }
-    temporary = entry.with_name(f".{entry.name}.{os.getpid()}.tmp")
-    temporary.write_text(json.dumps(record), encoding="utf-8")
-    os.replace(temporary, entry)
+    atomic.replace_file(entry, json.dumps(record))

@@ -109,7 +109,7 @@ def prepare(studio: Studio, site: Site, mode: Mode, options: BuildOptions) -> Pr
     """Everything before rendering: content read and converted, the theme loaded, the demo's
     key derived and its image previews made."""
     chain = themes.load_chain(studio.themes_dir, site.theme)
-    cache = DiskCache(_cache_dir(studio, options) / FRAGMENTS) if options.use_cache else None
+    cache = DiskCache(cache_dir(studio, options) / FRAGMENTS) if options.use_cache else None
     try:
         found = (
             options.memo.content(site, options.include_drafts, cache)
@@ -244,16 +244,16 @@ def _prepare_demo(
     # PBKDF2 runs in OpenSSL outside the GIL: the key is ready by the time pages are. A new
     # thread per build: a thread pool kept across builds would not survive a fork.
     background = ThreadPoolExecutor(max_workers=1, thread_name_prefix="sitegen-key")
-    cache_dir = _cache_dir(studio, options)
+    caches = cache_dir(studio, options)
     derive = options.memo.demo_key if options.memo else keystore.demo_key
-    key = background.submit(derive, cache_dir, site.name, password)
+    key = background.submit(derive, caches, site.name, password)
     background.shutdown(wait=False)
     watermark = f"{studio.name} · PREVIEW"
     files = assets.demo_files(
         found.files,
         site.demo,
         PreviewSettings(site.demo.preview_size, site.demo.preview_quality, watermark),
-        cache_dir,
+        caches,
         options.workers,
     )
     title = chain.translate(site.language, "withheld_title") or "Comes with the handover"
@@ -306,7 +306,8 @@ def inject(pages: Sequence[Output], extra: str) -> list[Output]:
     return [replace(p, data=render.insert_before_body_end(p.data or b"", added)) for p in pages]
 
 
-def _cache_dir(studio: Studio, options: BuildOptions) -> Path:
+def cache_dir(studio: Studio, options: BuildOptions) -> Path:
+    """Where the build's caches live: build/.cache unless the options say otherwise."""
     return options.cache_dir or studio.build_dir / ".cache"
 
 

@@ -12,11 +12,11 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+from sitegen import atomic
 from sitegen.model import Page
 
 FORMAT = 1
@@ -93,10 +93,7 @@ def load(path: Path) -> dict[str, PageRecord]:
 
 def save(path: Path, records: dict[str, PageRecord]) -> None:
     pages = {output: [r.key, list(r.bodies), r.size, r.mtime_ns] for output, r in records.items()}
-    path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    temporary.write_text(json.dumps({"format": FORMAT, "pages": pages}), encoding="utf-8")
-    os.replace(temporary, path)
+    atomic.replace_file(path, json.dumps({"format": FORMAT, "pages": pages}))
 
 
 def record(keys: Keys, bodies: Iterable[str], written: Path) -> PageRecord:

@@ -75,25 +75,26 @@ def build_and_write(studio: Studio, site, mode: Mode, options):
     summary and warnings."""
     import datetime as dt
 
-    from sitegen import freshness
+    from sitegen import freshness, pipeline
 
     started = time.perf_counter()
     options = replace(options, today=options.today or dt.date.today())
-    cache_dir = options.cache_dir or studio.build_dir / ".cache"
+    caches = pipeline.cache_dir(studio, options)
     inputs = freshness.inputs_digest(
-        studio, site, mode, options.include_drafts, options.today, cache_dir
+        studio, site, mode, options.include_drafts, options.today, caches
     )
+    record_path = caches / "builds" / f"{site.name}.{mode.value}.json"
     try:
-        return _build_unless_fresh(studio, site, mode, options, inputs, started)
+        return _build_unless_fresh(studio, site, mode, options, inputs, record_path, started)
     finally:
         futures.wait([inputs.key_check])  # no thread outlives the build, even a failed one
 
 
-def _build_unless_fresh(studio: Studio, site, mode: Mode, options, inputs, started: float):
+def _build_unless_fresh(
+    studio: Studio, site, mode: Mode, options, inputs, record_path: Path, started: float
+):
     from sitegen import diskbuild, freshness, write
 
-    cache_dir = options.cache_dir or studio.build_dir / ".cache"
-    record_path = cache_dir / "builds" / f"{site.name}.{mode.value}.json"
     target = write.output_dir(studio.build_dir, site.name, mode.value)
     kept = freshness.fresh(record_path, inputs, target) if options.use_cache else None
     if kept is not None:

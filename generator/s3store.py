@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import NamedTuple
 from xml.etree import ElementTree
 
-from sitegen import deploy
+from sitegen import atomic, deploy
 from sitegen.deploy import (
     DeployError,
     LocalFile,
@@ -169,10 +169,7 @@ class S3Store:
         if self.cache is None:
             return
         data = {key: list(entry) for key, entry in self._known.items()}
-        self.cache.parent.mkdir(parents=True, exist_ok=True)
-        temporary = self.cache.with_name(f".{self.cache.name}.{os.getpid()}.tmp")
-        temporary.write_text(json.dumps({"version": 1, "objects": data}), encoding="utf-8")
-        os.replace(temporary, self.cache)
+        atomic.replace_file(self.cache, json.dumps({"version": 1, "objects": data}))
 
     def _key(self, path: str) -> str:
         if not deploy.inside_prefix(path):
