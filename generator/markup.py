@@ -15,7 +15,7 @@ from markdown.extensions import Extension
 from markdown.treeprocessors import Treeprocessor
 from pygments.formatters.html import HtmlFormatter
 
-from sitegen import inlineguards
+from sitegen import mdguards
 from sitegen.model import Diagnostic, SourcePage
 
 EXTENSIONS = ["tables", "fenced_code", "codehilite", "toc", "attr_list", "footnotes", "md_in_html"]
@@ -111,7 +111,7 @@ class Converter:
         self.md = markdown.Markdown(extensions=EXTENSIONS, extension_configs=EXTENSION_CONFIGS)
         self.rewriter = _RewriteLinks(self.md)
         _SitegenExtension(self.rewriter).extendMarkdown(self.md)
-        inlineguards.guard(self.md)
+        mdguards.guard(self.md)
 
     def convert(self, page: SourcePage, links: LinkMap) -> Converted:
         self.md.reset()
