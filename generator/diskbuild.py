@@ -1,11 +1,11 @@
-"""A build written straight into build/: once content is converted, the pages are shared
-among forked processes, each rendering, locking and writing its share a slice at a time.
+"""A build written straight into build/: once content is converted, the pages are cut into
+shares, and forked processes render, lock and write one share after another.
 
-Both cores work on the stages after Markdown, and no process ever holds the whole site's
-output. Forked children inherit the converted site as it is, so nothing is sent to them but
-the bounds of their share. A page whose inputs are as at the previous build (`rendercache`)
-is linked from it instead of made again. The output folder is replaced as a whole, as `write`
-promises."""
+Every core works on the stages after Markdown, taking the next share as it finishes one, so
+they end together; no process ever holds the whole site's output. Forked children inherit
+the converted site as it is, so nothing is sent to them but the bounds of a share. A page
+whose inputs are as at the previous build (`rendercache`) is linked from it instead of made
+again. The output folder is replaced as a whole, as `write` promises."""
 
 from __future__ import annotations
 
@@ -21,6 +21,7 @@ from sitegen.model import Diagnostic, Mode, Site, Studio
 
 PARALLEL_FROM = 400  # fewer pages than this render faster than a process forks
 SLICE = 250  # pages rendered and written at a time: bounds the memory a share holds
+SHARES_PER_WORKER = 16  # small shares: the last one to finish keeps the others waiting
 
 
 @dataclass(frozen=True)
@@ -58,7 +59,8 @@ def build_to_disk(
             if record.key == keys.key(record.bodies) and record.still_there(staging.target / path)
         }
         work = _Work(prepared, staging, keys, kept, previous)
-        records = _write_shares(work, _shares(len(prepared.views), options.workers))
+        shares = _shares(len(prepared.views), options.workers)
+        records = _write_shares(work, shares, options.workers)
         write.write_outputs(staging, others)
     if frame:
         rendercache.save(records_path, records)
@@ -77,9 +79,12 @@ class _Work:
 
 
 def _shares(count: int, workers: int) -> list[range]:
-    parts = workers if count >= PARALLEL_FROM and _can_fork() else 1
-    bounds = [count * index // parts for index in range(parts + 1)]
-    return [range(start, stop) for start, stop in zip(bounds, bounds[1:], strict=False)]
+    """One share, written in this process, for a small site or a single worker; otherwise
+    several a worker."""
+    if count < PARALLEL_FROM or workers <= 1 or not _can_fork():
+        return [range(count)]
+    size = min(SLICE, -(-count // (workers * SHARES_PER_WORKER)))
+    return [range(start, min(start + size, count)) for start in range(0, count, size)]
 
 
 def _can_fork() -> bool:
@@ -92,19 +97,17 @@ _WORK: _Work | None = None
 Records = dict[str, rendercache.PageRecord]
 
 
-def _write_shares(work: _Work, shares: list[range]) -> Records:
-    """Every share written, one in this process and each other in a forked one; the pages'
-    records, or one error with every share's problems."""
+def _write_shares(work: _Work, shares: list[range], workers: int) -> Records:
+    """Every share written, by this process when there is one, else by forked workers; the
+    pages' records, or one error with every share's problems."""
     global _WORK
     if len(shares) == 1:
         return _merged([_write_share(work, shares[0])])
     _WORK = work
     try:
         context = multiprocessing.get_context("fork")
-        with ProcessPoolExecutor(len(shares) - 1, mp_context=context) as pool:
-            others = [pool.submit(_write_inherited_share, share) for share in shares[1:]]
-            mine = _write_share(work, shares[0])
-            return _merged([mine, *(future.result() for future in others)])
+        with ProcessPoolExecutor(min(workers, len(shares)), mp_context=context) as pool:
+            return _merged(list(pool.map(_write_inherited_share, shares)))
     finally:
         _WORK = None
 
