@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 DEFAULT_LIMIT = 256 * 1024 * 1024
+COMMIT_EVERY = 4 * 1024 * 1024  # bytes put: a site's commit is spread over its conversion
 SCHEMA = (
     "CREATE TABLE IF NOT EXISTS entries ("
     "key TEXT PRIMARY KEY, value BLOB NOT NULL, size INTEGER NOT NULL, used REAL NOT NULL)"
@@ -37,6 +38,7 @@ class DiskCache:
         self.path, self.limit = path, limit
         self._db: sqlite3.Connection | None = None
         self._written = 0
+        self._uncommitted = 0
 
     def get(self, key: str) -> Any | None:
         db = self._connect()
@@ -86,6 +88,10 @@ class DiskCache:
                 (key, blob, len(blob), time.time()),
             )
             self._written += len(blob)
+            self._uncommitted += len(blob)
+            if self._uncommitted >= COMMIT_EVERY:
+                db.commit()
+                self._uncommitted = 0
 
     def close(self) -> None:
         """Commit, prune to the size limit, and let go of the file."""

@@ -234,3 +234,16 @@ def test_the_preview_servers_first_build_reuses_the_markdown_cache(make_project,
     preview.rebuild()
     assert preview.snapshot.failure is None
     assert "post/index.html" in preview.snapshot.files
+
+
+def test_puts_are_committed_as_they_go_not_only_at_close(tmp_path, monkeypatch):
+    from sitegen import diskcache
+
+    monkeypatch.setattr(diskcache, "COMMIT_EVERY", 100)
+    path = tmp_path / "cache.sqlite"
+    cache = DiskCache(path)
+    for index in range(20):
+        cache.put(f"k{index}", {"text": "x" * 50})
+    with DiskCache(path) as other:  # what a build killed now would leave behind
+        assert len(other.get_many([f"k{index}" for index in range(20)])) >= 18
+    cache.close()
