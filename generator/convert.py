@@ -7,6 +7,7 @@ nothing but the cache."""
 
 from __future__ import annotations
 
+import multiprocessing
 import os
 from collections.abc import Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
@@ -114,10 +115,32 @@ def _convert(jobs: list[Job], links: LinkMap, workers: int) -> Iterator[tuple[Co
         yield from convert_chunk(jobs, links)
         return
     size = max(1, len(jobs) // (workers * 16))
-    chunks = [jobs[start : start + size] for start in range(0, len(jobs), size)]
-    with ProcessPoolExecutor(max_workers=min(workers, os.cpu_count() or 1)) as pool:
-        for part in pool.map(convert_chunk, chunks, [links] * len(chunks)):
-            yield from part
+    bounds = [(start, min(start + size, len(jobs))) for start in range(0, len(jobs), size)]
+    processes = min(workers, os.cpu_count() or 1)
+    if "fork" not in multiprocessing.get_all_start_methods():
+        chunks = [jobs[start:stop] for start, stop in bounds]
+        with ProcessPoolExecutor(processes) as pool:
+            for part in pool.map(convert_chunk, chunks, [links] * len(chunks)):
+                yield from part
+        return
+    global _INHERITED
+    _INHERITED = (jobs, links)  # forked workers inherit the pages: only bounds are sent
+    try:
+        context = multiprocessing.get_context("fork")
+        with ProcessPoolExecutor(processes, mp_context=context) as pool:
+            for part in pool.map(_convert_inherited, bounds):
+                yield from part
+    finally:
+        _INHERITED = None
+
+
+_INHERITED: tuple[list[Job], LinkMap] | None = None
+
+
+def _convert_inherited(bounds: tuple[int, int]) -> list[tuple[Converted, Calls]]:
+    assert _INHERITED is not None, "only called in a process forked by _convert"
+    jobs, links = _INHERITED
+    return convert_chunk(jobs[bounds[0] : bounds[1]], links)
 
 
 _CONVERTER: Converter | None = None
