@@ -4,7 +4,7 @@ it must not be found, and its pages say noindex instead. This module does no I/O
 from __future__ import annotations
 
 import datetime as dt
-from xml.sax.saxutils import escape
+from html import escape
 
 from sitegen.model import Output, Page
 
@@ -20,7 +20,7 @@ def sitemap_outputs(pages: list[Page], base_url: str, base_path: str) -> list[Ou
     for page in sorted(pages, key=lambda p: p.url):
         if page.kind not in LISTED_KINDS:
             continue
-        entry = f"  <url><loc>{escape(origin + page.url)}</loc>"
+        entry = f"  <url><loc>{escape(origin + page.url, quote=False)}</loc>"
         if page.source.date is not None:
             entry += f"<lastmod>{_day(page.source.date).isoformat()}</lastmod>"
         entries.append(entry + "</url>")
