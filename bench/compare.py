@@ -29,7 +29,15 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from corpus import make_project  # noqa: E402
-from timing import Run, file_system, fmt_mb, measure, median, work_folder  # noqa: E402
+from timing import (  # noqa: E402
+    Run,
+    compile_sitegen,
+    file_system,
+    fmt_mb,
+    measure,
+    median,
+    work_folder,
+)
 
 BENCH = Path(__file__).resolve().parent
 CLIENT = "client0"
@@ -466,6 +474,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     )
     parser.add_argument("--keep", action="store_true", help="keep the work folder afterwards")
     args = parser.parse_args(argv)
+    compile_sitegen()
 
     work = work_folder(args.dir, args.tmpfs)
     try:

