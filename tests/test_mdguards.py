@@ -1,6 +1,7 @@
 """Guarded expressions give exactly the HTML of Python-Markdown's own."""
 
 import random
+from pathlib import Path
 
 import markdown
 
@@ -64,6 +65,17 @@ def test_guarded_html_equals_python_markdowns_own():
     plain, guarded = _plain(), _guarded()
     for text in SAMPLES + _fuzzed(3000):
         assert guarded.reset().convert(text) == plain.reset().convert(text), text
+
+
+def test_the_projects_own_markdown_converts_the_same():
+    # Real documents: the READMEs, and both example clients' pages in English and Arabic.
+    root = Path(__file__).resolve().parent.parent
+    documents = [*root.glob("*.md"), *root.glob("*/README.md"), *root.glob("sites/*/*/**/*.md")]
+    assert len(documents) >= 15
+    plain, guarded = _plain(), _guarded()
+    for path in documents:
+        text = path.read_text(encoding="utf-8")
+        assert guarded.reset().convert(text) == plain.reset().convert(text), path.name
 
 
 def test_a_guard_answers_no_match_without_searching():
