@@ -98,8 +98,8 @@ Records = dict[str, rendercache.PageRecord]
 
 
 def _write_shares(work: _Work, shares: list[range], workers: int) -> Records:
-    """Every share written, by this process when there is one, else by forked workers; the
-    pages' records, or one error with every share's problems."""
+    """Every share written, by this process when there is only one, else by forked workers;
+    the pages' records, or one error with every share's problems."""
     global _WORK
     if len(shares) == 1:
         return _merged([_write_share(work, shares[0])])

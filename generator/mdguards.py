@@ -79,8 +79,7 @@ def guard(md: markdown.Markdown) -> int:
     """Guard every known expression of `md`'s inline patterns and block processors; how
     many were guarded."""
     guarded = 0
-    for item in md.inlinePatterns._priority:
-        pattern = md.inlinePatterns[item.name]
+    for pattern in md.inlinePatterns:
         if isinstance(pattern, markdown.inlinepatterns.InlineProcessor):
             guarded += _guard(pattern, "compiled_re", INLINE_NEEDS)
     for processor in md.parser.blockprocessors:
