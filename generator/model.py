@@ -8,7 +8,10 @@ from decimal import Decimal
 from enum import StrEnum
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from sitegen.incremental import Memo
 
 EMPTY: MappingProxyType[str, Any] = MappingProxyType({})
 
@@ -217,3 +220,22 @@ class BuildResult:
     outputs: tuple[Output, ...]
     page_count: int
     warnings: tuple[Diagnostic, ...] = ()
+
+
+@dataclass(frozen=True)
+class BuildOptions:
+    """How to build: kept here, apart from `pipeline`, so that a build found up to date
+    never imports the stages (Markdown, templates, images)."""
+
+    include_drafts: bool = False
+    cache_dir: Path | None = None  # default: build/.cache
+    workers: int = 1  # processes for Markdown and image previews
+    use_cache: bool = True  # False: convert every page again (`sitegen build --no-cache`)
+    today: dt.date | None = None  # for "overdue" on the status page; default: the real today
+    inject_html: str = ""  # `sitegen serve` only: put before </body> of every page, pre-lock
+    memo: Memo | None = None  # `sitegen serve` only: reuses its previous builds' work
+
+
+def cache_dir(studio: Studio, options: BuildOptions) -> Path:
+    """Where the build's caches live: build/.cache unless the options say otherwise."""
+    return options.cache_dir or studio.build_dir / ".cache"

@@ -11,7 +11,6 @@ import posixpath
 from collections.abc import Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, replace
-from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import quote
 
@@ -22,6 +21,7 @@ from sitegen import (
     config,
     content,
     convert,
+    htmlpatch,
     keystore,
     markup,
     progress,
@@ -34,6 +34,7 @@ from sitegen import (
 from sitegen.diskcache import DiskCache
 from sitegen.errors import ContentError, OutputError
 from sitegen.model import (
+    BuildOptions,
     BuildResult,
     Diagnostic,
     Mode,
@@ -43,6 +44,7 @@ from sitegen.model import (
     SourcePage,
     StaticFile,
     Studio,
+    cache_dir,
 )
 from sitegen.previews import PreviewSettings
 
@@ -52,17 +54,6 @@ if TYPE_CHECKING:
 DEMO_RUNTIME = "theme/sitegen/"  # the gate's script and styles: published in demos only
 UNLOCK_SCRIPT = DEMO_RUNTIME + "unlock.js"
 FRAGMENTS = "fragments.sqlite"  # converted Markdown and front matter, in the cache folder
-
-
-@dataclass(frozen=True)
-class BuildOptions:
-    include_drafts: bool = False
-    cache_dir: Path | None = None  # default: build/.cache
-    workers: int = 1  # processes for Markdown and image previews
-    use_cache: bool = True  # False: convert every page again (`sitegen build --no-cache`)
-    today: dt.date | None = None  # for "overdue" on the status page; default: the real today
-    inject_html: str = ""  # `sitegen serve` only: put before </body> of every page, pre-lock
-    memo: Memo | None = None  # `sitegen serve` only: reuses its previous builds' work
 
 
 def build(
@@ -303,12 +294,7 @@ def inject(pages: Sequence[Output], extra: str) -> list[Output]:
     if not extra:
         return list(pages)
     added = extra.encode()
-    return [replace(p, data=render.insert_before_body_end(p.data or b"", added)) for p in pages]
-
-
-def cache_dir(studio: Studio, options: BuildOptions) -> Path:
-    """Where the build's caches live: build/.cache unless the options say otherwise."""
-    return options.cache_dir or studio.build_dir / ".cache"
+    return [replace(p, data=htmlpatch.insert_before_body_end(p.data or b"", added)) for p in pages]
 
 
 def _insecure_demo_domain(studio: Studio) -> list[Diagnostic]:

@@ -29,8 +29,8 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.pbkdf2 import PBKDF2HMAC
 
+from sitegen.htmlpatch import insert_before_body_end
 from sitegen.model import Output
-from sitegen.render import insert_before_body_end
 
 PBKDF2_ITERATIONS = 600_000
 SALT_BYTES = 16

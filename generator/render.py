@@ -211,17 +211,6 @@ def render_views(
     return outputs
 
 
-_BODY_END = re.compile(rb"</body\s*>", re.I)
-
-
-def insert_before_body_end(page: bytes, extra: bytes) -> bytes:
-    """`extra` just before the page's last </body>, or at its end if it has none."""
-    tail = max(page.rfind(b"</body"), 0)  # look near the end first: pages can be long
-    ends = list(_BODY_END.finditer(page, tail)) or list(_BODY_END.finditer(page))
-    at = ends[-1].start() if ends else len(page)
-    return page[:at] + extra + page[at:]
-
-
 def render_standalone(
     env: jinja2.Environment,
     chain: ThemeChain,

@@ -4,13 +4,15 @@ one summary line per client, and each failed client's problems."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 import click
-from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn
 
 from sitegen.errors import display_path
 from sitegen.runner import ClientReport, ModeSummary
+
+if TYPE_CHECKING:
+    from rich.progress import Progress
 
 
 def _reused(summary: ModeSummary) -> str:
@@ -28,17 +30,22 @@ class BuildProgress:
 
     def __init__(self, clients: Sequence[str], quiet: bool = False):
         self.clients, self.quiet = clients, quiet
-        self.console = Console(stderr=True, highlight=False)
         self.progress: Progress | None = None
 
     def __enter__(self) -> BuildProgress:
-        if self.console.is_terminal and not self.quiet:
+        if self.quiet:
+            return self  # rich is imported only where it may show something: ~30 ms
+        from rich.console import Console
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn
+
+        console = Console(stderr=True, highlight=False)
+        if console.is_terminal:
             self.progress = Progress(
                 SpinnerColumn(),
                 TextColumn("building {task.description}"),
                 BarColumn(),
                 MofNCompleteColumn(),
-                console=self.console,
+                console=console,
                 transient=True,
             )
             self.progress.start()

@@ -47,7 +47,8 @@ def build_client(
     use_cache: bool = True,
 ) -> ClientReport:
     """Load, build and write one client's builds; a user error becomes the report's text."""
-    from sitegen import config, locks, pipeline
+    from sitegen import config, locks
+    from sitegen.model import BuildOptions
 
     summaries: list[ModeSummary] = []
     warnings: list = []
@@ -55,7 +56,7 @@ def build_client(
         with locks.client_lock(studio.build_dir, client, "sitegen build"):
             site = config.load_site(studio, client)
             for mode in modes:
-                options = pipeline.BuildOptions(
+                options = BuildOptions(
                     include_drafts, studio.build_dir / ".cache", workers, use_cache=use_cache
                 )
                 summary, mode_warnings = build_and_write(studio, site, mode, options)
@@ -75,11 +76,12 @@ def build_and_write(studio: Studio, site, mode: Mode, options):
     summary and warnings."""
     import datetime as dt
 
-    from sitegen import freshness, pipeline
+    from sitegen import freshness
+    from sitegen.model import cache_dir
 
     started = time.perf_counter()
     options = replace(options, today=options.today or dt.date.today())
-    caches = pipeline.cache_dir(studio, options)
+    caches = cache_dir(studio, options)
     inputs = freshness.inputs_digest(
         studio, site, mode, options.include_drafts, options.today, caches
     )
@@ -93,7 +95,7 @@ def build_and_write(studio: Studio, site, mode: Mode, options):
 def _build_unless_fresh(
     studio: Studio, site, mode: Mode, options, inputs, record_path: Path, started: float
 ):
-    from sitegen import diskbuild, freshness, write
+    from sitegen import freshness, write
 
     target = write.output_dir(studio.build_dir, site.name, mode.value)
     kept = freshness.fresh(record_path, inputs, target) if options.use_cache else None
@@ -101,6 +103,8 @@ def _build_unless_fresh(
         seconds = time.perf_counter() - started
         summary = ModeSummary(mode.value, kept.pages, kept.files, seconds, target, True)
         return summary, kept.warnings
+    from sitegen import diskbuild  # the stages, imported only when there is work for them
+
     written = diskbuild.build_to_disk(studio, site, mode, options, lambda: inputs.frame)
     outputs = freshness.outputs_digest(written.path)
     record = freshness.Record(

@@ -139,3 +139,17 @@ def test_a_failed_build_leaves_the_last_good_one_fresh(make_project):
     (project.root / "sites/acme/content/broken.md").unlink()
     # Back to the inputs of the last good build, whose output is still in place.
     assert UP_TO_DATE in project.build().output
+
+
+def test_a_build_found_up_to_date_imports_no_stage(make_project):
+    import subprocess
+    import sys
+
+    project = make_project(PAGES)
+    project.build()
+    command = [sys.executable, "-X", "importtime", "-m", "sitegen", "--root", str(project.root)]
+    done = subprocess.run([*command, "build", "acme"], capture_output=True, text=True, check=True)
+    assert UP_TO_DATE in done.stdout + done.stderr
+    imported = {line.rsplit("|", 1)[-1].strip() for line in done.stderr.splitlines()}
+    assert "sitegen.freshness" in imported
+    assert not imported & {"sitegen.pipeline", "markdown", "jinja2", "PIL.Image", "pygments"}
