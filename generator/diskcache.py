@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 DEFAULT_LIMIT = 256 * 1024 * 1024
+FRESH_FOR = 3600.0  # seconds an entry's last use stays recent enough: no write to note it
 COMMIT_EVERY = 4 * 1024 * 1024  # bytes put: a site's commit is spread over its conversion
 SCHEMA = (
     "CREATE TABLE IF NOT EXISTS entries ("
@@ -61,18 +62,23 @@ class DiskCache:
         if db is None:
             return {}
         found: dict[str, Any] = {}
+        stale: list[str] = []  # found, but last used long enough ago to note this use
+        now = time.time()
         try:
             for start in range(0, len(keys), 500):
                 chunk = keys[start : start + 500]
                 marks = ",".join("?" * len(chunk))
-                query = f"SELECT key, value FROM entries WHERE key IN ({marks})"
-                for key, blob in db.execute(query, chunk):
+                query = f"SELECT key, value, used FROM entries WHERE key IN ({marks})"
+                for key, blob, used in db.execute(query, chunk):
                     try:
                         found[key] = json.loads(blob)
                     except ValueError:
                         self._discard(key)
-            now = time.time()
-            db.executemany("UPDATE entries SET used = ? WHERE key = ?", ((now, k) for k in found))
+                        continue
+                    if not isinstance(used, (int, float)) or used < now - FRESH_FOR:
+                        stale.append(key)
+            # Noting every use would rewrite a whole site's entries on every build.
+            db.executemany("UPDATE entries SET used = ? WHERE key = ?", ((now, k) for k in stale))
         except sqlite3.DatabaseError:
             return {}
         return found

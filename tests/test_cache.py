@@ -247,3 +247,22 @@ def test_puts_are_committed_as_they_go_not_only_at_close(tmp_path, monkeypatch):
     with DiskCache(path) as other:  # what a build killed now would leave behind
         assert len(other.get_many([f"k{index}" for index in range(20)])) >= 18
     cache.close()
+
+
+def test_a_use_is_noted_only_when_the_last_one_is_not_recent(tmp_path):
+    import sqlite3
+
+    path = tmp_path / "cache.sqlite"
+    with DiskCache(path) as cache:
+        cache.put("recent", 1)
+        cache.put("old", 2)
+    an_hour_ago = time.time() - 3601
+    with sqlite3.connect(path) as db:
+        db.execute("UPDATE entries SET used = ? WHERE key = 'old'", (an_hour_ago,))
+        before = dict(db.execute("SELECT key, used FROM entries"))
+    with DiskCache(path) as cache:
+        assert cache.get_many(["recent", "old"]) == {"recent": 1, "old": 2}
+    with sqlite3.connect(path) as db:
+        after = dict(db.execute("SELECT key, used FROM entries"))
+    assert after["recent"] == before["recent"], "a recent use is not written again"
+    assert after["old"] > before["old"] + 3600, "an old entry is noted as used, kept from pruning"
