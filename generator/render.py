@@ -22,6 +22,7 @@ from markupsafe import Markup
 
 from sitegen.errors import TemplateError
 from sitegen.frontmatter import key_line
+from sitegen.jinjaenv import PublicEnvironment
 from sitegen.model import Diagnostic, Mode, Output, Page, Site, Studio
 from sitegen.themes import ThemeChain
 
@@ -47,7 +48,7 @@ def environment(chain: ThemeChain, site: Site) -> jinja2.Environment:
     loader = jinja2.ChoiceLoader(
         [jinja2.FileSystemLoader(folders), jinja2.PrefixLoader(prefixed, delimiter=":")]
     )
-    env = jinja2.Environment(
+    env = PublicEnvironment(
         loader=loader,
         autoescape=True,
         undefined=jinja2.StrictUndefined,

@@ -23,6 +23,7 @@ from typing import Any
 
 import jinja2
 
+from sitegen.jinjaenv import PublicEnvironment
 from sitegen.render import PageView
 
 
@@ -133,7 +134,7 @@ class RenderMemo:
             return inputs
 
 
-class TrackingEnvironment(jinja2.Environment):
+class TrackingEnvironment(PublicEnvironment):
     """A copy of the environment `render` made, that notes what each page reads and answers
     for a page from the memo when all of that reads the same again."""
 

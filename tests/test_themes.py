@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+import pytest
+
 from conftest import REPO
 
 
@@ -124,3 +126,23 @@ def test_default_theme_layout_uses_logical_properties_for_rtl():
         r"(margin|padding|border)-(left|right)\s*:|text-align:\s*(left|right)", css
     )
     assert physical == [], "use margin-inline-start and friends so Arabic pages mirror"
+
+
+@pytest.mark.parametrize("read", ["page._page.content", 'page["_page"]', "page.__class__"])
+def test_templates_see_no_private_attributes(make_project, read):
+    # What a page shows must be what the render cache tracks: nothing behind its back.
+    project = make_project(f"-- sites/acme/templates/page.html --\n{{{{ {read} }}}}\n")
+    project.write("-- sites/acme/content/about.md --\nHi.\n")
+    result = project.run("build")
+    assert result.exit_code == 1 and "undefined variable" in result.output
+    assert "page.html" in result.output
+
+
+def test_front_matter_keys_starting_with_an_underscore_stay_readable(make_project):
+    project = make_project(
+        "-- sites/acme/templates/page.html --\n"
+        '{{ page.params._note }} {{ page.params["_note"] }}\n'
+        "-- sites/acme/content/about.md --\n---\n_note: kept\n---\nHi.\n"
+    )
+    project.build()
+    assert project.out("about/index.html").startswith("kept kept")
