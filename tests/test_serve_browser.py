@@ -157,6 +157,44 @@ def test_a_saved_page_is_written_in_place_and_its_scripts_run_again(browser, mak
         served.server.stop()
 
 
+# Each version of the page counts the ticks of its own timer and animation frames: the
+# old version's stop with it (document.open() cancels them), so none runs on unseen.
+TICKING_SCRIPT = """
+    -- sites/acme/templates/page.html --
+    {% extends 'base:page.html' %}
+    {% block scripts %}<script>
+    window.runs = (window.runs || 0) + 1;
+    window.ticks = window.ticks || {};
+    window.painted = window.painted || {};
+    var born = window.runs;
+    setInterval(function () { window.ticks[born] = (window.ticks[born] || 0) + 1; }, 10);
+    (function step() {
+      window.painted[born] = (window.painted[born] || 0) + 1;
+      requestAnimationFrame(step);
+    })();
+    document.addEventListener("DOMContentLoaded", function () {
+      document.body.dataset.loaded = "yes";
+    });
+    </script>{% endblock %}
+"""
+
+
+def test_the_old_pages_timers_stop_when_a_new_version_is_written_in_place(browser, make_project):
+    served = start(make_project(SITE).write(TICKING_SCRIPT))
+    try:
+        page = unlocked(browser, served, "about/")
+        page.wait_for_function("window.ticks[1] > 3")
+        served.edit(ABOUT, "---\ntitle: About us\n---\nNew text.\n")
+        page.wait_for_selector("text=New text.")
+        page.wait_for_function("window.ticks[2] > 3 && window.painted[2] > 3")
+        stopped = page.evaluate("[window.ticks[1], window.painted[1]]")
+        page.wait_for_function("window.ticks[2] > 20")  # long enough for old timers to show
+        assert page.evaluate("[window.ticks[1], window.painted[1]]") == stopped
+        page.close()
+    finally:
+        served.server.stop()
+
+
 def test_a_page_whose_scripts_cannot_run_twice_is_reloaded(browser, make_project):
     once = COUNTING_SCRIPT.replace("window.runs = (window.runs || 0) + 1;", "const once = 1;")
     served = start(make_project(SITE).write(once))
