@@ -17,7 +17,7 @@ from pathlib import Path
 
 from sitegen import pipeline, rendercache, write
 from sitegen.errors import SitegenError
-from sitegen.model import Diagnostic, Mode, Site, Studio
+from sitegen.model import BuildOptions, Diagnostic, Mode, Site, Studio, cache_dir
 
 PARALLEL_FROM = 400  # fewer pages than this render faster than a process forks
 SLICE = 250  # pages rendered and written at a time: bounds the memory a share holds
@@ -37,7 +37,7 @@ def build_to_disk(
     studio: Studio,
     site: Site,
     mode: Mode,
-    options: pipeline.BuildOptions,
+    options: BuildOptions,
     frame: Callable[[], str] | None = None,
 ) -> Written:
     """Build and write; with `frame` (gives `freshness.Inputs.frame`, once the demo key is
@@ -46,9 +46,7 @@ def build_to_disk(
     prepared = pipeline.prepare(studio, site, mode, options)
     others = pipeline.site_outputs(prepared)
     pipeline.check_unique(pipeline.page_paths(prepared) + others)
-    records_path = (
-        pipeline.cache_dir(studio, options) / "renders" / f"{site.name}.{mode.value}.json"
-    )
+    records_path = cache_dir(studio, options) / "renders" / f"{site.name}.{mode.value}.json"
     previous = rendercache.load(records_path) if frame and options.use_cache else {}
     with write.staged(studio.build_dir, site.name, mode.value) as staging:
         site_wide = pipeline.site_wide(prepared)

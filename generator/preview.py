@@ -19,7 +19,7 @@ import click
 from sitegen import config, incremental, livereload, pipeline, themes
 from sitegen.errors import SitegenError, source_line
 from sitegen.livereload import Event, Hub
-from sitegen.model import BuildResult, Diagnostic, Mode, Output, Site
+from sitegen.model import BuildOptions, BuildResult, Diagnostic, Mode, Output, Site
 
 Echo = Callable[..., None]  # (message, err=False)
 
@@ -135,7 +135,7 @@ class Preview:
             self._themes = ()  # the build reports it
         base_path = site.demo.base_path if self.mode is Mode.DEMO else site.release.base_path
         banner = release_banner(site) if self.mode is Mode.RELEASE else None
-        options = pipeline.BuildOptions(
+        options = BuildOptions(
             include_drafts=self.drafts,
             cache_dir=studio.build_dir / ".cache",
             # Image previews in a process pool only before the server's threads start: a fork

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from sitegen import __version__, audit, config, deploy, pipeline, progress, runner, stores
 from sitegen.errors import SitegenError
-from sitegen.model import DEFAULT_RELEASE_TARGET, Diagnostic, Mode, Site, Studio
+from sitegen.model import DEFAULT_RELEASE_TARGET, BuildOptions, Diagnostic, Mode, Site, Studio
 
 TARGETS_FILE = Path("deploy") / "targets.toml"
 HANDOVER_LOG = "handovers.log"
@@ -188,9 +188,7 @@ def log_handover(site: Site, outcome: Outcome, folder: Path) -> dict:
 
 
 def _build(studio: Studio, site: Site, mode: Mode) -> Path:
-    options = pipeline.BuildOptions(
-        cache_dir=studio.build_dir / ".cache", workers=os.cpu_count() or 1
-    )
+    options = BuildOptions(cache_dir=studio.build_dir / ".cache", workers=os.cpu_count() or 1)
     summary, _ = runner.build_and_write(studio, site, mode, options)
     return summary.path
 

@@ -151,19 +151,6 @@ class PageView:
         return False
 
 
-def render_pages(
-    env: jinja2.Environment,
-    chain: ThemeChain,
-    studio: Studio,
-    site: Site,
-    mode: Mode,
-    base_url: str,
-    pages: Iterable[Page],
-    project: Any = None,
-) -> list[Output]:
-    return render_views(env, site_views(env, chain, studio, site, mode, base_url, pages, project))
-
-
 def site_views(
     env: jinja2.Environment,
     chain: ThemeChain,
@@ -262,7 +249,7 @@ def _set_globals(env, chain, studio, site, mode, base_url, views, project) -> No
 
 def gate_renderer(env: jinja2.Environment) -> Callable[[str, str], bytes]:
     """Renders the gate once and returns a function that fills in each page's payload: the
-    gate is the same on every page but for it. Call after `render_pages`, whose site, studio
+    gate is the same on every page but for it. Call after `site_views`, whose site, studio
     and strings the gate shares."""
     marker = "\x00sitegen-payload\x00"
     try:

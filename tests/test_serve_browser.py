@@ -106,18 +106,24 @@ def test_the_release_preview_says_so_and_follows_saves(browser, make_project):
         served.server.stop()
 
 
-# Counts its runs in the window, which outlives a page written in place, and marks the page.
-COUNTING_SCRIPT = """
+def page_script(script: str) -> str:
+    """A client page template running `script`, that marks the page once it has loaded."""
+    return f"""
     -- sites/acme/templates/page.html --
-    {% extends 'base:page.html' %}
-    {% block scripts %}<script>
-    window.runs = (window.runs || 0) + 1;
-    document.body.dataset.runs = window.runs;
-    document.addEventListener("DOMContentLoaded", function () {
+    {{% extends 'base:page.html' %}}
+    {{% block scripts %}}<script>
+    {script}
+    document.addEventListener("DOMContentLoaded", function () {{
       document.body.dataset.loaded = "yes";
-    });
-    </script>{% endblock %}
+    }});
+    </script>{{% endblock %}}
 """
+
+
+# Counts its runs in the window, which outlives a page written in place, and marks the page.
+COUNTING_SCRIPT = page_script("""
+    window.runs = (window.runs || 0) + 1;
+    document.body.dataset.runs = window.runs;""")
 LONG_PAGE = "---\ntitle: About us\n---\n" + "We bake.\n\n" * 300
 
 
@@ -159,10 +165,7 @@ def test_a_saved_page_is_written_in_place_and_its_scripts_run_again(browser, mak
 
 # Each version of the page counts the ticks of its own timer and animation frames: the
 # old version's stop with it (document.open() cancels them), so none runs on unseen.
-TICKING_SCRIPT = """
-    -- sites/acme/templates/page.html --
-    {% extends 'base:page.html' %}
-    {% block scripts %}<script>
+TICKING_SCRIPT = page_script("""
     window.runs = (window.runs || 0) + 1;
     window.ticks = window.ticks || {};
     window.painted = window.painted || {};
@@ -171,12 +174,7 @@ TICKING_SCRIPT = """
     (function step() {
       window.painted[born] = (window.painted[born] || 0) + 1;
       requestAnimationFrame(step);
-    })();
-    document.addEventListener("DOMContentLoaded", function () {
-      document.body.dataset.loaded = "yes";
-    });
-    </script>{% endblock %}
-"""
+    })();""")
 
 
 def test_the_old_pages_timers_stop_when_a_new_version_is_written_in_place(browser, make_project):
