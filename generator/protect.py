@@ -41,6 +41,7 @@ FORMAT_VERSION = 1
 PAGE_SUFFIXES = (".html", ".htm")
 # A transparent pixel stands in for an encrypted image until the page has decrypted it.
 BLANK_IMAGE = "data:image/gif;base64,R0lGODlhAQABAAAAACH5BAEAAAAALAAAAAABAAEAAAIBAAA="
+_PAYLOAD = re.compile(rb'<script type="application/json" id="sitegen-payload">(.*?)</script>', re.S)
 _ATTRIBUTE = re.compile(r"""\b(src|href|poster)=(["'])([^"'<>]*)\2""", re.I)
 
 
@@ -81,6 +82,24 @@ def decrypt_file(key: bytes, data: bytes) -> bytes:
         raise ValueError("not a sitegen-encrypted file")
     nonce = data[len(FILE_MAGIC) : len(FILE_MAGIC) + NONCE_BYTES]
     return AESGCM(key).decrypt(nonce, data[len(FILE_MAGIC) + NONCE_BYTES :], None)
+
+
+def unlock_output(key: bytes, site_id: str, base_path: str, rel_path: str, data: bytes):
+    """The plaintext of one output of a built demo (a gate page's HTML or an encrypted file's
+    bytes), or None when the output is not encrypted: what an audit reads, as a client would.
+    `rel_path` is the output's path inside the demo folder. Raises ValueError when an
+    encrypted output does not decrypt."""
+    if data.startswith(FILE_MAGIC):
+        return decrypt_file(key, data)
+    match = _PAYLOAD.search(data) if rel_path.endswith(PAGE_SUFFIXES) else None
+    if match is None:
+        return None
+    payload = json.loads(match[1])
+    nonce, ciphertext = base64.b64decode(payload["iv"]), base64.b64decode(payload["ct"])
+    try:
+        return AESGCM(key).decrypt(nonce, ciphertext, None)
+    except Exception as exc:
+        raise ValueError(f"{rel_path} does not decrypt") from exc
 
 
 def page_payload(key: DemoKey, site_id: str, path: str, page_html: bytes) -> dict:
