@@ -160,11 +160,15 @@ _CLIENT = """
     var kept = sessionStorage.getItem(name) || localStorage.getItem(name);
     if (!kept) throw new Error("no kept key");
     var raw = bytes(kept);
+    var associated = new TextEncoder().encode(payload.site + "\\n" + payload.path);
     return crypto.subtle.importKey("raw", raw, "AES-GCM", false, ["decrypt"]).then(function (key) {
       var iv = bytes(payload.iv);
-      return crypto.subtle.decrypt({ name: "AES-GCM", iv: iv }, key, bytes(payload.ct));
-    }).then(function (plain) {
-      return new TextDecoder().decode(plain);
+      return crypto.subtle.decrypt(
+        { name: "AES-GCM", iv: iv, additionalData: associated }, key, bytes(payload.ct)
+      );
+    }).then(function (deflated) {
+      var inflate = new DecompressionStream("deflate-raw");
+      return new Response(new Blob([deflated]).stream().pipeThrough(inflate)).text();
     });
   }
   function show(html) {

@@ -53,6 +53,7 @@ if TYPE_CHECKING:
 
 DEMO_RUNTIME = "theme/sitegen/"  # the gate's script and styles: published in demos only
 UNLOCK_SCRIPT = DEMO_RUNTIME + "unlock.js"
+GATE_FORM = "_sitegen/gate.html"  # the gate's form, fetched by locked pages (see locked.html)
 FRAGMENTS = "fragments.sqlite"  # converted Markdown and front matter, in the cache folder
 
 
@@ -206,11 +207,14 @@ def _release_files(prepared: Prepared) -> list[Output]:
 
 
 def _theme_files(prepared: Prepared) -> list[Output]:
-    """The theme's static files; the gate's script and styles in demos only."""
+    """The theme's static files; the gate's form, script and styles in demos only."""
     demo = prepared.demo
-    return assets.file_outputs(
+    outputs = assets.file_outputs(
         f for f in prepared.chain.static if demo or not f.output.startswith(DEMO_RUNTIME)
     )
+    if demo:
+        outputs.append(Output(GATE_FORM, render.gate_form(prepared.env), origin="gate.html"))
+    return outputs
 
 
 @dataclass(frozen=True)

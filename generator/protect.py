@@ -2,15 +2,19 @@
 
 AES-256-GCM under a key derived once per build from the demo password (PBKDF2-HMAC-SHA256,
 600,000 iterations, random 128-bit salt, kept while the password stays the same); a 96-bit
-nonce for every page and file, synthesized from its content (see `synthetic_nonce`). The
+nonce for every page and file, synthesized from its content (see `synthetic_nonce`). Every
+ciphertext is bound to its site and URL path as associated data, so bytes copied over another
+path do not open. Pages are deflated first: ciphertext does not compress on the wire. The
 browser derives the same key with WebCrypto and decrypts. This module does no I/O, except
 reading the bytes of files it encrypts.
 
-Formats (documented in the README, checked by an independent decryption test):
-- a page ships as a gate page holding a JSON payload (`PAYLOAD_ID`):
-  {"v": 1, "site": SUBDOMAIN, "kdf": "PBKDF2-SHA256", "iterations": N, "salt": B64, "iv": B64,
-  "ct": B64} with ct = AES-GCM(key, iv, page HTML as UTF-8), tag appended;
-- a file ships as b"SGE1" + iv (12 bytes) + AES-GCM ciphertext with its tag appended."""
+Format 2 (documented in the README, checked by an independent decryption test):
+- associated data: UTF-8 of SUBDOMAIN + "\n" + URL path (base path + output path, unquoted);
+- a page ships as a small gate page holding a JSON payload (id "sitegen-payload"):
+  {"v": 2, "site": SUBDOMAIN, "path": URL_PATH, "iterations": N, "salt": B64, "iv": B64,
+  "ct": B64}, ct = AES-GCM(key, iv, raw deflate of the page's UTF-8 HTML, ad), tag appended;
+- a file ships as b"SGE2" + iv (12 bytes) + AES-GCM(key, iv, flag + body, ad), the flag
+  b"\x00" for a body as it is and b"\x01" for a raw-deflated one."""
 
 from __future__ import annotations
 
@@ -21,10 +25,12 @@ import html
 import json
 import os
 import re
+import zlib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from urllib.parse import quote
 
+from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.pbkdf2 import PBKDF2HMAC
@@ -35,14 +41,15 @@ from sitegen.model import Output
 PBKDF2_ITERATIONS = 600_000
 SALT_BYTES = 16
 NONCE_BYTES = 12
-FILE_MAGIC = b"SGE1"
-PAYLOAD_ID = "sitegen-payload"
-FORMAT_VERSION = 1
+FILE_MAGIC = b"SGE2"
+FORMAT_VERSION = 2
 PAGE_SUFFIXES = (".html", ".htm")
 # A transparent pixel stands in for an encrypted image until the page has decrypted it.
 BLANK_IMAGE = "data:image/gif;base64,R0lGODlhAQABAAAAACH5BAEAAAAALAAAAAABAAEAAAIBAAA="
-_PAYLOAD = re.compile(rb'<script type="application/json" id="sitegen-payload">(.*?)</script>', re.S)
 _ATTRIBUTE = re.compile(r"""\b(src|href|poster)=(["'])([^"'<>]*)\2""", re.I)
+_PAYLOAD = re.compile(rb'<script type="application/json" id="sitegen-payload">(.*?)</script>', re.S)
+# Formats compressed already: deflating them again costs time and saves nothing.
+_COMPRESSED = (b"\xff\xd8\xff", b"\x89PNG", b"GIF8", b"RIFF")
 
 
 @dataclass(frozen=True)
@@ -62,70 +69,92 @@ class DemoKey:
         return cls(kdf.derive(password.encode("utf-8")), salt, iterations)
 
 
-def synthetic_nonce(key: DemoKey, path: str, data: bytes) -> bytes:
+def associated_data(site_id: str, url_path: str) -> bytes:
+    """What binds a ciphertext to its place: the browser rebuilds it from the address it
+    asked for, so bytes copied to another path, or another client's demo, do not open."""
+    return f"{site_id}\n{url_path}".encode()
+
+
+def synthetic_nonce(key: DemoKey, associated: bytes, data: bytes) -> bytes:
     """A nonce made from the content, as SIV modes do: the same page encrypts to the same bytes
     (so an unchanged page is not uploaded again), and two different pages or versions get
     different nonces, which AES-GCM needs. The nonce key is separate from the AES key."""
     nonce_key = hmac.new(key.key, b"sitegen nonce key", hashlib.sha256).digest()
-    mac = hmac.new(nonce_key, path.encode("utf-8") + b"\0", hashlib.sha256)
+    mac = hmac.new(nonce_key, associated + b"\0", hashlib.sha256)
     mac.update(data)
     return mac.digest()[:NONCE_BYTES]
 
 
-def encrypt_file(key: DemoKey, path: str, data: bytes) -> bytes:
-    nonce = synthetic_nonce(key, path, data)
-    return FILE_MAGIC + nonce + AESGCM(key.key).encrypt(nonce, data, None)
+def encrypt_file(key: DemoKey, site_id: str, url_path: str, data: bytes) -> bytes:
+    associated = associated_data(site_id, url_path)
+    nonce = synthetic_nonce(key, associated, data)
+    packed = None if data.startswith(_COMPRESSED) else _deflate(data)
+    if packed is not None and len(packed) < len(data) * 0.9:
+        plain = b"\x01" + packed
+    else:
+        plain = b"\x00" + data
+    return FILE_MAGIC + nonce + AESGCM(key.key).encrypt(nonce, plain, associated)
 
 
-def decrypt_file(key: bytes, data: bytes) -> bytes:
+def decrypt_file(key: bytes, site_id: str, url_path: str, data: bytes) -> bytes:
     if not data.startswith(FILE_MAGIC):
         raise ValueError("not a sitegen-encrypted file")
     nonce = data[len(FILE_MAGIC) : len(FILE_MAGIC) + NONCE_BYTES]
-    return AESGCM(key).decrypt(nonce, data[len(FILE_MAGIC) + NONCE_BYTES :], None)
+    ciphertext = data[len(FILE_MAGIC) + NONCE_BYTES :]
+    plain = AESGCM(key).decrypt(nonce, ciphertext, associated_data(site_id, url_path))
+    return _inflate(plain[1:]) if plain[:1] == b"\x01" else plain[1:]
 
 
-def unlock_output(key: bytes, site_id: str, base_path: str, rel_path: str, data: bytes):
-    """The plaintext of one output of a built demo (a gate page's HTML or an encrypted file's
-    bytes), or None when the output is not encrypted: what an audit reads, as a client would.
-    `rel_path` is the output's path inside the demo folder. Raises ValueError when an
-    encrypted output does not decrypt."""
-    if data.startswith(FILE_MAGIC):
-        return decrypt_file(key, data)
-    match = _PAYLOAD.search(data) if rel_path.endswith(PAGE_SUFFIXES) else None
-    if match is None:
-        return None
-    payload = json.loads(match[1])
-    nonce, ciphertext = base64.b64decode(payload["iv"]), base64.b64decode(payload["ct"])
-    try:
-        return AESGCM(key).decrypt(nonce, ciphertext, None)
-    except Exception as exc:
-        raise ValueError(f"{rel_path} does not decrypt") from exc
-
-
-def page_payload(key: DemoKey, site_id: str, path: str, page_html: bytes) -> dict:
-    nonce = synthetic_nonce(key, path, page_html)
+def page_payload(key: DemoKey, site_id: str, url_path: str, page_html: bytes) -> dict:
+    associated = associated_data(site_id, url_path)
+    nonce = synthetic_nonce(key, associated, page_html)
     return {
         "v": FORMAT_VERSION,
         "site": site_id,
-        "kdf": "PBKDF2-SHA256",
+        "path": url_path,
         "iterations": key.iterations,
         "salt": _b64(key.salt),
         "iv": _b64(nonce),
-        "ct": _b64(AESGCM(key.key).encrypt(nonce, page_html, None)),
+        "ct": _b64(AESGCM(key.key).encrypt(nonce, _deflate(page_html), associated)),
     }
 
 
-def decrypt_payload(payload: dict, password: str) -> bytes:
-    """The page HTML inside a payload: what the browser does, for tests and tools."""
-    salt = base64.b64decode(payload["salt"])
-    key = DemoKey.derive(password, salt, payload["iterations"])
-    nonce, ciphertext = base64.b64decode(payload["iv"]), base64.b64decode(payload["ct"])
-    return AESGCM(key.key).decrypt(nonce, ciphertext, None)
+def unlock_output(
+    key: bytes, site_id: str, base_path: str, rel_path: str, data: bytes
+) -> bytes | None:
+    """The plaintext of one output of a built demo (a gate page's HTML or an encrypted file's
+    bytes), or None when the output is not encrypted: what an audit reads, as a client would.
+    `rel_path` is the output's path inside the demo folder. Raises ValueError when an
+    encrypted output does not open where it stands."""
+    url_path = base_path + rel_path
+    try:
+        if data.startswith(FILE_MAGIC):
+            return decrypt_file(key, site_id, url_path, data)
+        match = _PAYLOAD.search(data) if rel_path.endswith(PAGE_SUFFIXES) else None
+        if match is None:
+            return None
+        payload = json.loads(match[1])
+        if payload.get("path") != url_path:
+            raise ValueError(f"it holds the page of {payload.get('path')}")
+        nonce, ciphertext = base64.b64decode(payload["iv"]), base64.b64decode(payload["ct"])
+        return _inflate(AESGCM(key).decrypt(nonce, ciphertext, associated_data(site_id, url_path)))
+    except (ValueError, KeyError, TypeError, zlib.error, InvalidTag) as exc:
+        raise ValueError(f"{rel_path} does not decrypt ({exc or type(exc).__name__})") from None
 
 
 def payload_json(payload: dict) -> str:
     """JSON safe to embed in a <script> element: no '<' can close it early."""
     return json.dumps(payload, separators=(",", ":")).replace("<", "\\u003c")
+
+
+def _deflate(data: bytes) -> bytes:
+    """Raw deflate (no zlib header), as the browser's DecompressionStream("deflate-raw") reads."""
+    packer = zlib.compressobj(9, zlib.DEFLATED, -15)
+    return packer.compress(data) + packer.flush()
+
+
+def _inflate(data: bytes) -> bytes:
+    return zlib.decompress(data, -15)
 
 
 @dataclass(frozen=True)
@@ -163,8 +192,11 @@ def protected_urls(files: Iterable[Output], protection: Protection) -> set[str]:
 
 
 def lock_files(files: Iterable[Output], protection: Protection) -> list[Output]:
+    key, site_id = protection.key, protection.site_id
     return [
-        Output(f.path, encrypt_file(protection.key, f.path, _bytes(f)), origin=f.origin)
+        Output(
+            f.path, encrypt_file(key, site_id, _url_path(f, protection), _bytes(f)), origin=f.origin
+        )
         for f in files
     ]
 
@@ -177,7 +209,8 @@ def lock_pages(
     for page in pages:
         text = rewrite_references(_bytes(page).decode("utf-8"), protected, withheld)
         plain = insert_before_body_end(text.encode("utf-8"), _unlock_script(protection))
-        payload = page_payload(protection.key, protection.site_id, page.path, plain)
+        url_path = _url_path(page, protection)
+        payload = page_payload(protection.key, protection.site_id, url_path, plain)
         gate_page = protection.gate(page.path, payload_json(payload))
         outputs.append(Output(page.path, gate_page, origin=page.origin))
     return outputs
@@ -215,6 +248,11 @@ def _unlock_script(protection: Protection) -> bytes:
 
 def _url_of(output: Output, protection: Protection) -> str:
     return protection.base_path + quote(output.path)
+
+
+def _url_path(output: Output, protection: Protection) -> str:
+    """Where the browser finds an output, unquoted: the associated data of its ciphertext."""
+    return protection.base_path + output.path
 
 
 def _bytes(output: Output) -> bytes:

@@ -34,7 +34,8 @@ DEFAULT_TEMPLATES = {
     "withheld": ("withheld.html", "page.html"),
     "status": ("status.html",),
 }
-GATE_TEMPLATE = "gate.html"
+GATE_TEMPLATE = "gate.html"  # the password form, one file per demo
+LOCKED_TEMPLATE = "locked.html"  # the small page around each encrypted page
 # What a template can raise through a mistake in it, reported at its file and line.
 TEMPLATE_FAILURES = (jinja2.TemplateError, TypeError, ValueError, AttributeError, KeyError)
 _VARIABLES_HINT = "themes/README.md lists the variables every template receives"
@@ -248,17 +249,14 @@ def _set_globals(env, chain, studio, site, mode, base_url, views, project) -> No
 
 
 def gate_renderer(env: jinja2.Environment) -> Callable[[str, str], bytes]:
-    """Renders the gate once and returns a function that fills in each page's payload: the
-    gate is the same on every page but for it. Call after `site_views`, whose site, studio
-    and strings the gate shares."""
+    """Renders the locked page once and returns a function that fills in each page's payload:
+    it is the same on every page but for it. Call after `site_views`, whose site, studio and
+    strings it shares."""
     marker = "\x00sitegen-payload\x00"
-    try:
-        text = env.get_template(GATE_TEMPLATE).render(payload=Markup(marker))
-    except TEMPLATE_FAILURES as exc:
-        raise TemplateError(_template_diagnostic(exc, env)) from None
+    text = _render_demo_template(env, LOCKED_TEMPLATE, payload=Markup(marker))
     if text.count(marker) != 1:
         raise TemplateError(
-            Diagnostic(None, f"{GATE_TEMPLATE} must output {{{{ payload }}}} exactly once")
+            Diagnostic(None, f"{LOCKED_TEMPLATE} must output {{{{ payload }}}} exactly once")
         )
     before, after = (part.encode("utf-8") for part in text.split(marker))
 
@@ -266,6 +264,18 @@ def gate_renderer(env: jinja2.Environment) -> Callable[[str, str], bytes]:
         return before + payload_json.encode("utf-8") + after
 
     return gate
+
+
+def gate_form(env: jinja2.Environment) -> bytes:
+    """The gate's form and messages, fetched by a locked page that has no kept key."""
+    return _render_demo_template(env, GATE_TEMPLATE).encode("utf-8")
+
+
+def _render_demo_template(env: jinja2.Environment, name: str, **values) -> str:
+    try:
+        return env.get_template(name).render(**values)
+    except TEMPLATE_FAILURES as exc:
+        raise TemplateError(_template_diagnostic(exc, env)) from None
 
 
 def _link_views(pages: list[Page]) -> list[PageView]:

@@ -12,6 +12,7 @@ import re
 import shutil
 import textwrap
 import threading
+import zlib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -65,12 +66,23 @@ def demo_key(gate_html: str, password: str = PASSWORD) -> bytes:
 
 
 def decrypt_gate(gate_html: str, password: str = PASSWORD) -> str:
-    """Written from the documented format with `cryptography` alone, not sitegen's own code:
-    PBKDF2-HMAC-SHA256 over the password and salt, then AES-256-GCM with the payload's iv."""
+    """Written from the documented format 2 with `cryptography` and `zlib` alone, not sitegen's
+    own code: PBKDF2-HMAC-SHA256 over the password and salt, AES-256-GCM with the payload's iv
+    and SITE + "\n" + PATH as associated data, then raw inflate."""
     payload = gate_payload(gate_html)
+    assert payload["v"] == 2
     key = demo_key(gate_html, password)
     iv, ciphertext = base64.b64decode(payload["iv"]), base64.b64decode(payload["ct"])
-    return AESGCM(key).decrypt(iv, ciphertext, None).decode("utf-8")
+    associated = f"{payload['site']}\n{payload['path']}".encode()
+    return zlib.decompress(AESGCM(key).decrypt(iv, ciphertext, associated), -15).decode("utf-8")
+
+
+def decrypt_file(data: bytes, key: bytes, site: str, url_path: str) -> bytes:
+    """A demo file, from the documented format 2: b"SGE2", a 12-byte iv, then AES-256-GCM with
+    SITE + "\n" + URL path as associated data; the plaintext's first byte 1 means deflated."""
+    assert data[:4] == b"SGE2", "not an encrypted demo file"
+    plain = AESGCM(key).decrypt(data[4:16], data[16:], f"{site}\n{url_path}".encode())
+    return zlib.decompress(plain[1:], -15) if plain[0] == 1 else plain[1:]
 
 
 def write_files(root: Path, text: str) -> None:

@@ -8,11 +8,10 @@ import io
 import pytest
 from PIL import Image, ImageChops, ImageStat
 
-from conftest import demo_key
+from conftest import decrypt_file, demo_key
 from sitegen.assets import demo_files
 from sitegen.model import DemoSettings, StaticFile
 from sitegen.previews import PreviewSettings
-from sitegen.protect import decrypt_file
 
 
 def save(image: Image.Image, fmt: str, **options) -> bytes:
@@ -48,7 +47,7 @@ def image_site(make_project):
 
 def preview(project, key: bytes, name: str) -> Image.Image:
     data = (project.root / "build/acme/demo/assets" / name).read_bytes()
-    return Image.open(io.BytesIO(decrypt_file(key, data)))
+    return Image.open(io.BytesIO(decrypt_file(data, key, "acme", "/assets/" + name)))
 
 
 def test_large_photo_becomes_a_small_stripped_watermarked_preview(image_site):
@@ -68,7 +67,7 @@ def test_large_photo_becomes_a_small_stripped_watermarked_preview(image_site):
     assert max(difference) > 2, "a watermark is baked into the pixels"
     built = project.root / "build/acme/demo/assets/photo.jpg"
     assert hashlib.sha256(built.read_bytes()).digest() != hashlib.sha256(data).digest()
-    assert len(decrypt_file(key, built.read_bytes())) < len(data)
+    assert len(decrypt_file(built.read_bytes(), key, "acme", "/assets/photo.jpg")) < len(data)
 
 
 def test_png_alpha_palette_cmyk_and_animated_gif(image_site):

@@ -63,7 +63,10 @@ def test_the_leak_check_catches_a_planted_leak(example: Project, tmp_path: Path,
 
 def test_every_demo_page_is_a_gate_with_noindex_and_no_sitemap(example: Project):
     demo = example.root / "build/acme/demo"
-    pages = sorted(demo.rglob("*.html"))
+    form = demo / "_sitegen/gate.html"
+    assert '<meta name="robots" content="noindex, nofollow">' in form.read_text("utf-8")
+    assert "sitegen-payload" not in form.read_text("utf-8"), "the one page that is not locked"
+    pages = sorted(set(demo.rglob("*.html")) - {form})
     assert len(pages) >= 9
     salts, ivs = set(), set()
     for page in pages:
@@ -82,13 +85,13 @@ def test_every_demo_page_is_a_gate_with_noindex_and_no_sitemap(example: Project)
 def test_payload_format_is_as_documented(example: Project):
     gate = example.out("about/index.html", raw=True)
     payload = gate_payload(gate)
-    assert payload["v"] == 1 and payload["kdf"] == "PBKDF2-SHA256"
+    assert payload["v"] == 2 and payload["path"] == "/about/index.html"
     assert payload["iterations"] >= 600_000
     assert len(base64.b64decode(payload["salt"])) == 16
     assert len(base64.b64decode(payload["iv"])) == 12
     assert payload["site"] == "acme"
     readme = (REPO / "README.md").read_text("utf-8")
-    assert "PBKDF2-HMAC-SHA256" in readme and "SGE1" in readme
+    assert "PBKDF2-HMAC-SHA256" in readme and "SGE2" in readme
 
 
 def test_decrypted_page_has_banner_lock_and_preview_title(example: Project):

@@ -190,7 +190,7 @@ def test_images_are_served_as_in_the_build_locked_previews_in_the_demo(make_proj
     buffer = io.BytesIO()
     Image.new("RGB", (1600, 900), (200, 150, 90)).save(buffer, "JPEG")
     (project.root / "sites/acme/assets/shop.jpg").write_bytes(buffer.getvalue())
-    for mode, starts in ((Mode.DEMO, b"SGE1"), (Mode.RELEASE, buffer.getvalue()[:16])):
+    for mode, starts in ((Mode.DEMO, b"SGE2"), (Mode.RELEASE, buffer.getvalue()[:16])):
         served = start(project, mode)
         try:
             status, headers, body = served.get("/assets/shop.jpg")

@@ -1,6 +1,7 @@
 /* sitegen demo, inside an unlocked page: decrypts the client's images and files with the key
-   the gate kept, and makes the "lock" link forget that key. Files are b"SGE1" + 12-byte IV +
-   AES-256-GCM ciphertext with its tag. */
+   the gate kept, and makes the "lock" link forget that key. Files (format 2) are b"SGE2" +
+   12-byte IV + AES-256-GCM ciphertext with its tag, bound to SITE + "\n" + the file's URL path
+   as associated data; the plaintext's first byte says whether the rest is raw-deflated. */
 (function () {
   "use strict";
   var script = document.currentScript;
@@ -49,11 +50,21 @@
       return both[1].arrayBuffer().then(function (buffer) {
         var data = new Uint8Array(buffer);
         var magic = String.fromCharCode(data[0], data[1], data[2], data[3]);
-        if (magic !== "SGE1") throw new Error(url + ": not a sitegen file");
-        return crypto.subtle.decrypt({ name: "AES-GCM", iv: data.slice(4, 16) }, both[0], data.slice(16));
+        if (magic !== "SGE2") throw new Error(url + ": not a sitegen file");
+        var path = decodeURIComponent(new URL(url, location.href).pathname);
+        var associated = new TextEncoder().encode(script.dataset.site + "\n" + path);
+        return crypto.subtle.decrypt(
+          { name: "AES-GCM", iv: data.slice(4, 16), additionalData: associated }, both[0], data.slice(16)
+        );
       });
     }).then(function (plain) {
-      return URL.createObjectURL(new Blob([plain], { type: typeOf(url) }));
+      var body = new Blob([new Uint8Array(plain, 1)]);
+      if (new Uint8Array(plain, 0, 1)[0] === 1) {
+        return new Response(body.stream().pipeThrough(new DecompressionStream("deflate-raw"))).blob();
+      }
+      return body;
+    }).then(function (body) {
+      return URL.createObjectURL(new Blob([body], { type: typeOf(url) }));
     });
   }
 
