@@ -6,11 +6,16 @@ Builds one seeded corpus, then alternates demo and release builds of it (same pa
 demo adds the key derivation, the encryption and the gate pages) and prints medians. Then
 serves the demo on loopback (theme files cacheable for an hour, pages not, as `deploy/`
 configures a static host) and times, in headless Chromium, unlocking a page (password typed
-→ page shown) and moving to a second page after unlock (navigation → page shown)."""
+→ page shown) and moving to a second page after unlock (navigation → page shown).
+
+It also weighs what a CDN sends (gzip, level 6) for every page of the demo against the same
+page of the release: for the corpus and for the example clients in `sites/`."""
 
 from __future__ import annotations
 
 import argparse
+import gzip
+import shutil
 import statistics
 import sys
 import tempfile
@@ -23,6 +28,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 from corpus import PASSWORD, make_project  # noqa: E402
 
 from sitegen import config, pipeline, write  # noqa: E402
+from sitegen.cli import main as sitegen_main  # noqa: E402
+
+REPO = Path(__file__).resolve().parent.parent
 from sitegen.model import Mode  # noqa: E402
 
 
@@ -68,6 +76,42 @@ def time_browser(demo: Path, runs: int) -> dict[str, list[float]]:
     return times
 
 
+def wire_ratios(demo: Path, release: Path) -> dict[str, tuple[int, int]]:
+    """Gzipped bytes of each page, demo and release, by path."""
+    sizes = {}
+    for page in sorted(release.rglob("*.html")):
+        rel = page.relative_to(release).as_posix()
+        locked = demo / rel
+        if locked.is_file():
+            sizes[rel] = (
+                len(gzip.compress(locked.read_bytes(), 6)),
+                len(gzip.compress(page.read_bytes(), 6)),
+            )
+    return sizes
+
+
+def print_wire(name: str, sizes: dict[str, tuple[int, int]]) -> None:
+    ratios = sorted(demo / release for demo, release in sizes.values())
+    print(
+        f"  {name:<22} {len(sizes):5d} pages   median {statistics.median(ratios):.2f}x"
+        f"   max {ratios[-1]:.2f}x"
+    )
+    if "index.html" in sizes:
+        demo, release = sizes["index.html"]
+        print(f"  {'':<22} home: {demo} against {release} bytes")
+
+
+def example_wire(folder: Path) -> None:
+    for name in ("sites", "themes"):
+        shutil.copytree(REPO / name, folder / name)
+    shutil.copy(REPO / "sitegen.toml", folder / "sitegen.toml")
+    sitegen_main(["--root", str(folder), "build", "--release", "-q"], standalone_mode=False)
+    for client in sorted(p.name for p in (folder / "build").iterdir() if p.name[0] != "_"):
+        if (folder / "build" / client / "release").is_dir():
+            built = folder / "build" / client
+            print_wire(client, wire_ratios(built / "demo", built / "release"))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--pages", type=int, default=1000)
@@ -81,6 +125,12 @@ def main() -> None:
         print(f"{args.pages} pages, median of {args.runs} alternating runs:")
         print(f"  release build        {release:7.3f} s")
         print(f"  demo build           {demo:7.3f} s   (+{(demo / release - 1) * 100:.1f}%)")
+        print("bytes on the wire, gzipped, demo page against release page:")
+        built = root / "build/client0"
+        print_wire(f"corpus of {args.pages}", wire_ratios(built / "demo", built / "release"))
+        examples = Path(folder) / "examples"
+        examples.mkdir()
+        example_wire(examples)
         if not args.no_browser:
             browser = time_browser(root / "build/client0/demo", args.runs)
             for name, values in browser.items():
