@@ -7,8 +7,17 @@ import shutil
 from pathlib import Path
 
 import pytest
+from cryptography.exceptions import InvalidTag
 
-from conftest import PASSWORD, REPO, Project, decrypt_gate, gate_payload
+from conftest import (
+    PASSWORD,
+    REPO,
+    Project,
+    decrypt_file,
+    decrypt_gate,
+    demo_key,
+    gate_payload,
+)
 from sitegen import audit, config
 
 
@@ -196,3 +205,32 @@ def test_rebuild_keeps_unchanged_files_byte_identical_until_the_password_changes
         "another-long-password-7"
         not in (project.root / "build/.cache").joinpath("keys/acme.json").read_text()
     )
+
+
+def test_ciphertext_opens_only_at_its_own_path_and_site(example: Project):
+    """Format 2 binds every page and file to SITE + path: bytes copied over another path, or
+    read as another client's, do not decrypt (checked with the independent decryptor)."""
+    demo = example.root / "build/acme/demo"
+    password = config.load_site(config.load_studio(example.root), "acme").demo.password
+    status = (demo / "status/index.html").read_text("utf-8")
+    key = demo_key(status, password)
+    payload = gate_payload(status)
+    assert payload["path"] == "/status/index.html"
+    moved = status.replace('"path":"/status/index.html"', '"path":"/about/index.html"')
+    with pytest.raises(InvalidTag):
+        decrypt_gate(moved, password)
+    images = sorted((demo / "assets/images").glob("*.jpg"))[:2]
+    first = images[0].read_bytes()
+    assert decrypt_file(first, key, "acme", "/assets/images/" + images[0].name)
+    for site, path in (("acme", "/assets/images/" + images[1].name), ("other", images[0].name)):
+        with pytest.raises(InvalidTag):
+            decrypt_file(first, key, site, path)
+
+
+def test_locked_pages_are_deflated_before_encryption(example: Project):
+    gate = example.out("journal/new-oven/index.html", raw=True)
+    page = decrypt_gate(
+        gate, config.load_site(config.load_studio(example.root), "acme").demo.password
+    )
+    ciphertext = base64.b64decode(gate_payload(gate)["ct"])
+    assert len(ciphertext) < len(page.encode("utf-8")) * 0.6
