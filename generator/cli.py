@@ -168,6 +168,7 @@ def publish(ctx: click.Context, clients, target, dry_run, max_deletes):
     Only locked demos leave: every page must be behind the gate, and no original, page text
     or password may be in any file, or nothing is uploaded."""
     from sitegen import config, locks, publishing, syncview
+    from sitegen.errors import format_diagnostics
 
     studio = _studio(ctx)
     for name in _pick_clients(studio, clients):
@@ -178,6 +179,8 @@ def publish(ctx: click.Context, clients, target, dry_run, max_deletes):
                 outcome = publishing.publish_demo(
                     studio, site, where, dry_run, max_deletes, progress.update
                 )
+            if outcome.warnings:
+                click.echo(f"warning in {name}:\n{format_diagnostics(outcome.warnings)}", err=True)
             syncview.report(name, outcome, dry_run)
 
 

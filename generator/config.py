@@ -160,6 +160,23 @@ def demo_password(site: Site) -> tuple[str, list[Diagnostic]]:
             hint = 'add password_env = "VAR" or password = "..." to [demo]'
             line = line_of(None)
         raise ConfigError(Diagnostic(path, message, line, hint=hint))
+    if not site.demo.password.strip():
+        if site.demo.password_env:
+            message = f"environment variable {site.demo.password_env} is empty"
+            line = line_of("password_env")
+        else:
+            message = "the demo password is empty"
+            line = line_of("password")
+        raise ConfigError(
+            Diagnostic(
+                path,
+                message + ": anyone could open the demo",
+                line,
+                hint="set a password of 12 or more characters with digits; "
+                "`sitegen new` makes strong ones",
+                show_line=False,
+            )
+        )
     warnings = []
     if len(site.demo.password) < WEAK_PASSWORD_LENGTH or site.demo.password.isalpha():
         warnings.append(
@@ -257,7 +274,7 @@ def _read(path: Path) -> tuple[str, dict[str, Any]]:
 def _password(demo: dict[str, Any]) -> str | None:
     """The demo password: written in site.toml, or read from the environment variable named."""
     if "password_env" in demo:
-        return os.environ.get(demo["password_env"]) or None
+        return os.environ.get(demo["password_env"])  # set but empty: an error in demo_password
     return demo.get("password")
 
 

@@ -12,7 +12,7 @@ import json
 import os
 import subprocess
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from sitegen import __version__, audit, config, deploy, pipeline, progress, runner, stores
@@ -44,6 +44,7 @@ class Outcome:
     target: str
     plan: deploy.DeployPlan
     summary: stores.SyncSummary | None
+    warnings: tuple[Diagnostic, ...] = ()  # the build's, such as a weak demo password
 
 
 def demo_target(studio: Studio, site: Site, override: str | None = None) -> deploy.Target:
@@ -75,12 +76,13 @@ def publish_demo(
                     hint="give the studio's demo_target, or --target, another place",
                 )
             )
-    folder = _build(studio, site, Mode.DEMO)
+    folder, warnings = _build(studio, site, Mode.DEMO)
     password, _ = config.demo_password(site)
     problems = demo_problems(folder, site, password)
     if problems:
         raise LeakError([Diagnostic(None, p) for p in problems[:20]])
-    return _sync(studio, folder, target, dry_run, max_deletes, on_progress)
+    outcome = _sync(studio, folder, target, dry_run, max_deletes, on_progress)
+    return replace(outcome, warnings=tuple(warnings))
 
 
 def demo_problems(folder: Path, site: Site, password: str | None) -> list[str]:
@@ -117,7 +119,7 @@ def check_paid(site: Site) -> None:
 def prepare_release(studio: Studio, site: Site) -> Path:
     """A fresh release build, checked to carry none of the demo's marks."""
     check_paid(site)
-    folder = _build(studio, site, Mode.RELEASE)
+    folder, _ = _build(studio, site, Mode.RELEASE)
     problems = release_problems(folder)
     if problems:
         raise SitegenError([Diagnostic(None, p) for p in problems[:20]])
@@ -187,10 +189,10 @@ def log_handover(site: Site, outcome: Outcome, folder: Path) -> dict:
     return record
 
 
-def _build(studio: Studio, site: Site, mode: Mode) -> Path:
+def _build(studio: Studio, site: Site, mode: Mode) -> tuple[Path, list[Diagnostic]]:
     options = BuildOptions(cache_dir=studio.build_dir / ".cache", workers=os.cpu_count() or 1)
-    summary, _ = runner.build_and_write(studio, site, mode, options)
-    return summary.path
+    summary, warnings = runner.build_and_write(studio, site, mode, options)
+    return summary.path, list(warnings)
 
 
 def _sync(studio, folder, target, dry_run, max_deletes, on_progress) -> Outcome:
