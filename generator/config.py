@@ -26,6 +26,7 @@ from sitegen.tomlcheck import TableChecker, read_toml
 
 STUDIO_FILE = "sitegen.toml"
 SITE_FILE = "site.toml"
+SITE_FOLDERS = ("content", "assets", "updates", "templates")  # what a build reads besides SITE_FILE
 RTL_LANGUAGES = frozenset({"ar", "arc", "ckb", "dv", "fa", "he", "ps", "sd", "ug", "ur", "yi"})
 
 
@@ -72,6 +73,9 @@ def list_clients(studio: Studio) -> list[str]:
 
 def load_site(studio: Studio, name: str) -> Site:
     folder = studio.sites_dir / name
+    linked = _linked_folders(folder)
+    if linked:
+        raise ConfigError(linked)
     path = folder / SITE_FILE
     text, data = _read(path)
     checker = TableChecker(path, text)
@@ -262,6 +266,22 @@ def _client_tasks(checker: TableChecker, items: Any) -> tuple[ClientTask, ...]:
         if "title" in values:
             found.append(ClientTask(**values))
     return tuple(found)
+
+
+def _linked_folders(folder: Path) -> list[Diagnostic]:
+    """A client folder that is a link, or an input folder linking out of it, would carry files
+    from elsewhere into the demo and the release: refused. Links inside are `content.walk`'s."""
+    hint = "replace the link with the folder itself: move or copy it into {}"
+    if folder.is_symlink():
+        message = f"the client folder is a symlink, to {folder.resolve()}"
+        return [Diagnostic(folder, message, hint=hint.format("sites/"))]
+    problems = []
+    for name in SITE_FOLDERS:
+        path = folder / name
+        if path.is_symlink() and not path.resolve().is_relative_to(folder.resolve()):
+            message = f"{name}/ is a symlink leading outside the client folder, to {path.resolve()}"
+            problems.append(Diagnostic(path, message, hint=hint.format(f"sites/{folder.name}/")))
+    return problems
 
 
 def _read(path: Path) -> tuple[str, dict[str, Any]]:
