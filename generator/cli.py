@@ -204,6 +204,8 @@ def handover(ctx: click.Context, client, target, dry_run, yes, retire_demo, bund
         site = config.load_site(studio, name)
         publishing.check_paid(site)
         where = publishing.release_target(studio, site, target)
+        if bundle:
+            handoff.bundle_target(studio, site)  # a bad one refused before anything is built
         folder = publishing.prepare_release(studio, site)
         plan = publishing.plan_only(studio, folder, where)
         syncview.show_plan(f"handover of {name} to {where}", plan)

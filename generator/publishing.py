@@ -18,6 +18,7 @@ from pathlib import Path
 from sitegen import __version__, audit, config, deploy, pipeline, progress, runner, stores
 from sitegen.errors import SitegenError
 from sitegen.model import DEFAULT_RELEASE_TARGET, BuildOptions, Diagnostic, Mode, Site, Studio
+from sitegen.tomlcheck import TableChecker
 
 TARGETS_FILE = Path("deploy") / "targets.toml"
 HANDOVER_LOG = "handovers.log"
@@ -48,13 +49,49 @@ class Outcome:
 
 
 def demo_target(studio: Studio, site: Site, override: str | None = None) -> deploy.Target:
-    url = override or studio.demo_target
-    return deploy.parse_target(_fill(url, site), studio.root)
+    target = deploy.parse_target(_fill(override or studio.demo_target, site), studio.root)
+    where = None if override else (studio.root / config.STUDIO_FILE, "studio", "demo_target")
+    return outside_sources(studio, target, where)
 
 
 def release_target(studio: Studio, site: Site, override: str | None = None) -> deploy.Target:
+    where = None if override or not site.release.target else (site.config_path, "release", "target")
+    return outside_sources(studio, _release_target(studio, site, override), where)
+
+
+def _release_target(studio: Studio, site: Site, override: str | None = None) -> deploy.Target:
     url = override or site.release.target or DEFAULT_RELEASE_TARGET
     return deploy.parse_target(_fill(url, site), studio.root)
+
+
+def outside_sources(
+    studio: Studio, target: deploy.Target, where: tuple[Path, str, str] | None = None
+) -> deploy.Target:
+    """The target, unless it is a folder a sync could wreck: a sync deletes what the target
+    holds and the build does not, so inside the project only a folder of its own under build/
+    may be one (allowed, not listed as forbidden). `where`: the file, table and key naming it."""
+    if not isinstance(target, deploy.FileTarget):
+        return target
+    folder, root = target.path.resolve(), studio.root.resolve()
+    build = studio.build_dir.resolve()
+    if folder.is_relative_to(root) or root.is_relative_to(folder):
+        own = folder.relative_to(build).parts[:1] if folder.is_relative_to(build) else ()
+        if not own or own[0] in (".cache", *config.list_clients(studio)):
+            path, line = None, None
+            if where is not None:
+                path = where[0]
+                line = TableChecker(path, path.read_text("utf-8")).line_of(where[1], where[2])
+            raise deploy.TargetError(
+                Diagnostic(
+                    path,
+                    f"target '{target}' is inside the project folder, or holds it: a sync "
+                    "there deletes what the build does not hold, such as the clients' sources",
+                    line,
+                    hint="use a folder outside the project, or one under build/ such as "
+                    "file:build/_published/",
+                )
+            )
+    return target
 
 
 def publish_demo(
@@ -68,7 +105,7 @@ def publish_demo(
     """Build the demo, make sure it is locked and leaks nothing, then sync it."""
     for name in config.list_clients(studio):
         other = site if name == site.name else config.load_site(studio, name)
-        if _same_place(target, release_target(studio, other)):
+        if _same_place(target, _release_target(studio, other)):
             raise SitegenError(
                 Diagnostic(
                     other.config_path,
