@@ -253,8 +253,11 @@ def new(ctx: click.Context, client: str, client_name: str | None, email: str, la
 @click.option("--release", is_flag=True, help="Preview the release build instead of the demo.")
 @click.option("--drafts", is_flag=True, help="Include pages marked draft.")
 @click.option("--open", "open_browser", is_flag=True, help="Open the site in a browser.")
+@click.option(
+    "--https", is_flag=True, help="Serve over https with a self-signed certificate (for phones)."
+)
 @click.pass_context
-def serve(ctx: click.Context, client, port, bind, release, drafts, open_browser):
+def serve(ctx: click.Context, client, port, bind, release, drafts, open_browser, https):
     """Build CLIENT's demo in memory, serve it, rebuild on every save and reload the browser.
 
     The demo is served with its password gate, as the client sees it; --release previews the
@@ -266,4 +269,4 @@ def serve(ctx: click.Context, client, port, bind, release, drafts, open_browser)
     studio = _studio(ctx)
     name = _pick_clients(studio, (client,))[0]
     mode = Mode.RELEASE if release else Mode.DEMO
-    preview_server.run(studio.root, name, mode, port, bind, drafts, open_browser)
+    preview_server.run(studio.root, name, mode, port, bind, drafts, open_browser, https)
