@@ -63,6 +63,21 @@ def test_a_linked_folder_is_refused_and_build_is_unchanged(project, tmp_path, na
     assert tree_state(build) == before
 
 
+@pytest.mark.parametrize("command", [("build", "--release"), ("publish",)])
+def test_a_template_linking_out_of_the_client_folder_is_refused(project, tmp_path, command):
+    outside = tmp_path / "outside.html"
+    outside.write_text("{% extends 'base:page.html' %}{% block title %}" + SECRET)
+    link = project.root / "sites/acme/templates/page.html"
+    link.parent.mkdir()
+    link.symlink_to(outside)
+    build = project.root / "build"
+    before = tree_state(build)
+    result = project.run(*command)
+    assert result.exit_code == 1, result.output
+    assert f"{link}: symlink points outside the site folder" in result.output
+    assert tree_state(build) == before
+
+
 def test_a_folder_linked_inside_the_client_folder_is_followed(project):
     site = project.root / "sites/acme"
     shutil.move(site / "assets", site / "shared-assets")
