@@ -168,6 +168,7 @@ def publish(ctx: click.Context, clients, target, dry_run, max_deletes):
     Only locked demos leave: every page must be behind the gate, and no original, page text
     or password may be in any file, or nothing is uploaded."""
     from sitegen import config, locks, publishing, syncview
+    from sitegen.errors import format_diagnostics
 
     studio = _studio(ctx)
     for name in _pick_clients(studio, clients):
@@ -178,6 +179,8 @@ def publish(ctx: click.Context, clients, target, dry_run, max_deletes):
                 outcome = publishing.publish_demo(
                     studio, site, where, dry_run, max_deletes, progress.update
                 )
+            if outcome.warnings:
+                click.echo(f"warning in {name}:\n{format_diagnostics(outcome.warnings)}", err=True)
             syncview.report(name, outcome, dry_run)
 
 
@@ -201,6 +204,8 @@ def handover(ctx: click.Context, client, target, dry_run, yes, retire_demo, bund
         site = config.load_site(studio, name)
         publishing.check_paid(site)
         where = publishing.release_target(studio, site, target)
+        if bundle:
+            handoff.bundle_target(studio, site)  # a bad one refused before anything is built
         folder = publishing.prepare_release(studio, site)
         plan = publishing.plan_only(studio, folder, where)
         syncview.show_plan(f"handover of {name} to {where}", plan)
@@ -248,8 +253,11 @@ def new(ctx: click.Context, client: str, client_name: str | None, email: str, la
 @click.option("--release", is_flag=True, help="Preview the release build instead of the demo.")
 @click.option("--drafts", is_flag=True, help="Include pages marked draft.")
 @click.option("--open", "open_browser", is_flag=True, help="Open the site in a browser.")
+@click.option(
+    "--https", is_flag=True, help="Serve over https with a self-signed certificate (for phones)."
+)
 @click.pass_context
-def serve(ctx: click.Context, client, port, bind, release, drafts, open_browser):
+def serve(ctx: click.Context, client, port, bind, release, drafts, open_browser, https):
     """Build CLIENT's demo in memory, serve it, rebuild on every save and reload the browser.
 
     The demo is served with its password gate, as the client sees it; --release previews the
@@ -261,4 +269,4 @@ def serve(ctx: click.Context, client, port, bind, release, drafts, open_browser)
     studio = _studio(ctx)
     name = _pick_clients(studio, (client,))[0]
     mode = Mode.RELEASE if release else Mode.DEMO
-    preview_server.run(studio.root, name, mode, port, bind, drafts, open_browser)
+    preview_server.run(studio.root, name, mode, port, bind, drafts, open_browser, https)

@@ -26,6 +26,7 @@ from sitegen.tomlcheck import TableChecker, read_toml
 
 STUDIO_FILE = "sitegen.toml"
 SITE_FILE = "site.toml"
+SITE_FOLDERS = ("content", "assets", "updates", "templates")  # what a build reads besides SITE_FILE
 RTL_LANGUAGES = frozenset({"ar", "arc", "ckb", "dv", "fa", "he", "ps", "sd", "ug", "ur", "yi"})
 
 
@@ -72,6 +73,9 @@ def list_clients(studio: Studio) -> list[str]:
 
 def load_site(studio: Studio, name: str) -> Site:
     folder = studio.sites_dir / name
+    linked = _linked_folders(folder)
+    if linked:
+        raise ConfigError(linked)
     path = folder / SITE_FILE
     text, data = _read(path)
     checker = TableChecker(path, text)
@@ -160,6 +164,23 @@ def demo_password(site: Site) -> tuple[str, list[Diagnostic]]:
             hint = 'add password_env = "VAR" or password = "..." to [demo]'
             line = line_of(None)
         raise ConfigError(Diagnostic(path, message, line, hint=hint))
+    if not site.demo.password.strip():
+        if site.demo.password_env:
+            message = f"environment variable {site.demo.password_env} is empty"
+            line = line_of("password_env")
+        else:
+            message = "the demo password is empty"
+            line = line_of("password")
+        raise ConfigError(
+            Diagnostic(
+                path,
+                message + ": anyone could open the demo",
+                line,
+                hint="set a password of 12 or more characters with digits; "
+                "`sitegen new` makes strong ones",
+                show_line=False,
+            )
+        )
     warnings = []
     if len(site.demo.password) < WEAK_PASSWORD_LENGTH or site.demo.password.isalpha():
         warnings.append(
@@ -247,6 +268,22 @@ def _client_tasks(checker: TableChecker, items: Any) -> tuple[ClientTask, ...]:
     return tuple(found)
 
 
+def _linked_folders(folder: Path) -> list[Diagnostic]:
+    """A client folder that is a link, or an input folder linking out of it, would carry files
+    from elsewhere into the demo and the release: refused. Links inside are `content.walk`'s."""
+    hint = "replace the link with the folder itself: move or copy it into {}"
+    if folder.is_symlink():
+        message = f"the client folder is a symlink, to {folder.resolve()}"
+        return [Diagnostic(folder, message, hint=hint.format("sites/"))]
+    problems = []
+    for name in SITE_FOLDERS:
+        path = folder / name
+        if path.is_symlink() and not path.resolve().is_relative_to(folder.resolve()):
+            message = f"{name}/ is a symlink leading outside the client folder, to {path.resolve()}"
+            problems.append(Diagnostic(path, message, hint=hint.format(f"sites/{folder.name}/")))
+    return problems
+
+
 def _read(path: Path) -> tuple[str, dict[str, Any]]:
     result = read_toml(path)
     if isinstance(result, Diagnostic):
@@ -257,7 +294,7 @@ def _read(path: Path) -> tuple[str, dict[str, Any]]:
 def _password(demo: dict[str, Any]) -> str | None:
     """The demo password: written in site.toml, or read from the environment variable named."""
     if "password_env" in demo:
-        return os.environ.get(demo["password_env"]) or None
+        return os.environ.get(demo["password_env"])  # set but empty: an error in demo_password
     return demo.get("password")
 
 

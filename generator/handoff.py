@@ -23,7 +23,7 @@ def bundle(studio: Studio, site: Site, release: Path, days: int = BUNDLE_DAYS) -
     with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as zipped:
         for path in sorted(p for p in release.rglob("*") if p.is_file()):
             zipped.write(path, path.relative_to(release).as_posix())
-    target = deploy.parse_target(_client_folder(studio.bundle_target, site.name), studio.root)
+    target = bundle_target(studio, site)
     publishing.sync_folder(studio, staging, target)
     if isinstance(target, deploy.FileTarget):
         return (target.path / archive.name).resolve().as_uri()
@@ -33,6 +33,13 @@ def bundle(studio: Studio, site: Site, release: Path, days: int = BUNDLE_DAYS) -
             Params={"Bucket": target.bucket, "Key": target.prefix + archive.name},
             ExpiresIn=days * 24 * 3600,
         )
+
+
+def bundle_target(studio: Studio, site: Site) -> deploy.Target:
+    """Where the client's bundle goes: checked before the handover starts."""
+    target = deploy.parse_target(_client_folder(studio.bundle_target, site.name), studio.root)
+    where = (studio.root / config.STUDIO_FILE, "studio", "bundle_target")
+    return publishing.outside_sources(studio, target, where)
 
 
 def _client_folder(url: str, client: str) -> str:

@@ -12,12 +12,13 @@ import json
 import os
 import subprocess
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from sitegen import __version__, audit, config, deploy, pipeline, progress, runner, stores
 from sitegen.errors import SitegenError
 from sitegen.model import DEFAULT_RELEASE_TARGET, BuildOptions, Diagnostic, Mode, Site, Studio
+from sitegen.tomlcheck import TableChecker
 
 TARGETS_FILE = Path("deploy") / "targets.toml"
 HANDOVER_LOG = "handovers.log"
@@ -44,16 +45,53 @@ class Outcome:
     target: str
     plan: deploy.DeployPlan
     summary: stores.SyncSummary | None
+    warnings: tuple[Diagnostic, ...] = ()  # the build's, such as a weak demo password
 
 
 def demo_target(studio: Studio, site: Site, override: str | None = None) -> deploy.Target:
-    url = override or studio.demo_target
-    return deploy.parse_target(_fill(url, site), studio.root)
+    target = deploy.parse_target(_fill(override or studio.demo_target, site), studio.root)
+    where = None if override else (studio.root / config.STUDIO_FILE, "studio", "demo_target")
+    return outside_sources(studio, target, where)
 
 
 def release_target(studio: Studio, site: Site, override: str | None = None) -> deploy.Target:
+    where = None if override or not site.release.target else (site.config_path, "release", "target")
+    return outside_sources(studio, _release_target(studio, site, override), where)
+
+
+def _release_target(studio: Studio, site: Site, override: str | None = None) -> deploy.Target:
     url = override or site.release.target or DEFAULT_RELEASE_TARGET
     return deploy.parse_target(_fill(url, site), studio.root)
+
+
+def outside_sources(
+    studio: Studio, target: deploy.Target, where: tuple[Path, str, str] | None = None
+) -> deploy.Target:
+    """The target, unless it is a folder a sync could wreck: a sync deletes what the target
+    holds and the build does not, so inside the project only a folder of its own under build/
+    may be one (allowed, not listed as forbidden). `where`: the file, table and key naming it."""
+    if not isinstance(target, deploy.FileTarget):
+        return target
+    folder, root = target.path.resolve(), studio.root.resolve()
+    build = studio.build_dir.resolve()
+    if folder.is_relative_to(root) or root.is_relative_to(folder):
+        own = folder.relative_to(build).parts[:1] if folder.is_relative_to(build) else ()
+        if not own or own[0] in (".cache", *config.list_clients(studio)):
+            path, line = None, None
+            if where is not None:
+                path = where[0]
+                line = TableChecker(path, path.read_text("utf-8")).line_of(where[1], where[2])
+            raise deploy.TargetError(
+                Diagnostic(
+                    path,
+                    f"target '{target}' is inside the project folder, or holds it: a sync "
+                    "there deletes what the build does not hold, such as the clients' sources",
+                    line,
+                    hint="use a folder outside the project, or one under build/ such as "
+                    "file:build/_published/",
+                )
+            )
+    return target
 
 
 def publish_demo(
@@ -67,7 +105,7 @@ def publish_demo(
     """Build the demo, make sure it is locked and leaks nothing, then sync it."""
     for name in config.list_clients(studio):
         other = site if name == site.name else config.load_site(studio, name)
-        if _same_place(target, release_target(studio, other)):
+        if _same_place(target, _release_target(studio, other)):
             raise SitegenError(
                 Diagnostic(
                     other.config_path,
@@ -75,12 +113,13 @@ def publish_demo(
                     hint="give the studio's demo_target, or --target, another place",
                 )
             )
-    folder = _build(studio, site, Mode.DEMO)
+    folder, warnings = _build(studio, site, Mode.DEMO)
     password, _ = config.demo_password(site)
     problems = demo_problems(folder, site, password)
     if problems:
         raise LeakError([Diagnostic(None, p) for p in problems[:20]])
-    return _sync(studio, folder, target, dry_run, max_deletes, on_progress)
+    outcome = _sync(studio, folder, target, dry_run, max_deletes, on_progress)
+    return replace(outcome, warnings=tuple(warnings))
 
 
 def demo_problems(folder: Path, site: Site, password: str | None) -> list[str]:
@@ -118,7 +157,7 @@ def check_paid(site: Site) -> None:
 def prepare_release(studio: Studio, site: Site) -> Path:
     """A fresh release build, checked to carry none of the demo's marks."""
     check_paid(site)
-    folder = _build(studio, site, Mode.RELEASE)
+    folder, _ = _build(studio, site, Mode.RELEASE)
     problems = release_problems(folder)
     if problems:
         raise SitegenError([Diagnostic(None, p) for p in problems[:20]])
@@ -188,10 +227,10 @@ def log_handover(site: Site, outcome: Outcome, folder: Path) -> dict:
     return record
 
 
-def _build(studio: Studio, site: Site, mode: Mode) -> Path:
+def _build(studio: Studio, site: Site, mode: Mode) -> tuple[Path, list[Diagnostic]]:
     options = BuildOptions(cache_dir=studio.build_dir / ".cache", workers=os.cpu_count() or 1)
-    summary, _ = runner.build_and_write(studio, site, mode, options)
-    return summary.path
+    summary, warnings = runner.build_and_write(studio, site, mode, options)
+    return summary.path, list(warnings)
 
 
 def _sync(studio, folder, target, dry_run, max_deletes, on_progress) -> Outcome:

@@ -20,6 +20,7 @@ from babel.dates import format_date
 from babel.numbers import format_currency
 from markupsafe import Markup
 
+from sitegen.content import walk
 from sitegen.errors import TemplateError
 from sitegen.frontmatter import key_line
 from sitegen.jinjaenv import PublicEnvironment
@@ -42,7 +43,13 @@ _VARIABLES_HINT = "themes/README.md lists the variables every template receives"
 
 
 def environment(chain: ThemeChain, site: Site) -> jinja2.Environment:
-    """Templates from the client's folder first, then the theme, then its ancestors."""
+    """Templates from the client's folder first, then the theme, then its ancestors. A link
+    among the client's templates leading out of its folder is refused, as in content/."""
+    problems: list[Diagnostic] = []
+    for _ in walk(site.templates_dir, site.path.resolve(), problems):
+        pass
+    if problems:
+        raise TemplateError(problems)
     folders = [site.templates_dir] if site.templates_dir.is_dir() else []
     folders += [t.templates_dir for t in chain.themes]
     prefixed = {t.name: jinja2.FileSystemLoader(t.templates_dir) for t in chain.themes}

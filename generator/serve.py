@@ -3,7 +3,10 @@ changes, and the pages open in a browser reloaded.
 
 What is served is never written to build/: the live-reload script (and the release preview's
 banner) exist only here. Requests are answered from the outputs of the last good build, by
-exact path, so nothing outside the build can be reached however a URL is encoded."""
+exact path, so nothing outside the build can be reached however a URL is encoded; and only
+to requests naming this server (see `servenames`). With `--https` it speaks TLS with a
+self-signed certificate (see `devcert`), so other devices get the secure context the gate
+needs."""
 
 from __future__ import annotations
 
@@ -11,6 +14,7 @@ import ipaddress
 import mimetypes
 import signal
 import socket
+import ssl
 import sys
 import threading
 from collections.abc import Callable, Mapping
@@ -21,13 +25,14 @@ from urllib.parse import parse_qs, quote, unquote, urlsplit
 
 import click
 
-from sitegen import livereload
+from sitegen import livereload, servenames
 from sitegen.livereload import Event, Hub
 from sitegen.model import Mode, Output
 from sitegen.preview import Preview, Snapshot
 
 DEFAULT_PORT = 8000
 DEFAULT_BIND = "127.0.0.1"
+HANDSHAKE_SECONDS = 10
 _TYPES = {
     ".html": "text/html; charset=utf-8",
     ".htm": "text/html; charset=utf-8",
@@ -86,7 +91,7 @@ def content_type(path: str) -> str:
     return guessed or "application/octet-stream"
 
 
-def bind_warning(host: str, mode: Mode) -> str | None:
+def bind_warning(host: str, mode: Mode, https: bool = False) -> str | None:
     """Why serving beyond this machine needs care; None for loopback."""
     if _is_loopback(host):
         return None
@@ -95,10 +100,15 @@ def bind_warning(host: str, mode: Mode) -> str | None:
             f"warning: serving on {host}: the release preview has no password, anyone on "
             "your network can open it"
         )
+    if https:
+        return (
+            f"note: serving on {host} with a self-signed certificate: accept the browser's "
+            "warning once on each device"
+        )
     return (
         f"warning: serving on {host}: other devices reach it over plain http, where browsers "
-        "refuse the WebCrypto the demo gate needs; use http://localhost on this machine, "
-        "or put https in front of it"
+        "refuse the WebCrypto the demo gate needs; use the localhost URL on this machine, "
+        "or serve with --https"
     )
 
 
@@ -125,6 +135,7 @@ class Server:
         drafts: bool = False,
         echo: Callable[..., None] | None = None,
         quiet: float | None = None,
+        https: bool = False,
     ):
         from sitegen import watch
 
@@ -136,18 +147,23 @@ class Server:
             quiet=quiet or watch.QUIET_SECONDS,
             settled=quiet or watch.SETTLED_SECONDS,
         )
-        self._bind, self._port = bind, port
+        self._bind, self._port, self._https = bind, port, https
         self._http: _HTTPServer | None = None
         self._thread: threading.Thread | None = None
 
     @property
     def url(self) -> str:
+        """The URL to open on this machine (over loopback: a secure context even in http)."""
+        return self.urls[0]
+
+    @property
+    def urls(self) -> list[str]:
+        """Every URL the server answers at, this machine's first."""
         assert self._http is not None
-        host, port = self._http.server_address[:2]
-        if host in ("0.0.0.0", "::"):  # every address: this machine's own is a secure context
-            host = "localhost"
-        host = f"[{host}]" if ":" in str(host) else host
-        return f"http://{host}:{port}{quote(self.preview.snapshot.base_path)}"
+        port = self._http.server_address[1]
+        scheme = "https" if self._https else "http"
+        path = quote(self.preview.snapshot.base_path)
+        return servenames.urls(scheme, self._bind, port, path)
 
     def start(self, in_thread: bool = True) -> str:
         """Bind the port (first, so a taken port fails at once), build, start watching;
@@ -157,6 +173,14 @@ class Server:
             family = socket.getaddrinfo(self._bind, self._port, type=socket.SOCK_STREAM)[0][0]
             server_class = type("Server", (_HTTPServer,), {"address_family": family})
             self._http = server_class((self._bind, self._port), _Handler, self.preview, self.hub)
+            names = servenames.own_names(self._bind)
+            self._http.names = servenames.Names(self._http.server_address[1], frozenset(names))
+            if self._https:
+                from sitegen import devcert  # cryptography's x509 only when asked for
+
+                folder = self.preview.root / "build" / ".cache" / "tls"
+                certified = servenames.certificate_names(self._bind)
+                self._http.tls = devcert.server_context(folder, certified)
         except OSError as exc:
             raise click.ClickException(
                 f"cannot listen on {self._bind}:{self._port}: {exc.strerror or exc}"
@@ -193,16 +217,19 @@ def run(
     bind: str,
     drafts: bool,
     open_browser: bool,
+    https: bool = False,
 ) -> None:
     """`sitegen serve` in the foreground, until Ctrl-C."""
-    server = Server(root, client, mode, port, bind, drafts)
+    server = Server(root, client, mode, port, bind, drafts, https=https)
     signal.signal(signal.SIGTERM, _interrupt)  # `kill` stops it as cleanly as Ctrl-C
     try:
         url = server.start(in_thread=False)
-        warning = bind_warning(bind, mode)
+        warning = bind_warning(bind, mode, https)
         if warning:
             click.secho(warning, fg="yellow", err=True)
         click.echo(f"Serving the {mode.value} of {client} at {url}  (Ctrl-C to stop)")
+        if len(server.urls) > 1:
+            click.echo("Other devices on your network: " + ", ".join(server.urls[1:]))
         if open_browser:
             import webbrowser
 
@@ -222,14 +249,26 @@ def _interrupt(signum, frame) -> None:
 class _HTTPServer(ThreadingHTTPServer):
     daemon_threads = True
     block_on_close = False
+    names: servenames.Names
+    tls: ssl.SSLContext | None = None
 
     def __init__(self, address, handler, preview: Preview, hub: Hub):
         self.preview, self.hub = preview, hub
         super().__init__(address, handler)
 
+    def get_request(self):
+        """With TLS, the handshake is left to the request's own thread: a slow or refusing
+        browser never holds up the others."""
+        connection, address = super().get_request()
+        if self.tls is not None:
+            connection = self.tls.wrap_socket(
+                connection, server_side=True, do_handshake_on_connect=False
+            )
+        return connection, address
+
     def handle_error(self, request, client_address) -> None:
-        if isinstance(sys.exc_info()[1], ConnectionError):
-            return  # a browser that hung up: nothing to report
+        if isinstance(sys.exc_info()[1], ConnectionError | ssl.SSLError | TimeoutError):
+            return  # a browser that hung up, or refused the certificate: nothing to report
         super().handle_error(request, client_address)
 
 
@@ -241,6 +280,13 @@ class _Handler(BaseHTTPRequestHandler):
     # connection waits for the browser's delayed ACK, some 40 ms per stylesheet.
     disable_nagle_algorithm = True
 
+    def setup(self) -> None:
+        if isinstance(self.request, ssl.SSLSocket):
+            self.request.settimeout(HANDSHAKE_SECONDS)
+            self.request.do_handshake()
+            self.request.settimeout(None)
+        super().setup()
+
     def do_GET(self) -> None:  # noqa: N802 (the stdlib's name)
         self._answer(head=False)
 
@@ -251,6 +297,11 @@ class _Handler(BaseHTTPRequestHandler):
         pass
 
     def _answer(self, head: bool) -> None:
+        if not self.server.names.allows(self.headers.get("Host"), self.connection.getsockname()[0]):
+            text = b"Misdirected request: this preview answers to its own addresses only.\n"
+            self._send(421, text, "text/plain; charset=utf-8", head)
+            self.close_connection = True
+            return
         target = urlsplit(self.path)
         if target.path == livereload.EVENTS_PATH and not head:
             self._events(parse_qs(target.query))
