@@ -130,7 +130,7 @@ _CLIENT = """
   var settings = SETTINGS;
   var live = window.sitegenLive = { state: "connecting", output: null, build: null };
   var root = document.documentElement;
-  var port = location.port || "80";
+  var port = location.port || (location.protocol === "https:" ? "443" : "80");
   var cookie = document.cookie.match(new RegExp("(?:^|; )sitegen-build-" + port + "=(\\\\d+)"));
   var query = "?path=" + encodeURIComponent(location.pathname);
   if (cookie) query += "&since=" + cookie[1];
