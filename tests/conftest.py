@@ -192,3 +192,36 @@ def serve_folder(folder: Path, cache_seconds: int = 0):
     finally:
         server.shutdown()
         server.server_close()
+
+
+def decrypt_demo_tree(folder: Path, password: str = PASSWORD) -> dict[str, bytes]:
+    """Every output of a built demo as a client holding the password gets it, by path: a gate
+    page's HTML, an encrypted file's bytes, anything unencrypted as it is. Written from the
+    documented format with `cryptography` alone: the key is PBKDF2-HMAC-SHA256 over the
+    password with a gate page's salt and iterations; a page's payload is AES-256-GCM with its
+    iv; a file is b"SGE1", a 12-byte nonce, then AES-256-GCM ciphertext with its tag."""
+    paths = sorted(p for p in folder.rglob("*") if p.is_file())
+    pattern = re.compile(
+        rb'<script type="application/json" id="sitegen-payload">(.*?)</script>', re.S
+    )
+    payloads = {}
+    for path in paths:
+        match = pattern.search(path.read_bytes()) if path.suffix in (".html", ".htm") else None
+        if match:
+            payloads[path] = json.loads(match[1])
+    first = next(iter(payloads.values()))
+    salt = base64.b64decode(first["salt"])
+    kdf = PBKDF2HMAC(
+        algorithm=hashes.SHA256(), length=32, salt=salt, iterations=first["iterations"]
+    )
+    aes = AESGCM(kdf.derive(password.encode("utf-8")))
+    plain = {}
+    for path in paths:
+        data = path.read_bytes()
+        if path in payloads:
+            iv, ciphertext = (base64.b64decode(payloads[path][k]) for k in ("iv", "ct"))
+            data = aes.decrypt(iv, ciphertext, None)
+        elif data.startswith(b"SGE1"):
+            data = aes.decrypt(data[4:16], data[16:], None)
+        plain[path.relative_to(folder).as_posix()] = data
+    return plain
