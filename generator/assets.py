@@ -1,12 +1,17 @@
 """Files that are not pages: content files, site assets and theme static files.
 
-A release publishes them as they are. A demo gets previews of images (made once per original
-and settings, kept in the cache), keeps deliverables out, and leaves SVGs out unless the site
-marks them public. Touches nothing but the preview cache."""
+A release publishes them as they are. A demo lets a client's file through only on an
+allow-list, since a file type nobody thought of must not reach the client before payment:
+an image (told by its content, whatever its name) becomes a preview, made once per original
+and settings and kept in the cache; site code the pages need (`SITE_CODE_SUFFIXES`) and
+HTML pages are encrypted as they are; files listed in `[demo] public` ship unencrypted.
+Everything else is withheld until the handover. Touches nothing but the preview cache."""
 
 from __future__ import annotations
 
+import enum
 import fnmatch
+import hashlib
 from collections.abc import Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
@@ -15,19 +20,48 @@ from pathlib import Path, PurePosixPath
 from sitegen import atomic
 from sitegen.errors import ContentError
 from sitegen.model import DemoSettings, Diagnostic, Output, StaticFile
-from sitegen.previews import PreviewError, PreviewSettings, is_raster, make_preview
+from sitegen.previews import PreviewError, PreviewSettings, make_preview
 
-# Files a client pays for: they come with the handover, never with the demo.
-DELIVERABLE_SUFFIXES = frozenset(
-    {
-        *(".pdf", ".zip", ".rar", ".7z", ".tar", ".gz", ".tgz"),
-        *(".psd", ".ai", ".eps", ".indd", ".sketch", ".fig", ".xd", ".afdesign", ".afphoto"),
-        *(".xcf", ".raw", ".cr2", ".nef", ".dng", ".mp4", ".mov"),
-        *(".ttf", ".otf", ".woff", ".woff2"),
-        *(".doc", ".docx", ".xls", ".xlsx", ".ppt", ".pptx", ".key", ".numbers", ".pages"),
-    }
-)
+# What pages need to work and a client gains nothing from taking: styles, scripts and their
+# data. Text files (.txt) are not on it: they are as often a client's document as a robots.txt.
+SITE_CODE_SUFFIXES = frozenset({".css", ".js", ".mjs", ".json", ".webmanifest", ".map"})
+PAGE_SUFFIXES = frozenset({".html", ".htm"})  # locked behind the gate like the other pages
 VECTOR_SUFFIXES = frozenset({".svg", ".svgz"})
+DIGEST_BYTES = 32  # SHA-256 of a cached preview, stored before it
+
+
+class Kind(enum.Enum):
+    """How a client's file goes into a demo."""
+
+    IMAGE = "a preview"  # public too when listed in [demo] public
+    CODE = "encrypted as it is"
+    PAGE = "locked as a page"
+    PUBLIC = "published as it is"
+    WITHHELD = "withheld until the handover"
+
+    @property
+    def ships_original(self) -> bool:
+        """Whether the demo may hold the original's bytes (encrypted or not)."""
+        return self in (Kind.CODE, Kind.PAGE, Kind.PUBLIC)
+
+
+def kind_of(source: Path, origin: str, settings: DemoSettings) -> Kind:
+    """The allow-list: a file is an image by its content, site code or a page by its name
+    unless its content is an image, public if the studio says so, else withheld."""
+    from sitegen import pixels  # Pillow: imported only when a site has files to sort
+
+    suffix = PurePosixPath(origin).suffix.lower()
+    if _matches(origin, settings.downloads):
+        return Kind.WITHHELD
+    if pixels.image_size(source) is not None:
+        return Kind.IMAGE
+    if _matches(origin, settings.public):
+        return Kind.PUBLIC
+    if suffix in PAGE_SUFFIXES:
+        return Kind.PAGE
+    if suffix in SITE_CODE_SUFFIXES:
+        return Kind.CODE
+    return Kind.WITHHELD
 
 
 def file_outputs(files: Iterable[StaticFile]) -> list[Output]:
@@ -39,9 +73,9 @@ def file_outputs(files: Iterable[StaticFile]) -> list[Output]:
 class DemoFiles:
     """The client's files sorted for a demo."""
 
-    protected: tuple[Output, ...]  # previews and other files, to be encrypted
-    public: tuple[Output, ...]  # marked public in site.toml: published as they are
-    withheld: tuple[StaticFile, ...]  # deliverables: a page says they come with the handover
+    protected: tuple[Output, ...]  # previews, site code and pages, to be encrypted
+    public: tuple[Output, ...]  # marked public in site.toml: published unencrypted
+    withheld: tuple[StaticFile, ...]  # a page says they come with the handover
     warnings: tuple[Diagnostic, ...]
 
 
@@ -51,30 +85,62 @@ def demo_files(
     preview: PreviewSettings,
     cache_dir: Path,
     workers: int = 1,
+    use_cache: bool = True,
 ) -> DemoFiles:
+    """The client's files sorted by `kind_of`, with previews made for the images (from the
+    preview cache where it holds a sound entry, unless `use_cache` is off)."""
     protected, public, withheld, warnings, images = [], [], [], [], []
     for file in files:
-        suffix = PurePosixPath(file.source.name).suffix.lower()
-        if _matches(file.origin, settings.downloads) or suffix in DELIVERABLE_SUFFIXES:
-            withheld.append(file)
-        elif is_raster(suffix):
+        kind = kind_of(file.source, file.origin, settings)
+        if kind is Kind.IMAGE:
             images.append(file)
-        elif _matches(file.origin, settings.public):
-            public.append(Output(file.output, source=file.source, origin=file.origin))
-        elif suffix in VECTOR_SUFFIXES:
-            warnings.append(
-                Diagnostic(
-                    file.source,
-                    "kept out of the demo: a vector image is its own original",
-                    hint=f'to show it anyway, add "{file.origin}" to public in [demo]',
-                )
-            )
+        elif kind is Kind.WITHHELD:
+            withheld.append(file)
+            warnings += _why_withheld(file, settings)
         else:
             if file.source.stat().st_size == 0:
                 warnings.append(Diagnostic(file.source, "file is empty"))
-            protected.append(Output(file.output, source=file.source, origin=file.origin))
-    previews = _previews(images, preview, cache_dir / "previews", workers)
-    return DemoFiles(tuple(previews + protected), tuple(public), tuple(withheld), tuple(warnings))
+            output = Output(file.output, source=file.source, origin=file.origin)
+            (public if kind is Kind.PUBLIC else protected).append(output)
+            warnings += [_public_warning(file.source)] if kind is Kind.PUBLIC else []
+    previews = _previews(images, preview, cache_dir / "previews", workers, use_cache)
+    for image, output in zip(images, previews, strict=True):
+        if _matches(image.origin, settings.public):
+            public.append(output)
+            warnings.append(_public_warning(image.source))
+        else:
+            protected.append(output)
+    return DemoFiles(tuple(protected), tuple(public), tuple(withheld), tuple(warnings))
+
+
+def _why_withheld(file: StaticFile, settings: DemoSettings) -> list[Diagnostic]:
+    """A word where withholding may surprise the studio: a vector, or a file named like an
+    image that is none. Other files are only counted in the build's summary."""
+    from sitegen import pixels
+
+    suffix = file.source.suffix.lower()
+    if _matches(file.origin, settings.downloads):
+        return []
+    if suffix in VECTOR_SUFFIXES:
+        message = "kept out of the demo: a vector image is its own original"
+        hint = f'to show it anyway, add "{file.origin}" to public in [demo]'
+    elif suffix in pixels.IMAGE_SUFFIXES:
+        empty = file.source.stat().st_size == 0
+        message = "kept out of the demo: " + (
+            "the file is empty" if empty else "named like an image, but its content is not one"
+        )
+        hint = "replace it with the real image, or give it a name that says what it is"
+    else:
+        return []
+    return [Diagnostic(file.source, message, hint=hint)]
+
+
+def _public_warning(source: Path) -> Diagnostic:
+    return Diagnostic(
+        source,
+        "published unencrypted in the demo (listed in public in [demo]): "
+        "anyone who finds its address can fetch it without the password",
+    )
 
 
 def _matches(origin: str, patterns: Sequence[str]) -> bool:
@@ -82,26 +148,38 @@ def _matches(origin: str, patterns: Sequence[str]) -> bool:
 
 
 def _previews(
-    images: list[StaticFile], settings: PreviewSettings, cache: Path, workers: int
+    images: list[StaticFile],
+    settings: PreviewSettings,
+    cache: Path,
+    workers: int,
+    use_cache: bool,
 ) -> list[Output]:
-    """A preview output per image, from the cache where it is fresh, else made (in parallel)."""
-    outputs, missing = [], []
-    for image in images:
+    """A preview output per image, from the cache where a sound entry is kept, else made (in
+    parallel) and kept."""
+    made: dict[int, bytes] = {}
+    missing = []
+    for index, image in enumerate(images):
         original = image.source.read_bytes()
-        cached = cache / (settings.cache_key(original) + image.source.suffix.lower())
-        outputs.append(Output(image.output, source=cached, origin=f"{image.origin} (preview)"))
-        if not cached.is_file():
-            missing.append((image, original, cached))
-    problems = []
-    jobs = [(original, image.source.suffix, settings) for image, original, _ in missing]
-    for (image, _, cached), result in zip(missing, _run(jobs, workers), strict=True):
-        if isinstance(result, PreviewError):
-            problems.append(Diagnostic(image.source, f"cannot make a preview: {result}"))
+        entry = cache / settings.cache_key(original)
+        kept = _read_entry(entry) if use_cache else None
+        if kept is None:
+            missing.append((index, original, entry))
         else:
-            _store(cached, result)
+            made[index] = kept
+    problems = []
+    jobs = [(original, settings) for _, original, _ in missing]
+    for (index, _, entry), result in zip(missing, _run(jobs, workers), strict=True):
+        if isinstance(result, PreviewError):
+            problems.append(Diagnostic(images[index].source, f"cannot make a preview: {result}"))
+        else:
+            _write_entry(entry, result)
+            made[index] = result
     if problems:
         raise ContentError(problems)
-    return outputs
+    return [
+        Output(image.output, data=made[index], origin=f"{image.origin} (preview)")
+        for index, image in enumerate(images)
+    ]
 
 
 def _run(jobs: list[tuple], workers: int) -> list[bytes | PreviewError]:
@@ -122,6 +200,17 @@ def _make(job: tuple) -> bytes | PreviewError:
         return exc
 
 
-def _store(path: Path, data: bytes) -> None:
+def _read_entry(path: Path) -> bytes | None:
+    """A cached preview, or None when there is none or it is not what was stored: each entry
+    begins with its preview's SHA-256, so a damaged entry is made again, never shipped."""
+    try:
+        data = path.read_bytes()
+    except OSError:
+        return None
+    digest, preview = data[:DIGEST_BYTES], data[DIGEST_BYTES:]
+    return preview if preview and hashlib.sha256(preview).digest() == digest else None
+
+
+def _write_entry(path: Path, preview: bytes) -> None:
     """Write a cache entry whole or not at all, so a reader never sees half a preview."""
-    atomic.replace_file(path, data)
+    atomic.replace_file(path, hashlib.sha256(preview).digest() + preview)

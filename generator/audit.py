@@ -1,8 +1,11 @@
 """Check a built demo for leaks before anyone sees it: every byte of every output file against
-the client's sources. Reads files only.
+the client's sources, and every output again as a client holding the password sees it.
+Reads files only.
 
-A demo leaks if any output holds the demo password, a sentence of a page's text, or the bytes
-of an original file (images, downloads, anything in content/ or assets/)."""
+A demo leaks if any output holds the demo password or a sentence of a page's text, if any
+output, or what it decrypts to, is an original the allow-list keeps out of demos (see
+`assets.kind_of`), holds bytes of one, or is an image larger than a preview; an output that
+does not decrypt is refused too."""
 
 from __future__ import annotations
 
@@ -12,6 +15,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from cryptography.exceptions import InvalidTag
+
+from sitegen import assets, pixels, protect
 from sitegen.model import Site
 
 PHRASE_WORDS = 8  # long enough that theme text never matches a client's sentence by chance
@@ -30,15 +36,22 @@ class Leak:
     what: str
 
 
-def find_leaks(demo_dir: Path, site: Site, password: str | None) -> list[Leak]:
+def find_leaks(demo_dir: Path, site: Site, password: str | None, key: bytes) -> list[Leak]:
+    """Every leak of the demo in `demo_dir`; `key` is the demo's AES key, as the build got it
+    (`keystore.demo_key`), to read each output as the client would."""
     outputs = [p for p in sorted(demo_dir.rglob("*")) if p.is_file()]
-    originals: dict[str, Path] = {}
+    originals: dict[str, Path] = {}  # by SHA-256: no output may be one of these
+    locked: dict[str, Path] = {}  # nor decrypt to one of these, which add the site code
     probes: list[tuple[bytes, Path]] = []
-    for path in _client_files(site):
+    for path, kind in _client_files(site):
         data = path.read_bytes()
-        originals[_sha256(data)] = path
-        probes += _probes(data, path)
+        if kind is not assets.Kind.PUBLIC:
+            originals[_sha256(data)] = path
+            probes += _probes(data, path)
+        if not kind.ships_original:
+            locked[_sha256(data)] = path
     phrases = _phrases(site)
+    sizes = sorted({len(phrase) for phrase in phrases})
     leaks: list[Leak] = []
     for output in outputs:
         data = output.read_bytes()
@@ -56,18 +69,52 @@ def find_leaks(demo_dir: Path, site: Site, password: str | None) -> list[Leak]:
                     )
                     break
         words = _words(_TAG.sub(" ", data.decode("utf-8", "ignore")))
-        found = _ngrams(words, phrases.keys())
-        if found:
-            phrase = next(iter(found))
+        phrase = _first_phrase(words, sizes, phrases)
+        if phrase is not None:
             source = phrases[phrase].relative_to(site.path)
             leaks.append(Leak(rel, f"text of {source}: “{' '.join(phrase)}”"))
+        leaks += _plaintext_leaks(rel, data, site, key, locked)
     return leaks
 
 
-def _client_files(site: Site) -> Iterator[Path]:
+def _plaintext_leaks(
+    rel: Path, data: bytes, site: Site, key: bytes, originals: dict[str, Path]
+) -> list[Leak]:
+    """What a client holding the password gets from this output: an original kept out of
+    demos, or an image larger than a preview. An unencrypted output is checked as it is."""
+    try:
+        plain = protect.unlock_output(
+            key, site.demo.subdomain, site.demo.base_path, rel.as_posix(), data
+        )
+    except (ValueError, InvalidTag):
+        return [Leak(rel, "an encrypted page or file that does not decrypt with the demo key")]
+    encrypted = plain is not None
+    plain = data if plain is None else plain
+    leaks = []
+    original = originals.get(_sha256(plain)) if encrypted else None
+    if original is not None:
+        where = original.relative_to(site.path)
+        leaks.append(Leak(rel, f"an original file, encrypted: {where}"))
+    size = pixels.image_size(plain)
+    limit = site.demo.preview_size
+    if size is not None and (size[0] > limit or size[1] > limit):
+        shown = (
+            "more pixels than Pillow's limit"
+            if size == pixels.TOO_LARGE
+            else "×".join(map(str, size))
+        )
+        leaks.append(Leak(rel, f"an image larger than a preview ({shown}, previews ≤ {limit})"))
+    return leaks
+
+
+def _client_files(site: Site) -> Iterator[tuple[Path, assets.Kind]]:
+    """The client's files, each with the way the allow-list lets it into a demo."""
     for folder in (site.content_dir, site.assets_dir):
         if folder.is_dir():
-            yield from (p for p in folder.rglob("*") if p.is_file() and p.suffix != ".md")
+            for path in sorted(folder.rglob("*")):
+                if path.is_file() and path.suffix.lower() != ".md":
+                    origin = path.relative_to(site.path).as_posix()
+                    yield path, assets.kind_of(path, origin, site.demo)
 
 
 def _probes(data: bytes, path: Path) -> list[tuple[bytes, Path]]:
@@ -99,13 +146,20 @@ def _phrases(site: Site) -> dict[tuple[str, ...], Path]:
     return phrases
 
 
-def _ngrams(words: list[str], wanted) -> set[tuple[str, ...]]:
-    sizes = {len(phrase) for phrase in wanted}
-    found = set()
-    for size in sizes:
-        grams = {tuple(words[i : i + size]) for i in range(len(words) - size + 1)}
-        found |= grams & wanted
-    return found
+def _first_phrase(
+    words: list[str], sizes: list[int], phrases: dict[tuple[str, ...], Path]
+) -> tuple[str, ...] | None:
+    """The first of the pages' phrases in `words`, in one pass: the few phrase lengths are
+    known beforehand, so each position costs a lookup per length, whatever the count of
+    phrases."""
+    for start in range(len(words)):
+        for size in sizes:
+            if start + size > len(words):
+                break
+            gram = tuple(words[start : start + size])
+            if gram in phrases:
+                return gram
+    return None
 
 
 def _words(text: str) -> list[str]:

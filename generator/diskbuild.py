@@ -31,6 +31,7 @@ class Written:
     files: int
     warnings: tuple[Diagnostic, ...]
     rendered: int  # pages made again; the others were kept from the previous build
+    withheld: int = 0  # the client's files a demo leaves for the handover
 
 
 def build_to_disk(
@@ -64,7 +65,8 @@ def build_to_disk(
         rendercache.save(records_path, records)
     pages = len(prepared.views)
     rendered = pages - len(kept & records.keys())
-    return Written(staging.target, pages, pages + len(others), prepared.warnings, rendered)
+    files = pages + len(others)
+    return Written(staging.target, pages, files, prepared.warnings, rendered, prepared.withheld)
 
 
 @dataclass(frozen=True)

@@ -26,7 +26,9 @@ from sitegen.model import Diagnostic, Mode, Site, Studio
 FORMAT = 1
 HASHED_UP_TO = 1 << 20  # bytes: smaller files are fingerprinted by content, larger by stat
 # Libraries whose upgrade can change a build's bytes, by module name.
-SHAPING_LIBRARIES = ("jinja2", "markupsafe", "markdown", "pygments", "yaml", "PIL", "babel")
+SHAPING_LIBRARIES = (
+    *("jinja2", "markupsafe", "markdown", "pygments", "yaml", "PIL", "pillow_heif", "babel"),
+)
 
 
 @dataclass(frozen=True)
@@ -39,6 +41,7 @@ class Record:
     pages: int
     files: int
     warnings: tuple[Diagnostic, ...] = ()
+    withheld: int = 0  # the client's files the demo leaves for the handover
 
 
 @dataclass(frozen=True)
@@ -131,6 +134,7 @@ def read(record_path: Path) -> Record | None:
             data["pages"],
             data["files"],
             warnings,
+            data.get("withheld", 0),
         )
     except (OSError, ValueError, KeyError, TypeError):  # missing or damaged: build again
         return None

@@ -96,6 +96,11 @@ class Prepared:
     def warnings(self) -> tuple[Diagnostic, ...]:
         return self.demo.warnings if self.demo else ()
 
+    @property
+    def withheld(self) -> int:
+        """How many of the client's files a demo leaves for the handover."""
+        return len(self.demo.withheld) if self.demo else 0
+
 
 def prepare(studio: Studio, site: Site, mode: Mode, options: BuildOptions) -> Prepared:
     """Everything before rendering: content read and converted, the theme loaded, the demo's
@@ -250,6 +255,7 @@ def _prepare_demo(
         PreviewSettings(site.demo.preview_size, site.demo.preview_quality, watermark),
         caches,
         options.workers,
+        options.use_cache,
     )
     title = chain.translate(site.language, "withheld_title") or "Comes with the handover"
     withheld = {f: content.withheld_page(site, f, title) for f in files.withheld}

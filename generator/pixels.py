@@ -1,7 +1,8 @@
-"""The pixels of a demo preview: resized, watermarked, re-encoded without metadata.
+"""The pixels of a demo preview: resized, watermarked, re-encoded without metadata; and what
+is an image at all, told by its content.
 
-Apart from `previews` so that Pillow is imported only where an image is turned into a
-preview. This module does no I/O."""
+Apart from `previews` so that Pillow is imported only where a client's files are sorted or
+an image is turned into a preview. This module does no I/O but reading the files it sniffs."""
 
 from __future__ import annotations
 
@@ -9,36 +10,78 @@ import io
 import math
 import warnings
 from functools import lru_cache
+from pathlib import Path
 
-from PIL import Image, ImageDraw, ImageFont, ImageOps, UnidentifiedImageError
+from PIL import Image, ImageDraw, ImageFile, ImageFont, ImageOps, UnidentifiedImageError
+from pillow_heif import register_heif_opener
 
-from sitegen.previews import (
-    RASTER_FORMATS,
-    WATERMARK_ALPHA,
-    WATERMARK_ANGLE,
-    PreviewError,
-    PreviewSettings,
-)
+from sitegen.previews import WATERMARK_ALPHA, WATERMARK_ANGLE, PreviewError, PreviewSettings
+
+register_heif_opener()  # HEIC/HEIF, as phones take photos; AVIF is Pillow's own
+
+# Formats Pillow names but cannot turn into pixels here: vectors (their own originals, and
+# Ghostscript would be needed), video, and formats Pillow only recognises.
+NOT_PREVIEWED = frozenset({"EPS", "MPEG", "WMF", "EMF", "BUFR", "GRIB", "HDF5"})
+# An image past Pillow's pixel limit: its size is not read, only that it is too large.
+TOO_LARGE = (1 << 31, 1 << 31)
+# File name suffixes that promise an image: a file so named that is not one is worth a word.
+IMAGE_SUFFIXES = frozenset(
+    suffix
+    for suffix, fmt in Image.registered_extensions().items()
+    if fmt in Image.OPEN and fmt not in NOT_PREVIEWED
+) | {".heic", ".heif", ".avif", ".jfif", ".jpe"}
 
 
-def make_preview(original: bytes, suffix: str, settings: PreviewSettings) -> bytes:
-    """The preview of an image, in the format its file name promises."""
+def image_size(source: Path | bytes) -> tuple[int, int] | None:
+    """The width and height of a raster image sitegen can make a preview of, read from the
+    header of `source` (a file, or its bytes) alone; None when it is no such image, whatever
+    its name says."""
+    opened = io.BytesIO(source) if isinstance(source, bytes) else source
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+        try:
+            with Image.open(opened) as image:
+                stub = isinstance(image, ImageFile.StubImageFile)
+                return None if stub or image.format in NOT_PREVIEWED else image.size
+        except Image.DecompressionBombError:
+            return TOO_LARGE
+        except (UnidentifiedImageError, OSError, SyntaxError, ValueError, EOFError):
+            return None
+
+
+def make_preview(original: bytes, settings: PreviewSettings) -> bytes:
+    """The preview of an image: JPEG, or PNG or WebP where there is transparency."""
     image = _open(original, settings.size)
-    has_alpha = image.mode in ("RGBA", "LA", "PA") or "transparency" in image.info
-    mode = "RGBA" if has_alpha else "RGB"
-    if image.mode != mode:
-        image = image.convert(mode)
-    # Resize before turning upright: a turn of the smaller image costs less. Hamming, not
-    # Lanczos: a JPEG is already decoded at the scale just above the target (draft), and for
-    # the rest of the way the two differ far less than re-encoding at preview quality does.
-    image.thumbnail((settings.size, settings.size), Image.Resampling.HAMMING)
-    ImageOps.exif_transpose(image, in_place=True)
+    try:
+        source_format = image.format
+        has_alpha = image.mode in ("RGBA", "LA", "PA", "RGBa", "La") or (
+            "transparency" in image.info
+        )
+        mode = "RGBA" if has_alpha else "RGB"
+        if image.mode != mode:
+            image = image.convert(mode)
+        # Resize before turning upright: a turn of the smaller image costs less. Hamming, not
+        # Lanczos: a JPEG is already decoded at the scale just above the target (draft), and
+        # for the rest of the way the two differ far less than re-encoding at preview quality.
+        image.thumbnail((settings.size, settings.size), Image.Resampling.HAMMING)
+        ImageOps.exif_transpose(image, in_place=True)
+    except (OSError, ValueError) as exc:
+        raise PreviewError(f"the image cannot be converted ({exc})") from None
     if has_alpha:
         image = Image.alpha_composite(image, _watermark_layer(image.size, settings.watermark))
     else:
         colour, alpha = _watermark_parts(image.size, settings.watermark)
         image.paste(colour, (0, 0), alpha)  # blends as alpha_composite would, without RGBA
-    return _encode(image, suffix, settings.quality)
+    return _encode(image, _preview_format(source_format, has_alpha), settings.quality)
+
+
+def _preview_format(source_format: str | None, has_alpha: bool) -> str:
+    """PNG and WebP stay what they are (a logo stays sharp); all else becomes JPEG, or PNG
+    where it is transparent. Never the original's own format: TIFF, GIF or HEIC would keep
+    ways of carrying metadata that a preview must not have."""
+    if source_format in ("PNG", "WEBP"):
+        return source_format
+    return "PNG" if has_alpha else "JPEG"
 
 
 def _open(original: bytes, size: int) -> Image.Image:
@@ -50,36 +93,33 @@ def _open(original: bytes, size: int) -> Image.Image:
             image = Image.open(io.BytesIO(original))
             if image.format == "JPEG" and image.mode in ("RGB", "L"):
                 image.draft(image.mode, (size, size))  # decode at a reduced scale: much faster
-            image.load()
+            image.load()  # the first frame only: a preview of an animation is one still
         except (Image.DecompressionBombError, Image.DecompressionBombWarning):
             raise PreviewError(
                 "the image has too many pixels to process safely; scale it down first"
             ) from None
         except UnidentifiedImageError:
             raise PreviewError("this is not an image sitegen can read") from None
-        except (OSError, SyntaxError, ValueError) as exc:
+        except (OSError, SyntaxError, ValueError, EOFError) as exc:
             raise PreviewError(f"the image is damaged or truncated ({exc})") from None
     return image
 
 
-def _encode(image: Image.Image, suffix: str, quality: int) -> bytes:
-    """Re-encode without any metadata: no EXIF, no GPS, no colour profile, no text chunks."""
-    image.info.clear()
-    fmt = RASTER_FORMATS[suffix.lower()]
+def _encode(image: Image.Image, fmt: str, quality: int) -> bytes:
+    """Re-encode without any metadata: no EXIF, no GPS, no XMP, no colour profile, no text.
+    The pixels are copied into a new image, which has none of the original's to pass on."""
+    clean = Image.new(image.mode, image.size)
+    clean.paste(image)
     out = io.BytesIO()
     if fmt == "JPEG":
         # Not progressive: the demo decrypts a whole file before showing it, so progressive
         # loading never shows, and it costs three times the encoding time.
-        image = image if image.mode == "RGB" else image.convert("RGB")
-        image.save(out, fmt, quality=quality, optimize=True)
+        clean = clean if clean.mode == "RGB" else clean.convert("RGB")
+        clean.save(out, fmt, quality=quality, optimize=True)
     elif fmt == "WEBP":
-        image.save(out, fmt, quality=quality, method=4)
-    elif fmt == "GIF":
-        image.convert("RGB").quantize(colors=128).save(out, fmt)
-    elif fmt == "PNG":
-        image.quantize(colors=256, method=Image.Quantize.FASTOCTREE).save(out, fmt, optimize=True)
+        clean.save(out, fmt, quality=quality, method=4)
     else:
-        image.save(out, fmt)
+        clean.quantize(colors=256, method=Image.Quantize.FASTOCTREE).save(out, fmt, optimize=True)
     return out.getvalue()
 
 

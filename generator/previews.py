@@ -2,7 +2,7 @@
 
 This module does no I/O: bytes of an original in, bytes of a preview out. The client sees
 enough to judge the design and gets nothing worth taking before the final payment. The
-pixels are `pixels`' work: Pillow takes ~30 ms to import, which only sites with images pay."""
+pixels are `pixels`' work: Pillow takes ~30 ms to import, which only sites with files pay."""
 
 from __future__ import annotations
 
@@ -10,18 +10,8 @@ import hashlib
 from dataclasses import dataclass
 
 # Bump when the preview recipe changes, so cached previews made the old way are not reused.
-RECIPE = "preview-3"
+RECIPE = "preview-4"
 
-RASTER_FORMATS = {
-    ".jpg": "JPEG",
-    ".jpeg": "JPEG",
-    ".png": "PNG",
-    ".gif": "GIF",
-    ".webp": "WEBP",
-    ".bmp": "BMP",
-    ".tif": "TIFF",
-    ".tiff": "TIFF",
-}
 WATERMARK_ANGLE = 30
 WATERMARK_ALPHA = 96
 
@@ -43,12 +33,9 @@ class PreviewError(Exception):
     """The original cannot be turned into a preview; the message says why."""
 
 
-def is_raster(suffix: str) -> bool:
-    return suffix.lower() in RASTER_FORMATS
-
-
-def make_preview(original: bytes, suffix: str, settings: PreviewSettings) -> bytes:
-    """The preview of an image, in the format its file name promises."""
+def make_preview(original: bytes, settings: PreviewSettings) -> bytes:
+    """The preview of an image: JPEG, or PNG or WebP where there is transparency, whatever
+    the original's format (any other format would carry its own kinds of metadata)."""
     from sitegen import pixels
 
-    return pixels.make_preview(original, suffix, settings)
+    return pixels.make_preview(original, settings)

@@ -15,7 +15,17 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from sitegen import __version__, audit, config, deploy, pipeline, progress, runner, stores
+from sitegen import (
+    __version__,
+    audit,
+    config,
+    deploy,
+    keystore,
+    pipeline,
+    progress,
+    runner,
+    stores,
+)
 from sitegen.errors import SitegenError
 from sitegen.model import DEFAULT_RELEASE_TARGET, BuildOptions, Diagnostic, Mode, Site, Studio
 from sitegen.tomlcheck import TableChecker
@@ -115,23 +125,25 @@ def publish_demo(
             )
     folder, warnings = _build(studio, site, Mode.DEMO)
     password, _ = config.demo_password(site)
-    problems = demo_problems(folder, site, password)
+    problems = demo_problems(folder, site, password, _cache_dir(studio))
     if problems:
         raise LeakError([Diagnostic(None, p) for p in problems[:20]])
     outcome = _sync(studio, folder, target, dry_run, max_deletes, on_progress)
     return replace(outcome, warnings=tuple(warnings))
 
 
-def demo_problems(folder: Path, site: Site, password: str | None) -> list[str]:
-    """Why this demo must not be uploaded: an unlocked page, or anything that leaks."""
+def demo_problems(folder: Path, site: Site, password: str, cache_dir: Path) -> list[str]:
+    """Why this demo must not be uploaded: an unlocked page, or anything that leaks, read
+    with the key the build used (kept in `cache_dir`), as the client will read it."""
     problems = [
         f"{page.relative_to(folder)} is not locked behind the gate"
         for page in sorted(folder.rglob("*.htm*"))
         if page.relative_to(folder).as_posix() != pipeline.GATE_FORM
         and b'id="sitegen-payload"' not in page.read_bytes()
     ]
+    key = keystore.demo_key(cache_dir, site.name, password).key
     problems += [
-        f"{leak.output} holds {leak.what}" for leak in audit.find_leaks(folder, site, password)
+        f"{leak.output} holds {leak.what}" for leak in audit.find_leaks(folder, site, password, key)
     ]
     return problems
 
@@ -227,8 +239,12 @@ def log_handover(site: Site, outcome: Outcome, folder: Path) -> dict:
     return record
 
 
+def _cache_dir(studio: Studio) -> Path:
+    return studio.build_dir / ".cache"
+
+
 def _build(studio: Studio, site: Site, mode: Mode) -> tuple[Path, list[Diagnostic]]:
-    options = BuildOptions(cache_dir=studio.build_dir / ".cache", workers=os.cpu_count() or 1)
+    options = BuildOptions(cache_dir=_cache_dir(studio), workers=os.cpu_count() or 1)
     summary, warnings = runner.build_and_write(studio, site, mode, options)
     return summary.path, list(warnings)
 

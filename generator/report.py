@@ -25,6 +25,14 @@ def _reused(summary: ModeSummary) -> str:
     return ""
 
 
+def _withheld(summary: ModeSummary) -> str:
+    """How many of the client's files the demo leaves for the handover, when any."""
+    if not summary.withheld:
+        return ""
+    files = "file" if summary.withheld == 1 else "files"
+    return f"  ({summary.withheld} {files} withheld until the handover)"
+
+
 class BuildProgress:
     """Context manager; `done(report)` is called as each client finishes."""
 
@@ -70,7 +78,9 @@ class BuildProgress:
             where = display_path(summary.path)
             self._echo(
                 f"✓ {report.client:<16} {summary.mode:<8} {summary.pages:>5} pages "
-                f"{summary.files:>6} files {summary.seconds:>7.2f} s  → {where}" + _reused(summary)
+                f"{summary.files:>6} files {summary.seconds:>7.2f} s  → {where}"
+                + _reused(summary)
+                + _withheld(summary)
             )
 
     def _echo(self, text: str, err: bool = False) -> None:

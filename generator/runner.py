@@ -24,6 +24,7 @@ class ModeSummary:
     path: Path
     up_to_date: bool = False  # nothing to do: the build in `path` is what it would give
     rendered: int | None = None  # pages made again; the others were kept from the last build
+    withheld: int = 0  # the client's files a demo leaves for the handover
 
 
 @dataclass(frozen=True)
@@ -101,19 +102,34 @@ def _build_unless_fresh(
     kept = freshness.fresh(record_path, inputs, target) if options.use_cache else None
     if kept is not None:
         seconds = time.perf_counter() - started
-        summary = ModeSummary(mode.value, kept.pages, kept.files, seconds, target, True)
+        summary = ModeSummary(
+            mode.value, kept.pages, kept.files, seconds, target, True, withheld=kept.withheld
+        )
         return summary, kept.warnings
     from sitegen import diskbuild  # the stages, imported only when there is work for them
 
     written = diskbuild.build_to_disk(studio, site, mode, options, lambda: inputs.frame)
     outputs = freshness.outputs_digest(written.path)
     record = freshness.Record(
-        inputs.whole, inputs.whole_files, outputs, written.pages, written.files, written.warnings
+        inputs.whole,
+        inputs.whole_files,
+        outputs,
+        written.pages,
+        written.files,
+        written.warnings,
+        written.withheld,
     )
     freshness.write(record_path, record)
     seconds = time.perf_counter() - started
     summary = ModeSummary(
-        mode.value, written.pages, written.files, seconds, written.path, False, written.rendered
+        mode.value,
+        written.pages,
+        written.files,
+        seconds,
+        written.path,
+        False,
+        written.rendered,
+        written.withheld,
     )
     return summary, written.warnings
 

@@ -204,3 +204,32 @@ def serve_folder(folder: Path, cache_seconds: int = 0):
     finally:
         server.shutdown()
         server.server_close()
+
+
+def decrypt_demo_tree(folder: Path, password: str = PASSWORD) -> dict[str, bytes]:
+    """Every output of a built demo as a client holding the password gets it, by path: a gate
+    page's HTML, an encrypted file's bytes, anything unencrypted as it is. Written from the
+    documented format 2 with `cryptography` and `zlib` alone (`decrypt_gate`, `decrypt_file`);
+    each output is opened where it stands, so a misplaced one fails."""
+    paths = sorted(p for p in folder.rglob("*") if p.is_file())
+    pages = {}
+    for path in paths:
+        text = (
+            path.read_bytes().decode("utf-8", "replace") if path.suffix in (".html", ".htm") else ""
+        )
+        if f'id="{PAYLOAD_ID}"' in text:
+            pages[path] = text
+    first_path, first = next(iter(pages.items()))
+    rel = first_path.relative_to(folder).as_posix()
+    payload = gate_payload(first)
+    base, key = payload["path"].removesuffix(rel), demo_key(first, password)
+    plain = {}
+    for path in paths:
+        rel, data = path.relative_to(folder).as_posix(), path.read_bytes()
+        if path in pages:
+            assert gate_payload(pages[path])["path"] == base + rel, f"{rel} holds another page"
+            data = decrypt_gate(pages[path], password).encode("utf-8")
+        elif data.startswith(b"SGE2"):
+            data = decrypt_file(data, key, payload["site"], base + rel)
+        plain[rel] = data
+    return plain

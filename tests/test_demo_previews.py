@@ -116,7 +116,7 @@ def test_previews_made_in_parallel_stay_with_their_own_images(tmp_path):
     made = demo_files(files, DemoSettings("acme"), settings, tmp_path / "cache", workers=2)
     assert [o.path for o in made.protected] == [f.output for f in files]
     for output, (colour, width) in zip(made.protected, colours.values(), strict=True):
-        shown = Image.open(output.source).convert("RGB")
+        shown = Image.open(io.BytesIO(output.data)).convert("RGB")
         assert shown.size == (min(width, 600),) * 2
         expected = Image.new("RGB", (1, 1), colour).getpixel((0, 0))
         typical = ImageStat.Stat(shown).median  # the watermark covers too little to move it
@@ -157,20 +157,32 @@ def test_release_build_publishes_the_originals(image_site):
     assert (release / "list.pdf").read_bytes() == b"%PDF"
 
 
+def test_a_damaged_image_gives_a_clear_error_naming_the_file(image_site):
+    data = save(photo(800, 600), "JPEG")[:2000]
+    project, result, _ = image_site({"truncated.jpg": data})
+    assert result.exit_code == 1
+    assert "assets/truncated.jpg: cannot make a preview: the image is damaged or truncated" in (
+        result.output
+    )
+    assert "Traceback" not in result.output
+
+
 @pytest.mark.parametrize(
     ("name", "data", "message"),
     [
-        ("broken.jpg", b"this is not a jpeg at all", "this is not an image sitegen can read"),
-        ("empty.png", b"", "the image file is empty"),
-        ("truncated.jpg", None, "the image is damaged or truncated"),
+        ("broken.jpg", b"this is not a jpeg at all", "its content is not one"),
+        ("empty.png", b"", "the file is empty"),
     ],
 )
-def test_bad_images_give_a_clear_error_naming_the_file(image_site, name, data, message):
-    if data is None:
-        data = save(photo(800, 600), "JPEG")[:2000]
-    project, result, _ = image_site({name: data})
-    assert result.exit_code == 1
-    assert f"assets/{name}: cannot make a preview: {message}" in result.output
+def test_a_file_named_like_an_image_that_is_none_is_withheld_with_a_warning(
+    image_site, name, data, message
+):
+    markdown = f"![shown](../assets/{name}) and [link](../assets/{name})"
+    project, result, _ = image_site({name: data}, markdown)
+    assert result.exit_code == 0, result.output
+    assert f"assets/{name}: kept out of the demo: " in result.output and message in result.output
+    assert f"assets/{name}" not in project.out_files()
+    assert f'href="/_handover/assets/{name}/"' in project.out("index.html")
     assert "Traceback" not in result.output
 
 

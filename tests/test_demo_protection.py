@@ -18,7 +18,7 @@ from conftest import (
     demo_key,
     gate_payload,
 )
-from sitegen import audit, config
+from sitegen import audit, config, keystore
 
 
 @pytest.fixture(scope="module")
@@ -35,7 +35,8 @@ def example(tmp_path_factory) -> Project:
 def leaks_of(project: Project, client: str) -> list[audit.Leak]:
     studio = config.load_studio(project.root)
     site = config.load_site(studio, client)
-    return audit.find_leaks(project.root / "build" / client / "demo", site, site.demo.password)
+    key = keystore.demo_key(studio.build_dir / ".cache", client, site.demo.password).key
+    return audit.find_leaks(project.root / "build" / client / "demo", site, site.demo.password, key)
 
 
 @pytest.mark.parametrize("client", ["acme", "dar-alward"])

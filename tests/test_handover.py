@@ -155,6 +155,6 @@ def test_a_leaking_demo_is_never_uploaded(project):
     (demo / "plain.html").write_text(
         "<p>We bake bread before the sun comes up over the harbour.</p>"
     )
-    problems = publishing.demo_problems(demo, site, site.demo.password)
+    problems = publishing.demo_problems(demo, site, site.demo.password, studio.build_dir / ".cache")
     assert "plain.html is not locked behind the gate" in problems
     assert any("text of content/about.md" in p for p in problems)

@@ -24,7 +24,17 @@ from sitegen.model import Mode
 from sitegen.preview import release_banner
 from sitegen.serve import Server, bind_warning
 
-SITE = """
+# A text file is not on the demo's allow-list: this one is let through by `public`.
+SITE = f"""
+    -- sites/acme/site.toml --
+    [client]
+    name = "Acme"
+    email = "acme@example.com"
+    [site]
+    title = "Acme Site"
+    [demo]
+    password = "{PASSWORD}"
+    public = ["content/journal/notes.txt"]
     -- sites/acme/content/_index.md --
     ---
     title: Welcome
