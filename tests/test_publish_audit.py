@@ -48,7 +48,7 @@ def plant_encrypted(project, output: str, data: bytes) -> None:
     key = keystore.demo_key(studio.build_dir / ".cache", "acme", PASSWORD)
     path = project.root / "build/acme/demo" / output
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(protect.encrypt_file(key, output, data))
+    path.write_bytes(protect.encrypt_file(key, "acme", "/" + output, data))
 
 
 def test_a_built_demo_passes(project):
