@@ -4,7 +4,6 @@ refuses the demo when an original, or an image larger than a preview, got in."""
 from __future__ import annotations
 
 import io
-import time
 
 import pytest
 from PIL import Image
@@ -131,12 +130,12 @@ def test_the_readme_public_example_publishes(make_project):
     assert (project.root / PUBLISHED / "assets/logo.svg").read_bytes() == svg
 
 
-def test_the_phrase_check_is_linear_and_as_strict(make_project):
-    """Many pages of long text: each output is scanned once, whatever the count of phrases
-    (it was outputs × phrases), and a short sentence of six words is still found whole."""
+def test_the_phrase_check_finds_a_short_sentence_among_many_long_pages(make_project):
+    """Phrases of several lengths from many pages: a sentence of six words is still found
+    whole, in another case and punctuation. (Its speed is the benchmarks' to check.)"""
     pages = "".join(
         f"-- sites/acme/content/p{n}.md --\n{' '.join(f'w{n}x{i}' for i in range(3000))}.\n"
-        for n in range(200)
+        for n in range(30)
     )
     project = make_project(
         pages + "-- sites/acme/content/short.md --\nOne two three four five six.\n"
@@ -147,11 +146,7 @@ def test_the_phrase_check_is_linear_and_as_strict(make_project):
     key = keystore.demo_key(studio.build_dir / ".cache", "acme", PASSWORD).key
     demo = project.root / "build/acme/demo"
     (demo / "theme/planted.txt").write_text("... ONE two three, four five SIX!")
-    started = time.perf_counter()
     leaks = audit.find_leaks(demo, site, PASSWORD, key)
-    seconds = time.perf_counter() - started
     assert [(str(leak.output), leak.what) for leak in leaks] == [
         ("theme/planted.txt", "text of content/short.md: “one two three four five six”")
     ]
-    # ~2 s here; the audit that was outputs × phrases took ~10 s on the same machine.
-    assert seconds < 6, f"the audit took {seconds:.1f} s"
