@@ -73,18 +73,23 @@ def find_leaks(demo_dir: Path, site: Site, password: str | None, key: bytes) -> 
         if phrase is not None:
             source = phrases[phrase].relative_to(site.path)
             leaks.append(Leak(rel, f"text of {source}: “{' '.join(phrase)}”"))
-        leaks += _plaintext_leaks(rel, data, site, key, locked)
+        leaks += _plaintext_leaks(demo_dir, rel, data, site, key, locked)
     return leaks
 
 
 def _plaintext_leaks(
-    rel: Path, data: bytes, site: Site, key: bytes, originals: dict[str, Path]
+    demo_dir: Path, rel: Path, data: bytes, site: Site, key: bytes, originals: dict[str, Path]
 ) -> list[Leak]:
     """What a client holding the password gets from this output: an original kept out of
     demos, or an image larger than a preview. An unencrypted output is checked as it is."""
     try:
         plain = protect.unlock_output(
-            key, site.demo.subdomain, site.demo.base_path, rel.as_posix(), data
+            key,
+            site.demo.subdomain,
+            site.demo.base_path,
+            rel.as_posix(),
+            data,
+            read=lambda other: (demo_dir / other).read_bytes(),
         )
     except (ValueError, InvalidTag):
         return [Leak(rel, "an encrypted page or file that does not decrypt with the demo key")]

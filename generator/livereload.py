@@ -159,17 +159,9 @@ _CLIENT = """
     var name = "sitegen-key:" + payload.site + ":" + payload.salt;
     var kept = sessionStorage.getItem(name) || localStorage.getItem(name);
     if (!kept) throw new Error("no kept key");
-    var raw = bytes(kept);
-    var associated = new TextEncoder().encode(payload.site + "\\n" + payload.path);
-    return crypto.subtle.importKey("raw", raw, "AES-GCM", false, ["decrypt"]).then(function (key) {
-      var iv = bytes(payload.iv);
-      return crypto.subtle.decrypt(
-        { name: "AES-GCM", iv: iv, additionalData: associated }, key, bytes(payload.ct)
-      );
-    }).then(function (deflated) {
-      var inflate = new DecompressionStream("deflate-raw");
-      return new Response(new Blob([deflated]).stream().pipeThrough(inflate)).text();
-    });
+    // The gate's own reader, which stays with the window when a page is written in place.
+    if (!window.sitegenOpen) throw new Error("no gate script");
+    return window.sitegenOpen(payload, bytes(kept));
   }
   function show(html) {
     // As the gate shows a page: document.write runs its scripts and fires its load events.

@@ -18,6 +18,7 @@ import jinja2
 
 from sitegen import (
     assets,
+    chrome,
     config,
     content,
     convert,
@@ -136,6 +137,8 @@ def prepare(studio: Studio, site: Site, mode: Mode, options: BuildOptions) -> Pr
     base_url = config.site_base_url(studio, site, mode)
     views = render.site_views(env, chain, studio, site, mode, base_url, pages, project)
     protection = _protection(demo, env, site, base_path) if demo else None
+    if demo and protection:
+        protection = _with_chrome(protection, env, views, demo, base_path)
     return Prepared(
         site, mode, env, tuple(views), tuple(pages), found, chain, base_url, base_path, options,
         demo, protection,
@@ -178,6 +181,7 @@ def site_wide(prepared: Prepared) -> list[str]:
         repr(sorted(withheld.items())),
         repr(sorted(encrypted)),
         prepared.options.inject_html,
+        chrome.output_path(protection.chrome) if protection else "",
     ]
 
 
@@ -219,6 +223,8 @@ def _theme_files(prepared: Prepared) -> list[Output]:
     )
     if demo:
         outputs.append(Output(GATE_FORM, render.gate_form(prepared.env), origin="gate.html"))
+    if prepared.protection:
+        outputs += protect.chrome_outputs(prepared.protection)
     return outputs
 
 
@@ -284,6 +290,23 @@ def _protection(
         unlock_script_url=base_path + UNLOCK_SCRIPT,
         gate=render.gate_renderer(env),
     )
+
+
+def _with_chrome(
+    protection: protect.Protection,
+    env: jinja2.Environment,
+    views: Sequence[render.PageView],
+    demo: _Demo,
+    base_path: str,
+) -> protect.Protection:
+    """The not-found page, as locked, is the start every page's deflate stream continues: it
+    holds the head, banner, menu and footer of every page and little else (see `chrome`)."""
+    not_found = [view for view in views if view.kind == "404"][:1]
+    if not not_found:
+        return protection
+    page = render.render_views(env, not_found)[0]
+    urls = protect.protected_urls(demo.files.protected, protection)
+    return protect.with_chrome(protection, page, urls, _withheld_urls(demo, base_path))
 
 
 def _lock(prepared: Prepared):

@@ -27,7 +27,7 @@ import os
 import re
 import zlib
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from urllib.parse import quote
 
 from cryptography.exceptions import InvalidTag
@@ -35,6 +35,7 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.pbkdf2 import PBKDF2HMAC
 
+from sitegen import chrome
 from sitegen.htmlpatch import insert_before_body_end
 from sitegen.model import Output
 
@@ -105,27 +106,41 @@ def decrypt_file(key: bytes, site_id: str, url_path: str, data: bytes) -> bytes:
     return _inflate(plain[1:]) if plain[:1] == b"\x01" else plain[1:]
 
 
-def page_payload(key: DemoKey, site_id: str, url_path: str, page_html: bytes) -> dict:
+def page_payload(
+    key: DemoKey, site_id: str, url_path: str, page_html: bytes, start: bytes = b"", start_url=""
+) -> dict:
+    """A page's payload; with a shared `start` (see `chrome`), published at `start_url`, the
+    page's deflate stream continues the start's."""
     associated = associated_data(site_id, url_path)
     nonce = synthetic_nonce(key, associated, page_html)
-    return {
+    deflated = chrome.deflate_after(start, page_html) if start else _deflate(page_html)
+    payload = {
         "v": FORMAT_VERSION,
         "site": site_id,
         "path": url_path,
         "iterations": key.iterations,
         "salt": _b64(key.salt),
         "iv": _b64(nonce),
-        "ct": _b64(AESGCM(key.key).encrypt(nonce, _deflate(page_html), associated)),
+        "ct": _b64(AESGCM(key.key).encrypt(nonce, deflated, associated)),
     }
+    if start:
+        payload["chrome"] = start_url
+    return payload
 
 
 def unlock_output(
-    key: bytes, site_id: str, base_path: str, rel_path: str, data: bytes
+    key: bytes,
+    site_id: str,
+    base_path: str,
+    rel_path: str,
+    data: bytes,
+    read: Callable[[str], bytes] | None = None,
 ) -> bytes | None:
     """The plaintext of one output of a built demo (a gate page's HTML or an encrypted file's
     bytes), or None when the output is not encrypted: what an audit reads, as a client would.
-    `rel_path` is the output's path inside the demo folder. Raises ValueError when an
-    encrypted output does not open where it stands."""
+    `rel_path` is the output's path inside the demo folder; `read` gives another output's
+    bytes by such a path (a page's shared start). Raises ValueError when an encrypted output
+    does not open where it stands."""
     url_path = base_path + rel_path
     try:
         if data.startswith(FILE_MAGIC):
@@ -137,8 +152,15 @@ def unlock_output(
         if payload.get("path") != url_path:
             raise ValueError(f"it holds the page of {payload.get('path')}")
         nonce, ciphertext = base64.b64decode(payload["iv"]), base64.b64decode(payload["ct"])
-        return _inflate(AESGCM(key).decrypt(nonce, ciphertext, associated_data(site_id, url_path)))
-    except (ValueError, KeyError, TypeError, zlib.error, InvalidTag) as exc:
+        deflated = AESGCM(key).decrypt(nonce, ciphertext, associated_data(site_id, url_path))
+        if "chrome" not in payload:
+            return _inflate(deflated)
+        start_url = payload["chrome"]
+        if read is None or not start_url.startswith(base_path):
+            raise ValueError(f"its shared start {start_url} cannot be read")
+        start = read(start_url.removeprefix(base_path))
+        return chrome.inflate_after(decrypt_file(key, site_id, start_url, start), deflated)
+    except (OSError, ValueError, KeyError, TypeError, zlib.error, InvalidTag) as exc:
         raise ValueError(f"{rel_path} does not decrypt ({exc or type(exc).__name__})") from None
 
 
@@ -166,6 +188,24 @@ class Protection:
     base_path: str
     unlock_script_url: str
     gate: Callable[[str, str], bytes]  # (output path, payload JSON) -> gate page bytes
+    chrome: bytes = b""  # what every page's deflate stream continues (see `chrome`)
+
+
+def with_chrome(
+    protection: Protection, page: Output, protected: set[str], withheld: dict[str, str]
+) -> Protection:
+    """`protection` with `page`'s plaintext, as locked, as the start every page continues."""
+    return replace(protection, chrome=_plaintext(page, protected, withheld, protection))
+
+
+def chrome_outputs(protection: Protection) -> list[Output]:
+    """The shared start, encrypted: the one file every page needs, fetched once per demo."""
+    if not protection.chrome:
+        return []
+    path = chrome.output_path(protection.chrome)
+    data = chrome.file_body(protection.chrome)
+    url_path = protection.base_path + path
+    return [Output(path, encrypt_file(protection.key, protection.site_id, url_path, data))]
 
 
 def protect(
@@ -206,14 +246,26 @@ def lock_pages(
 ) -> list[Output]:
     """A gate page for each page, its plaintext encrypted inside."""
     outputs = []
+    start = protection.chrome
+    start_url = protection.base_path + chrome.output_path(start) if start else ""
     for page in pages:
-        text = rewrite_references(_bytes(page).decode("utf-8"), protected, withheld)
-        plain = insert_before_body_end(text.encode("utf-8"), _unlock_script(protection))
+        plain = _plaintext(page, protected, withheld, protection)
         url_path = _url_path(page, protection)
-        payload = page_payload(protection.key, protection.site_id, url_path, plain)
+        payload = page_payload(
+            protection.key, protection.site_id, url_path, plain, start, start_url
+        )
         gate_page = protection.gate(page.path, payload_json(payload))
         outputs.append(Output(page.path, gate_page, origin=page.origin))
     return outputs
+
+
+def _plaintext(
+    page: Output, protected: set[str], withheld: dict[str, str], protection: Protection
+) -> bytes:
+    """A page as the client gets it once unlocked: references to encrypted files rewritten,
+    the script that decrypts them added."""
+    text = rewrite_references(_bytes(page).decode("utf-8"), protected, withheld)
+    return insert_before_body_end(text.encode("utf-8"), _unlock_script(protection))
 
 
 def rewrite_references(text: str, protected: set[str], withheld: dict[str, str]) -> str:

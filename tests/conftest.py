@@ -65,16 +65,31 @@ def demo_key(gate_html: str, password: str = PASSWORD) -> bytes:
     return _demo_key(password, base64.b64decode(payload["salt"]), payload["iterations"])
 
 
-def decrypt_gate(gate_html: str, password: str = PASSWORD) -> str:
+def decrypt_gate(gate_html: str, password: str = PASSWORD, read=None) -> str:
     """Written from the documented format 2 with `cryptography` and `zlib` alone, not sitegen's
     own code: PBKDF2-HMAC-SHA256 over the password and salt, AES-256-GCM with the payload's iv
-    and SITE + "\n" + PATH as associated data, then raw inflate."""
+    and SITE + "\n" + PATH as associated data, then raw inflate, after the shared start named
+    by "chrome" when there is one: `read(url_path)` gives that file's bytes."""
     payload = gate_payload(gate_html)
     assert payload["v"] == 2
     key = demo_key(gate_html, password)
     iv, ciphertext = base64.b64decode(payload["iv"]), base64.b64decode(payload["ct"])
     associated = f"{payload['site']}\n{payload['path']}".encode()
-    return zlib.decompress(AESGCM(key).decrypt(iv, ciphertext, associated), -15).decode("utf-8")
+    deflated = AESGCM(key).decrypt(iv, ciphertext, associated)
+    if "chrome" not in payload:
+        return zlib.decompress(deflated, -15).decode("utf-8")
+    assert read is not None, "this page continues a shared start: pass `read`"
+    start = decrypt_file(read(payload["chrome"]), key, payload["site"], payload["chrome"])
+    length = int.from_bytes(start[:4], "big")
+    inflater = zlib.decompressobj(-15)
+    whole = inflater.decompress(start[4:] + deflated) + inflater.flush()
+    assert inflater.eof, "the page's stream is cut short"
+    return whole[length:].decode("utf-8")
+
+
+def folder_reader(folder: Path, base_path: str = "/"):
+    """`read` for `decrypt_gate`: a demo's file by its URL path, from the built folder."""
+    return lambda url_path: (folder / url_path.removeprefix(base_path)).read_bytes()
 
 
 def decrypt_file(data: bytes, key: bytes, site: str, url_path: str) -> bytes:
@@ -123,7 +138,8 @@ class Project:
         text = (self.root / "build" / client / mode / path).read_text(encoding="utf-8")
         if raw or f'id="{PAYLOAD_ID}"' not in text:
             return text
-        return decrypt_gate(text, password or PASSWORD)
+        folder = self.root / "build" / client / mode
+        return decrypt_gate(text, password or PASSWORD, folder_reader(folder))
 
     def out_files(self, client: str = "acme", mode: str = "demo") -> set[str]:
         folder = self.root / "build" / client / mode
@@ -228,7 +244,8 @@ def decrypt_demo_tree(folder: Path, password: str = PASSWORD) -> dict[str, bytes
         rel, data = path.relative_to(folder).as_posix(), path.read_bytes()
         if path in pages:
             assert gate_payload(pages[path])["path"] == base + rel, f"{rel} holds another page"
-            data = decrypt_gate(pages[path], password).encode("utf-8")
+            reader = folder_reader(folder, base)
+            data = decrypt_gate(pages[path], password, reader).encode("utf-8")
         elif data.startswith(b"SGE2"):
             data = decrypt_file(data, key, payload["site"], base + rel)
         plain[rel] = data

@@ -16,6 +16,7 @@ from conftest import (
     decrypt_file,
     decrypt_gate,
     demo_key,
+    folder_reader,
     gate_payload,
 )
 from sitegen import audit, config, keystore
@@ -106,7 +107,7 @@ def test_payload_format_is_as_documented(example: Project):
 
 def test_decrypted_page_has_banner_lock_and_preview_title(example: Project):
     password = config.load_site(config.load_studio(example.root), "acme").demo.password
-    page = decrypt_gate(example.out("menu/index.html", raw=True), password)
+    page = example.out("menu/index.html", password=password)
     assert "<title>Preview · Menu — Acme Bakery</title>" in page
     assert "Preview for Acme Bakery — not the final site" in page
     assert "data-sitegen-lock" in page
@@ -201,7 +202,8 @@ def test_rebuild_keeps_unchanged_files_byte_identical_until_the_password_changes
         gate_payload(third["b/index.html"].decode())["salt"]
         != gate_payload(second["b/index.html"].decode())["salt"]
     ), "a new password gets a new salt"
-    assert "Page B" in decrypt_gate(third["b/index.html"].decode(), "another-long-password-7")
+    read = folder_reader(project.root / "build/acme/demo")
+    assert "Page B" in decrypt_gate(third["b/index.html"].decode(), "another-long-password-7", read)
     assert (
         "another-long-password-7"
         not in (project.root / "build/.cache").joinpath("keys/acme.json").read_text()
@@ -230,8 +232,7 @@ def test_ciphertext_opens_only_at_its_own_path_and_site(example: Project):
 
 def test_locked_pages_are_deflated_before_encryption(example: Project):
     gate = example.out("journal/new-oven/index.html", raw=True)
-    page = decrypt_gate(
-        gate, config.load_site(config.load_studio(example.root), "acme").demo.password
-    )
+    password = config.load_site(config.load_studio(example.root), "acme").demo.password
+    page = example.out("journal/new-oven/index.html", password=password)
     ciphertext = base64.b64decode(gate_payload(gate)["ct"])
     assert len(ciphertext) < len(page.encode("utf-8")) * 0.6

@@ -63,6 +63,12 @@ class Served:
         self.server, self.root, self.messages = server, root, messages
         self.port = int(server.url.split(":")[2].split("/")[0])
 
+    def read(self, url_path: str) -> bytes:
+        """A file's bytes as the browser fetches them: `read` for `decrypt_gate`."""
+        status, _, body = self.get(url_path)
+        assert status == 200, url_path
+        return body
+
     def get(self, path: str, method: str = "GET") -> tuple[int, dict[str, str], bytes]:
         """A request with `path` sent exactly as written: no client-side normalising."""
         connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=10)
@@ -115,7 +121,7 @@ def test_pages_styles_and_scripts_have_their_content_types(shared):
     status, headers, body = shared.get("/")
     assert status == 200
     assert headers["Content-Type"] == "text/html; charset=utf-8"
-    page = decrypt_gate(body.decode())
+    page = decrypt_gate(body.decode(), read=shared.read)
     assert "Fresh bread every morning" in page
     assert livereload.EVENTS_PATH in page, "the live-reload script is inside the locked page"
     assert livereload.EVENTS_PATH not in body.decode(), "and not in the gate around it"
@@ -128,7 +134,7 @@ def test_pages_styles_and_scripts_have_their_content_types(shared):
 
 def test_a_folder_serves_its_index_and_a_path_without_slash_is_redirected(shared):
     status, _, body = shared.get("/journal/new-oven/")
-    assert status == 200 and "faster" in decrypt_gate(body.decode())
+    assert status == 200 and "faster" in decrypt_gate(body.decode(), read=shared.read)
     status, headers, _ = shared.get("/journal/new-oven?x=1")
     assert (status, headers["Location"]) == (301, "/journal/new-oven/?x=1")
 
@@ -137,7 +143,7 @@ def test_a_missing_path_gets_the_sites_404_page_with_status_404(shared):
     status, headers, body = shared.get("/no/such/page/")
     assert status == 404
     assert headers["Content-Type"] == "text/html; charset=utf-8"
-    assert "Page not found" in decrypt_gate(body.decode())
+    assert "Page not found" in decrypt_gate(body.decode(), read=shared.read)
 
 
 def test_a_folder_without_index_is_not_listed(shared):
@@ -251,7 +257,7 @@ def events_and_a_burst(served):
     assert "about/index.html" in data["pages"] and "burst-5/index.html" in data["pages"]
     served_now = served.get("/about/")[2]
     assert data["html"].encode() == served_now, "the page's new bytes come with the event"
-    assert "Changed." in decrypt_gate(data["html"])
+    assert "Changed." in decrypt_gate(data["html"], read=served.read)
     connection.close()
 
 
@@ -296,11 +302,11 @@ def test_a_build_error_is_shown_and_the_last_good_build_stays_until_fixed(served
     assert "title: About: us" in problem["detail"]
     assert any("about.md" in m for m in served.messages), "the terminal shows it too"
     status, _, body = served.get("/about/")
-    assert status == 200 and "We started baking" in decrypt_gate(body.decode())
+    assert status == 200 and "We started baking" in decrypt_gate(body.decode(), read=served.read)
 
     served.edit("sites/acme/content/about.md", "---\ntitle: About us\n---\nFixed.\n")
     assert served.server.preview.snapshot.failure is None
-    assert "Fixed." in decrypt_gate(served.get("/about/")[2].decode())
+    assert "Fixed." in decrypt_gate(served.get("/about/")[2].decode(), read=served.read)
 
 
 def test_a_broken_first_build_serves_an_error_page_until_fixed(make_project):
@@ -510,7 +516,10 @@ def test_after_a_series_of_edits_the_served_site_equals_a_clean_build(make_proje
             stats = served.server.preview.memo.stats
             assert stats.converted == converted, what
             if rendered == ALL:
-                assert stats.rendered_reused == 0 and stats.rendered > 3, what
+                # A demo renders its not-found page first, for the start every page's
+                # stream continues (see sitegen.chrome); the page pass then reuses it.
+                reused = 1 if mode is Mode.DEMO else 0
+                assert stats.rendered_reused == reused and stats.rendered > 3, what
             elif rendered is not None:
                 assert stats.rendered == rendered, what
     finally:

@@ -59,17 +59,58 @@
       localStorage.removeItem(storageName);
     } catch (e) { /* nothing kept */ }
   }
-  function decrypt(rawKey) {
-    var associated = new TextEncoder().encode(payload.site + "\n" + payload.path);
-    return crypto.subtle.importKey("raw", rawKey, "AES-GCM", false, ["decrypt"]).then(function (key) {
-      return crypto.subtle.decrypt(
-        { name: "AES-GCM", iv: bytes(payload.iv), additionalData: associated }, key, bytes(payload.ct)
-      );
-    }).then(function (deflated) {
-      var stream = new Blob([deflated]).stream().pipeThrough(new DecompressionStream("deflate-raw"));
-      return new Response(stream).text();
+  function associated(site, path) {
+    return new TextEncoder().encode(site + "\n" + path);
+  }
+  function inflate(parts) {
+    var stream = new Blob(parts).stream().pipeThrough(new DecompressionStream("deflate-raw"));
+    return new Response(stream).arrayBuffer().then(function (buffer) { return new Uint8Array(buffer); });
+  }
+  function unreachable(error) {
+    error.unreachable = true;  // the key was right: what failed is the network
+    throw error;
+  }
+  function sharedStart(key, page) {
+    // What every page's deflate stream continues (head, banner, menu, footer): one encrypted
+    // file per demo, named by its content, so the browser's cache serves it after the first page.
+    return fetch(page.chrome, { credentials: "same-origin" }).then(function (response) {
+      if (!response.ok) throw new Error(page.chrome + ": " + response.status);
+      return response.arrayBuffer();
+    }).catch(unreachable).then(function (buffer) {
+      var data = new Uint8Array(buffer);
+      if (String.fromCharCode(data[0], data[1], data[2], data[3]) !== "SGE2") {
+        throw new Error(page.chrome + ": not a sitegen file");
+      }
+      var options = { name: "AES-GCM", iv: data.slice(4, 16), additionalData: associated(page.site, page.chrome) };
+      return crypto.subtle.decrypt(options, key, data.slice(16));
+    }).then(function (plain) {
+      var body = new Uint8Array(plain);
+      return body[0] === 1 ? inflate([body.subarray(1)]) : body.subarray(1);
     });
   }
+  function openPage(page, rawKey) {
+    // A payload's page: decrypted (bound to its site and path), then inflated after the
+    // shared start when it has one. Also what serve's live reload uses for a rebuilt page.
+    return crypto.subtle.importKey("raw", rawKey, "AES-GCM", false, ["decrypt"]).then(function (key) {
+      var options = { name: "AES-GCM", iv: bytes(page.iv), additionalData: associated(page.site, page.path) };
+      return crypto.subtle.decrypt(options, key, bytes(page.ct)).then(function (deflated) {
+        deflated = new Uint8Array(deflated);
+        if (!page.chrome) return inflate([deflated]);
+        return sharedStart(key, page).then(function (start) {
+          var length = new DataView(start.buffer, start.byteOffset, 4).getUint32(0);
+          return inflate([start.subarray(4), deflated]).then(function (whole) {
+            return whole.subarray(length);
+          });
+        });
+      });
+    }).then(function (html) {
+      return new TextDecoder().decode(html);
+    });
+  }
+  function decrypt(rawKey) {
+    return openPage(payload, rawKey);
+  }
+  window.sitegenOpen = openPage;
   function derive(password) {
     var encoded = new TextEncoder().encode(password);
     return crypto.subtle.importKey("raw", encoded, "PBKDF2", false, ["deriveBits"]).then(function (material) {
@@ -99,15 +140,21 @@
         document.body.innerHTML = markup;
         return function (id) { return document.getElementById("sitegen-" + id); };
       }, function () {
-        document.body.className = "sitegen-gate";
-        var note = document.createElement("p");
-        note.className = "gate-noscript";
-        note.textContent = location.protocol === "file:"
-          ? "This preview opens from its web address (or `sitegen serve`), not from a file on disk."
-          : "The password form could not be loaded. Check the connection and reload the page.";
-        document.body.appendChild(note);
+        unavailable();
         return null;
       });
+  }
+  function unavailable() {
+    return whenParsed.then(function () {
+      document.body.className = "sitegen-gate";
+      var note = document.createElement("p");
+      note.className = "gate-noscript";
+      note.setAttribute("role", "alert");
+      note.textContent = location.protocol === "file:"
+        ? "This preview opens from its web address (or `sitegen serve`), not from a file on disk."
+        : "This page could not be loaded. Check the connection and reload the page.";
+      document.body.replaceChildren(note);
+    });
   }
   function ask(element) {
     var form = element("gate-form");
@@ -129,7 +176,8 @@
       }).then(function (html) {
         keep(rawKey, element("remember").checked);
         return show(html);
-      }, function () {
+      }, function (error) {
+        if (error && error.unreachable) return unavailable();
         busy.hidden = true;
         button.disabled = false;
         wrong.hidden = false;
@@ -154,7 +202,8 @@
     refuse("misplaced");
   } else {
     var key = stored();
-    (key ? decrypt(bytes(key)).then(show) : Promise.reject(null)).catch(function () {
+    (key ? decrypt(bytes(key)).then(show) : Promise.reject(null)).catch(function (error) {
+      if (error && error.unreachable) return unavailable();
       if (key) forget();
       return gate().then(function (element) {
         if (element) ask(element);
