@@ -68,6 +68,8 @@ def pool(
         workers, mp_context=context, initializer=_bind_to_parent, initargs=(os.getpid(),)
     )
     try:
+        with _signals_held():  # a signal in the middle of a fork breaks the fork's hooks
+            executor.submit(os.getpid).result()  # forks the workers now
         yield executor
     except BaseException:
         _kill(executor)
@@ -75,15 +77,35 @@ def pool(
     executor.shutdown(wait=True)
 
 
+@contextlib.contextmanager
+def _signals_held() -> Iterator[None]:
+    """SIGTERM and SIGINT wait until the block ends (workers forked in it unblock them)."""
+    if not hasattr(signal, "pthread_sigmask"):
+        yield
+        return
+    signal.pthread_sigmask(signal.SIG_BLOCK, STOP_SIGNALS)
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, STOP_SIGNALS)
+
+
 def _kill(executor: ProcessPoolExecutor) -> None:
+    """Kill the workers; the pool's own thread then fails the queued work, which no one
+    waits for any more. Work `Executor.map` cancelled on the way out gets a fresh future
+    first: the pool's thread fails every queued future, and trips over a cancelled one
+    (Python 3.11), printing a traceback."""
+    from concurrent.futures import Future
+
+    pending = getattr(executor, "_pending_work_items", None) or {}
+    for item in list(pending.values()):
+        if item.future.cancelled():
+            item.future = Future()
     children = list((getattr(executor, "_processes", None) or {}).values())
     for child in children:
         with contextlib.suppress(OSError, ValueError):
             child.kill()
-    executor.shutdown(wait=False, cancel_futures=True)
-    for child in children:
-        with contextlib.suppress(OSError, ValueError, AssertionError):
-            child.join(5)
+    executor.shutdown(wait=True)  # quick: the pool's thread sees its workers gone
 
 
 def _bind_to_parent(parent: int) -> None:
@@ -91,6 +113,8 @@ def _bind_to_parent(parent: int) -> None:
     kills its workers itself (a forked worker would otherwise inherit its handler)."""
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if hasattr(signal, "pthread_sigmask"):
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, STOP_SIGNALS)
     if sys.platform.startswith("linux"):
         import ctypes
 
