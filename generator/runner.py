@@ -120,7 +120,21 @@ def _build_unless_fresh(
     summary = ModeSummary(
         mode.value, written.pages, written.files, seconds, written.path, False, written.rendered
     )
-    return summary, written.warnings
+    return summary, written.warnings + _renewed_salt(site)
+
+
+def _renewed_salt(site) -> tuple:
+    from sitegen import keystore
+    from sitegen.model import Diagnostic
+
+    renewed = keystore.take_renewed(site.path)
+    if renewed is None:
+        return ()
+    message = (
+        "the demo password changed, so the demo has a new salt: every file is uploaded again "
+        "at the next publish, and the client types the new password"
+    )
+    return (Diagnostic(renewed, message, hint=f"commit {renewed.name} with the change"),)
 
 
 def build_clients(
