@@ -4,6 +4,7 @@ SeaweedFS when installed; faults come from a proxy on loopback that fails reques
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import shutil
 from dataclasses import dataclass
@@ -504,3 +505,14 @@ def test_unfinished_multipart_uploads_under_the_prefix_are_aborted_by_the_next_s
     assert [(u["Key"], u["UploadId"]) for u in remaining] == [
         ("other/video.mp4", left["other/video.mp4"])
     ], "only this prefix's"
+
+
+def test_the_documented_lifecycle_rule_is_accepted_by_a_store(moto):
+    rules = json.loads((REPO / "deploy/lifecycle.json").read_text())
+    client = s3_client(moto.endpoint)
+    client.put_bucket_lifecycle_configuration(
+        Bucket=moto.target.bucket, LifecycleConfiguration=rules
+    )
+    (rule,) = client.get_bucket_lifecycle_configuration(Bucket=moto.target.bucket)["Rules"]
+    assert rule["Status"] == "Enabled"
+    assert rule["AbortIncompleteMultipartUpload"] == {"DaysAfterInitiation": 2}
