@@ -9,11 +9,9 @@ import base64
 import hashlib
 import json
 import os
-import queue
 import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import Future
 from contextlib import contextmanager
 from pathlib import Path
 from typing import NamedTuple
@@ -29,6 +27,7 @@ from sitegen.deploy import (
     Target,
 )
 from sitegen.model import Diagnostic
+from sitegen.syncwatch import DaemonThreads
 
 SHA256_KEY = "sha256"  # x-amz-meta-sha256: sitegen wrote this object, and its content
 OWNER_KEY = "sitegen-owner"  # x-amz-meta-sitegen-owner: for which client
@@ -380,46 +379,6 @@ def _read_checked(source: Path, file: LocalFile) -> bytes:
     if hashlib.sha256(data).hexdigest() != file.sha256:
         raise DeployError(Diagnostic(source, "changed while syncing", hint=REBUILD))
     return data
-
-
-class DaemonThreads:
-    """Daemon worker threads: a call stuck on a silent store cannot keep the process alive,
-    as a thread of ThreadPoolExecutor would until its socket timed out, retries included."""
-
-    def __init__(self, workers: int, name: str):
-        self.jobs: queue.SimpleQueue = queue.SimpleQueue()
-        self.threads = [
-            threading.Thread(target=self._work, name=f"{name}-{n}", daemon=True)
-            for n in range(max(1, workers))
-        ]
-        for thread in self.threads:
-            thread.start()
-
-    def submit(self, function: Callable, *args: object) -> Future:
-        future: Future = Future()
-        self.jobs.put((future, function, args))
-        return future
-
-    def close(self) -> None:
-        """Cancel what has not started; threads still in a call end when it returns."""
-        while True:
-            try:
-                future, _, _ = self.jobs.get_nowait()
-            except queue.Empty:
-                break
-            future.cancel()
-        for _ in self.threads:
-            self.jobs.put(None)
-
-    def _work(self) -> None:
-        while (job := self.jobs.get()) is not None:
-            future, function, args = job
-            if not future.set_running_or_notify_cancel():
-                continue
-            try:
-                future.set_result(function(*args))
-            except BaseException as exc:  # handed to the waiting thread
-                future.set_exception(exc)
 
 
 # --- a local folder --------------------------------------------------------------------------

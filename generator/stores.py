@@ -13,9 +13,8 @@ import os
 import shutil
 import threading
 import time
-from collections.abc import Callable, Iterable, Iterator, Sequence
-from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor
-from concurrent.futures import wait as wait_for
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -37,7 +36,8 @@ from sitegen.deploy import (
 )
 from sitegen.errors import naming
 from sitegen.model import Diagnostic
-from sitegen.s3store import DELETE_BATCH, REBUILD, DaemonThreads, S3Store, invalidate
+from sitegen.s3store import DELETE_BATCH, REBUILD, S3Store, invalidate
+from sitegen.syncwatch import DaemonThreads, Watch
 
 
 class Store(Protocol):
@@ -75,63 +75,6 @@ class SyncSummary:
 
 class SyncFailed(DeployError):
     """Some uploads failed: nothing was deleted, and running the same sync again finishes it."""
-
-
-class SyncStalled(DeployError):
-    """The store made no progress for `stall_timeout` seconds: the sync was given up."""
-
-
-WAIT_NOTICE_SECONDS = 5  # a store silent this long is shown as being waited for
-
-
-class Watch:
-    """When the store last made progress; waits on its calls and gives up after `limit`
-    seconds without any. `beat` may be called from any thread."""
-
-    def __init__(
-        self, target: Target, limit: float, on_progress: Callable[[Progress], None] | None
-    ):
-        self.target, self.limit, self.on_progress = target, limit, on_progress
-        self.last = time.monotonic()
-        self.stopped = threading.Event()  # set once given up: started work goes no further
-
-    def beat(self, *_: object, **__: object) -> None:
-        self.last = time.monotonic()
-
-    def completed(
-        self, futures: Iterable[Future], doing: str | Callable[[], str]
-    ) -> Iterator[Future]:
-        """Each future as it completes; SyncStalled when none does for `limit` seconds."""
-        pending = set(futures)
-        while pending:
-            done, pending = wait_for(pending, timeout=0.25, return_when=FIRST_COMPLETED)
-            if done:
-                self.beat()
-                yield from done
-                continue
-            idle = time.monotonic() - self.last
-            if idle >= self.limit:
-                self.stopped.set()
-                raise SyncStalled(
-                    Diagnostic(
-                        None,
-                        f"no progress for {self.limit:g} s: {self.target} did not answer "
-                        f"while {doing() if callable(doing) else doing}; nothing was deleted",
-                        hint="check the endpoint and the network; running the same sync "
-                        "again sends only what is still missing",
-                    )
-                )
-            if idle >= WAIT_NOTICE_SECONDS and self.on_progress:
-                self.on_progress(Progress("wait", str(self.target), int(idle), 0, 0))
-
-    def call(self, doing: str, function: Callable, *args: object):
-        """`function(*args)` in a daemon thread, waited for as above."""
-        threads = DaemonThreads(1, "sitegen-store")
-        try:
-            (future,) = self.completed([threads.submit(function, *args)], doing)
-            return future.result()
-        finally:
-            threads.close()
 
 
 @contextmanager
@@ -184,7 +127,7 @@ def sync(
         )
     _check_apart(folder, target)
     cache = cache_file(cache_dir, target) if cache_dir else None
-    watch = Watch(target, settings.stall_timeout, on_progress)
+    watch = Watch(target, settings.stall_timeout, _idle_reporter(target, on_progress))
     with ThreadPoolExecutor(max_workers=1) as hashing:
         local = hashing.submit(deploy.local_manifest, folder, rules)  # while the target lists
         with open_store(target, settings, cache, owner, watch.beat) as store:
@@ -216,7 +159,9 @@ def apply(
             Diagnostic(None, f"not syncing to {store.target}: {plan.refused}", hint=_RERUN)
         )
     _check_apart(folder, store.target)
-    watch = watch or Watch(store.target, SyncSettings().stall_timeout, on_progress)
+    watch = watch or Watch(
+        store.target, SyncSettings().stall_timeout, _idle_reporter(store.target, on_progress)
+    )
     started = time.perf_counter()
     # A sync with nothing to send stays one listing: an interrupted one left work to do.
     aborted = 0 if plan.is_empty else watch.call("aborting unfinished uploads", store.claim)
@@ -253,6 +198,15 @@ def apply(
 
 
 _RERUN = "check the target and the build; nothing was changed"
+
+
+def _idle_reporter(
+    target: Target, on_progress: Callable[[Progress], None] | None
+) -> Callable[[int], None] | None:
+    """How a silent store is shown: a "wait" step with the seconds in `size`."""
+    if on_progress is None:
+        return None
+    return lambda seconds: on_progress(Progress("wait", str(target), seconds, 0, 0))
 
 
 def _check_apart(folder: Path, target: Target) -> None:
