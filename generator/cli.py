@@ -275,7 +275,7 @@ def handover(
             label = "Download link (valid 7 days)" if link.startswith("http") else "Bundle"
             click.echo(f"{label}: {link}")
         if retire_demo:
-            retired = handoff.retire_demo(studio, site)
+            retired = handoff.retire_demo(studio, site, force_prefix)
             click.echo(f"The demo at {retired} now points to the live site.")
 
 

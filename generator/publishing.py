@@ -193,10 +193,11 @@ def sync_folder(
     folder: Path,
     target: deploy.Target,
     max_deletes: int | None = None,
+    force_prefix: bool = False,
 ) -> Outcome:
     """Sync any prepared folder of a client (a bundle, a retired demo) with the studio's
     settings."""
-    return _sync(studio, site, folder, target, False, max_deletes, None, False)
+    return _sync(studio, site, folder, target, False, max_deletes, None, force_prefix)
 
 
 def log_handover(site: Site, outcome: Outcome, folder: Path) -> dict:
