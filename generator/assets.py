@@ -13,11 +13,10 @@ import enum
 import fnmatch
 import hashlib
 from collections.abc import Iterable, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
-from sitegen import atomic
+from sitegen import atomic, processes
 from sitegen.errors import ContentError
 from sitegen.model import DemoSettings, Diagnostic, Output, StaticFile
 from sitegen.previews import PreviewError, PreviewSettings, make_preview
@@ -187,7 +186,7 @@ def _run(jobs: list[tuple], workers: int) -> list[bytes | PreviewError]:
     time, so no process is left with a long tail of work while the other idles."""
     if len(jobs) > 1 and workers > 1:
         order = sorted(range(len(jobs)), key=lambda i: len(jobs[i][0]), reverse=True)
-        with ProcessPoolExecutor(max_workers=min(workers, len(jobs))) as pool:
+        with processes.pool(min(workers, len(jobs))) as pool:
             results = dict(zip(order, pool.map(_make, [jobs[i] for i in order]), strict=True))
         return [results[i] for i in range(len(jobs))]
     return [_make(job) for job in jobs]

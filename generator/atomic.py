@@ -6,13 +6,16 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from sitegen.errors import naming
+
 
 def replace_file(path: Path, data: bytes | str) -> None:
     """Write `data` (text as UTF-8) to a temporary file beside `path`, then rename it over."""
     path.parent.mkdir(parents=True, exist_ok=True)
     temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     try:
-        temporary.write_bytes(data.encode("utf-8") if isinstance(data, str) else data)
+        with naming(path):
+            temporary.write_bytes(data.encode("utf-8") if isinstance(data, str) else data)
         os.replace(temporary, path)
     finally:
         temporary.unlink(missing_ok=True)

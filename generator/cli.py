@@ -10,7 +10,37 @@ import click
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
 
-@click.group(context_settings=CONTEXT)
+class _Main(click.Group):
+    """Every command stops cleanly on SIGTERM or Ctrl-C (exit 143 or 130), and a disk that
+    fails (full, read-only) is reported with the file and what to do, never a traceback."""
+
+    def invoke(self, ctx: click.Context):
+        import errno
+
+        from sitegen import processes
+        from sitegen.errors import SitegenError, disk_problem
+
+        try:
+            with processes.stoppable():
+                return super().invoke(ctx)
+        except processes.Interrupted as exc:
+            click.echo(f"stopped by {exc}: nothing already built or deployed was lost", err=True)
+            raise click.exceptions.Exit(exc.exit_code) from None
+        except OSError as exc:
+            if exc.errno == errno.EPIPE:
+                raise
+            raise SitegenError(disk_problem(exc)) from exc
+
+
+def _no_wait_option(command):
+    return click.option(
+        "--no-wait",
+        is_flag=True,
+        help="Fail at once if another run holds the client, instead of waiting for it.",
+    )(command)
+
+
+@click.group(cls=_Main, context_settings=CONTEXT)
 @click.version_option(package_name="sitegen", prog_name="sitegen")
 @click.option(
     "--root",
@@ -68,8 +98,9 @@ def _unknown(message: str, wanted: str, known: list[str], label: str) -> click.U
     "--no-cache", is_flag=True, help="Build and convert every page again, ignoring build/.cache."
 )
 @click.option("-q", "--quiet", is_flag=True, help="Print errors only.")
+@_no_wait_option
 @click.pass_context
-def build(ctx: click.Context, clients: tuple[str, ...], release, drafts, no_cache, quiet):
+def build(ctx: click.Context, clients: tuple[str, ...], release, drafts, no_cache, quiet, no_wait):
     """Build the demo of every client, or of those named, into build/CLIENT/demo/.
 
     With --release, also build build/CLIENT/release/ with URLs for the client's domain.
@@ -82,7 +113,7 @@ def build(ctx: click.Context, clients: tuple[str, ...], release, drafts, no_cach
     modes = [Mode.DEMO, Mode.RELEASE] if release else [Mode.DEMO]
     with report.BuildProgress(names, quiet) as progress:
         reports = runner.build_clients(
-            studio, names, modes, drafts, progress.done, use_cache=not no_cache
+            studio, names, modes, drafts, progress.done, use_cache=not no_cache, wait=not no_wait
         )
     if not all(r.ok for r in reports):
         ctx.exit(1)
@@ -156,13 +187,28 @@ def pay(ctx: click.Context, client, milestone, ref, paid_on, undo):
         click.echo(f"Still unpaid: {', '.join(m.id for m in left)}.")
 
 
+def _force_prefix_option(command):
+    return click.option(
+        "--force-prefix",
+        is_flag=True,
+        help="Sync even where the target holds another client's folder or files sitegen did "
+        "not write (they may be deleted).",
+    )(command)
+
+
+def _waiting(message: str) -> None:
+    click.echo(message, err=True)
+
+
 @main.command()
 @click.argument("clients", nargs=-1, metavar="[CLIENT]...")
 @click.option("--target", help="Upload here instead of the studio's demo_target, for this run.")
 @click.option("--dry-run", is_flag=True, help="Print the plan; change nothing.")
 @click.option("--max-deletes", type=int, help="Refuse a sync deleting more (default 256).")
+@_force_prefix_option
+@_no_wait_option
 @click.pass_context
-def publish(ctx: click.Context, clients, target, dry_run, max_deletes):
+def publish(ctx: click.Context, clients, target, dry_run, max_deletes, force_prefix, no_wait):
     """Build the demos of every client, or of those named, and upload them to the demo target.
 
     Only locked demos leave: every page must be behind the gate, and no original, page text
@@ -172,12 +218,14 @@ def publish(ctx: click.Context, clients, target, dry_run, max_deletes):
 
     studio = _studio(ctx)
     for name in _pick_clients(studio, clients):
-        with locks.client_lock(studio.build_dir, name, "sitegen publish"):
+        with locks.client_lock(
+            studio.build_dir, name, "sitegen publish", 0 if no_wait else None, _waiting
+        ):
             site = config.load_site(studio, name)
             where = publishing.demo_target(studio, site, target)
             with syncview.SyncProgress(f"publishing {name}") as progress:
                 outcome = publishing.publish_demo(
-                    studio, site, where, dry_run, max_deletes, progress.update
+                    studio, site, where, dry_run, max_deletes, progress.update, force_prefix
                 )
             if outcome.warnings:
                 click.echo(f"warning in {name}:\n{format_diagnostics(outcome.warnings)}", err=True)
@@ -191,8 +239,12 @@ def publish(ctx: click.Context, clients, target, dry_run, max_deletes):
 @click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
 @click.option("--retire-demo", is_flag=True, help="Replace the demo with a link to the live site.")
 @click.option("--bundle", is_flag=True, help="Also upload a zip and print a download link.")
+@_force_prefix_option
+@_no_wait_option
 @click.pass_context
-def handover(ctx: click.Context, client, target, dry_run, yes, retire_demo, bundle):
+def handover(
+    ctx: click.Context, client, target, dry_run, yes, retire_demo, bundle, force_prefix, no_wait
+):
     """After the final payment: build the release and deploy it to the client's domain.
 
     Refused (exit 3), touching nothing, unless every milestone is paid."""
@@ -200,14 +252,17 @@ def handover(ctx: click.Context, client, target, dry_run, yes, retire_demo, bund
 
     studio = _studio(ctx)
     name = _pick_clients(studio, (client,))[0]
-    with locks.client_lock(studio.build_dir, name, "sitegen handover"):
+    with locks.client_lock(
+        studio.build_dir, name, "sitegen handover", 0 if no_wait else None, _waiting
+    ):
         site = config.load_site(studio, name)
         publishing.check_paid(site)
         where = publishing.release_target(studio, site, target)
         if bundle:
             handoff.bundle_target(studio, site)  # a bad one refused before anything is built
+        publishing.check_target_owned(studio, site, where, force_prefix)
         folder = publishing.prepare_release(studio, site)
-        plan = publishing.plan_only(studio, folder, where)
+        plan = publishing.plan_only(studio, site, folder, where, force_prefix)
         syncview.show_plan(f"handover of {name} to {where}", plan)
         if dry_run:
             return
@@ -216,14 +271,16 @@ def handover(ctx: click.Context, client, target, dry_run, yes, retire_demo, bund
                 raise click.UsageError("confirm the handover with --yes when not on a terminal")
             click.confirm(f"Deploy {name} to {where}?", abort=True)
         with syncview.SyncProgress(f"handing over {name}") as progress:
-            outcome = publishing.hand_over(studio, site, folder, where, False, progress.update)
+            outcome = publishing.hand_over(
+                studio, site, folder, where, False, progress.update, force_prefix
+            )
         syncview.report(name, outcome, False)
         if bundle:
             link = handoff.bundle(studio, site, folder)
             label = "Download link (valid 7 days)" if link.startswith("http") else "Bundle"
             click.echo(f"{label}: {link}")
         if retire_demo:
-            retired = handoff.retire_demo(studio, site)
+            retired = handoff.retire_demo(studio, site, force_prefix)
             click.echo(f"The demo at {retired} now points to the live site.")
 
 

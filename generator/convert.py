@@ -10,7 +10,6 @@ from __future__ import annotations
 import multiprocessing
 import os
 from collections.abc import Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -18,6 +17,7 @@ import markdown
 import pygments
 
 from sitegen import __version__
+from sitegen import processes as worker_processes
 from sitegen.diskcache import DiskCache, digest
 from sitegen.markup import EXTENSION_CONFIGS, EXTENSIONS, Converted, Converter, LinkError, LinkMap
 from sitegen.model import SourcePage
@@ -119,7 +119,7 @@ def _convert(jobs: list[Job], links: LinkMap, workers: int) -> Iterator[tuple[Co
     processes = min(workers, os.cpu_count() or 1)
     if "fork" not in multiprocessing.get_all_start_methods():
         chunks = [jobs[start:stop] for start, stop in bounds]
-        with ProcessPoolExecutor(processes) as pool:
+        with worker_processes.pool(processes) as pool:
             for part in pool.map(convert_chunk, chunks, [links] * len(chunks)):
                 yield from part
         return
@@ -127,7 +127,7 @@ def _convert(jobs: list[Job], links: LinkMap, workers: int) -> Iterator[tuple[Co
     _INHERITED = (jobs, links)  # forked workers inherit the pages: only bounds are sent
     try:
         context = multiprocessing.get_context("fork")
-        with ProcessPoolExecutor(processes, mp_context=context) as pool:
+        with worker_processes.pool(processes, context) as pool:
             for part in pool.map(_convert_inherited, bounds):
                 yield from part
     finally:

@@ -212,6 +212,9 @@ class SyncSettings:
     multipart_threshold: int = 8 * 1024 * 1024
     multipart_chunksize: int = 8 * 1024 * 1024
     invalidation_limit: int = 15
+    connect_timeout: int = 5  # seconds to open a connection
+    read_timeout: int = 20  # seconds one socket read or write may wait, whatever the size
+    stall_timeout: int = 60  # seconds without any answer before the sync is given up
 
 
 def _is_text(kind: str) -> bool:
@@ -309,13 +312,16 @@ class LocalFile:
 @dataclass(frozen=True)
 class RemoteObject:
     """One object under the target's prefix. A header is None where the target keeps none (a
-    folder); `sha256` is None when the object carries no checksum of ours."""
+    folder); `sha256` is None when the object carries no checksum of ours. `ours` tells that
+    sitegen wrote it, `owner` for which client, where that was recorded."""
 
     path: str
     size: int
     sha256: str | None
     content_type: str | None = None
     cache_control: str | None = None
+    ours: bool = True
+    owner: str | None = None
 
 
 def local_manifest(folder: Path, rules: HeaderRules) -> tuple[LocalFile, ...]:
@@ -398,9 +404,16 @@ def _why(upload: Upload) -> str:
 
 
 def plan(
-    local: Sequence[LocalFile], remote: Iterable[RemoteObject], max_deletes: int = 256
+    local: Sequence[LocalFile],
+    remote: Iterable[RemoteObject],
+    max_deletes: int = 256,
+    owner: str | None = None,
+    force_prefix: bool = False,
 ) -> DeployPlan:
-    """Compare by content hash and headers; never by time or ETag, which differ by store."""
+    """Compare by content hash and headers; never by time or ETag, which differ by store.
+    A target holding files sitegen did not write, or wrote for another client than `owner`,
+    is refused unless `force_prefix`: a sync deletes what is not in the build."""
+    remote = tuple(remote)
     remote_by_path = {r.path: r for r in remote}
     uploads, unchanged = [], 0
     for file in local:
@@ -416,14 +429,34 @@ def plan(
         if r.path not in wanted and inside_prefix(r.path)
     ]
     deletes.sort(key=lambda d: (not _is_page_path(d.path), d.path))
-    refused = None
-    if len(deletes) > max_deletes:
+    refused = None if force_prefix else not_owned(remote, owner)
+    if refused is None and len(deletes) > max_deletes:
         refused = (
             f"{len(deletes)} files on the target are not in the build, more than the "
             f"{max_deletes} deletes allowed: is this the right target and build? "
             "Raise --max-deletes if you mean it"
         )
     return DeployPlan(tuple(_upload_order(uploads)), tuple(deletes), unchanged, refused)
+
+
+def not_owned(remote: Sequence[RemoteObject], owner: str | None) -> str | None:
+    """Why the target is not this client's alone, or None when it is."""
+    others = sorted({r.owner for r in remote if r.owner and owner and r.owner != owner})
+    if others:
+        count = sum(1 for r in remote if r.owner in others)
+        return (
+            f"it holds {count} files published for {', '.join(others)}, which a sync for "
+            f"{owner} would delete: is the prefix too wide? Give --force-prefix if you mean it"
+        )
+    foreign = [r.path for r in remote if not r.ours]
+    if foreign:
+        listed = ", ".join(foreign[:3]) + (", …" if len(foreign) > 3 else "")
+        return (
+            f"it holds {len(foreign)} files sitegen did not write ({listed}), which a sync "
+            "would delete or overwrite: give a prefix of this client's own, or --force-prefix "
+            "if those files may go"
+        )
+    return None
 
 
 def _compare(file: LocalFile, remote: RemoteObject | None) -> tuple[Reason | None, str]:

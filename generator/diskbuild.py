@@ -11,11 +11,10 @@ from __future__ import annotations
 
 import multiprocessing
 from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
-from sitegen import pipeline, rendercache, write
+from sitegen import pipeline, processes, rendercache, write
 from sitegen.errors import SitegenError
 from sitegen.model import BuildOptions, Diagnostic, Mode, Site, Studio, cache_dir
 
@@ -106,7 +105,7 @@ def _write_shares(work: _Work, shares: list[range], workers: int) -> Records:
     _WORK = work
     try:
         context = multiprocessing.get_context("fork")
-        with ProcessPoolExecutor(min(workers, len(shares)), mp_context=context) as pool:
+        with processes.pool(min(workers, len(shares)), context) as pool:
             return _merged(list(pool.map(_write_inherited_share, shares)))
     finally:
         _WORK = None

@@ -3,8 +3,10 @@ except reading the offending line of an input file to show it."""
 
 from __future__ import annotations
 
+import contextlib
 import difflib
-from collections.abc import Iterable
+import errno
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 import click
@@ -105,3 +107,35 @@ def source_line(path: Path | None, line: int | None) -> str | None:
     except OSError:
         return None
     return None
+
+
+_DISK_HINTS = {
+    errno.ENOSPC: "free space on that disk, then run again: what was built or deployed before "
+    "is as it was",
+    errno.EDQUOT: "the disk quota is used up: free some space, then run again",
+    errno.EACCES: "make that folder writable for this user, or run as its owner",
+    errno.EPERM: "make that folder writable for this user, or run as its owner",
+    errno.EROFS: "the disk is mounted read-only: build on a writable one",
+    errno.ENOTDIR: "a file stands where a folder should be: move it away",
+    errno.EEXIST: "a file stands where a folder should be: move it away",
+}
+
+
+def disk_problem(exc: OSError, path: Path | None = None, doing: str = "") -> Diagnostic:
+    """An error of the disk as a Diagnostic naming the file and what to do about it."""
+    where = Path(exc.filename) if exc.filename else path
+    reason = exc.strerror or str(exc)
+    message = f"{doing}: {reason}" if doing else reason
+    hint = _DISK_HINTS.get(exc.errno or 0, "check that folder and the disk it is on")
+    return Diagnostic(where, message, hint=hint)
+
+
+@contextlib.contextmanager
+def naming(path: Path) -> Iterator[None]:
+    """An OSError without a file name (a write on a full disk has none) gets `path`."""
+    try:
+        yield
+    except OSError as exc:
+        if exc.filename is None and exc.errno is not None:
+            raise OSError(exc.errno, exc.strerror or str(exc), str(path)) from exc
+        raise

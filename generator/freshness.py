@@ -82,7 +82,9 @@ def inputs_digest(
     _add_tree(frame, Path(sitegen.__file__).parent, by_content=False, suffix=".py")
     _add_file(frame, studio.root / "sitegen.toml", "sitegen.toml")
     _add_tree(frame, studio.themes_dir)
-    _add_tree(frame, site.path, skip=(site.content_dir.name, site.assets_dir.name))
+    # The kept salt counts through the key's check value (it is written during a build).
+    skip = (site.content_dir.name, site.assets_dir.name, keystore.SALT_FILE)
+    _add_tree(frame, site.path, skip=skip)
     whole = frame.copy()
     _add_tree(whole, site.content_dir)
     _add_tree(whole, site.assets_dir)
@@ -100,7 +102,7 @@ def _key_check(site: Site, mode: Mode, cache_dir: Path) -> str:
         password, _ = config.demo_password(site)
     except SitegenError:  # the build itself reports it, in its place among other problems
         return "no password"
-    return keystore.check_value(keystore.demo_key(cache_dir, site.name, password))
+    return keystore.check_value(keystore.demo_key(cache_dir, site.name, password, site.path))
 
 
 def outputs_digest(folder: Path) -> str:
@@ -162,7 +164,7 @@ def _add_tree(
     hasher, root: Path, by_content: bool = True, suffix: str = "", skip: tuple[str, ...] = ()
 ) -> None:
     """Every file under `root` (ending in `suffix`), by relative name, in a stable order;
-    the top-level folders named in `skip` left out."""
+    the top-level files and folders named in `skip` left out."""
     hasher.update(f"\0tree {root.name}\0".encode())
     for name, path in _files(str(root), "", skip):
         if name.endswith(suffix):
@@ -177,9 +179,10 @@ def _files(folder: str, prefix: str, skip: tuple[str, ...] = ()) -> list[tuple[s
     except OSError:
         return found
     for entry in entries:
+        if entry.name in skip:
+            continue
         if entry.is_dir(follow_symlinks=False):
-            if entry.name not in skip:
-                found += _files(entry.path, f"{prefix}{entry.name}/")
+            found += _files(entry.path, f"{prefix}{entry.name}/")
         else:
             found.append((prefix + entry.name, entry.path))
     return found

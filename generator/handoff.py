@@ -24,7 +24,7 @@ def bundle(studio: Studio, site: Site, release: Path, days: int = BUNDLE_DAYS) -
         for path in sorted(p for p in release.rglob("*") if p.is_file()):
             zipped.write(path, path.relative_to(release).as_posix())
     target = bundle_target(studio, site)
-    publishing.sync_folder(studio, staging, target)
+    publishing.sync_folder(studio, site, staging, target)
     if isinstance(target, deploy.FileTarget):
         return (target.path / archive.name).resolve().as_uri()
     with stores.open_store(target) as store:
@@ -50,7 +50,7 @@ def _client_folder(url: str, client: str) -> str:
     return f"{base.rstrip('/')}/{client}/{mark}{query}"
 
 
-def retire_demo(studio: Studio, site: Site) -> deploy.Target:
+def retire_demo(studio: Studio, site: Site, force_prefix: bool = False) -> deploy.Target:
     """Replace the whole demo with one page that points to the live site."""
     chain = themes.load_chain(studio.themes_dir, site.theme)
     env = render.environment(chain, site)
@@ -65,5 +65,5 @@ def retire_demo(studio: Studio, site: Site) -> deploy.Target:
     for name in ("index.html", "404.html"):
         (staging / name).write_bytes(page)
     target = publishing.demo_target(studio, site)
-    publishing.sync_folder(studio, staging, target, max_deletes=10**9)
+    publishing.sync_folder(studio, site, staging, target, 10**9, force_prefix)
     return target

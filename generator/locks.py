@@ -1,23 +1,31 @@
-"""One build, publish or handover of a client at a time: a lock file per client.
+"""One build, publish or handover of a client at a time: an OS lock on `build/CLIENT/.lock`.
 
-The file is created exclusively and names its holder (process id and command); a second run
-waits briefly, then says who holds the lock. A lock whose process is gone is taken over."""
+The lock is `flock` on a file that is never deleted, so the kernel, not a check of process
+ids, decides who holds it: a holder that dies, even by SIGKILL, lets go at once, and no
+waiter can take a lock another has just taken. The holder writes its process id and command
+into the file after locking, for the message a waiter shows."""
 
 from __future__ import annotations
 
 import contextlib
+import errno
+import fcntl
 import json
 import os
+import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
-from sitegen.errors import SitegenError
+from sitegen.errors import SitegenError, disk_problem
 from sitegen.model import Diagnostic
 
-WAIT_SECONDS = 10.0
-POLL_SECONDS = 0.1
-FRESH_SECONDS = 2.0  # a lock file this new may still be being written
+POLL_SECONDS = 0.05
+
+# Locks this process holds, by path, with how often each was entered: a handover that builds
+# enters the lock it already holds (a second flock on a new descriptor would wait for itself).
+_HELD: dict[Path, tuple[int, int]] = {}
+_HELD_LOCK = threading.Lock()
 
 
 class LockedError(SitegenError):
@@ -26,64 +34,119 @@ class LockedError(SitegenError):
 
 @contextlib.contextmanager
 def client_lock(
-    build_dir: Path, client: str, command: str, wait: float = WAIT_SECONDS
+    build_dir: Path,
+    client: str,
+    command: str,
+    wait: float | None = None,
+    on_wait: Callable[[str], None] | None = None,
 ) -> Iterator[None]:
-    """Hold the client's lock for the duration; a process may re-enter its own lock."""
-    path = build_dir / client / ".lock"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    record = json.dumps({"pid": os.getpid(), "command": command, "since": time.time()})
-    deadline = time.monotonic() + wait
-    while not _try_create(path, record):
-        holder = _holder(path)
-        if holder is not None and holder.get("pid") == os.getpid():
-            yield  # this process holds it already, e.g. a handover that builds
-            return
-        if holder is None and _age(path) < FRESH_SECONDS:
-            holder = {"pid": None, "command": "another sitegen", "since": time.time()}
-        elif holder is None or not process_alive(holder.get("pid")):
-            path.unlink(missing_ok=True)  # stale: its process is gone
-            continue
-        if time.monotonic() >= deadline:
-            since = time.strftime("%H:%M:%S", time.localtime(holder.get("since", 0)))
-            raise LockedError(
-                Diagnostic(
-                    path,
-                    f"{client} is busy: `{holder.get('command')}` (process {holder.get('pid')})"
-                    f" has held it since {since}",
-                    hint="wait for it to finish, or stop that process",
-                )
-            )
-        time.sleep(POLL_SECONDS)
+    """Hold the client's lock for the duration. Another holder is waited for: forever when
+    `wait` is None, else `wait` seconds (0: not at all), and `on_wait` hears once for whom."""
+    path = (build_dir / client / ".lock").absolute()
+    with _HELD_LOCK:
+        held = _HELD.get(path)
+        if held is not None:
+            _HELD[path] = (held[0], held[1] + 1)
+    if held is not None:
+        try:
+            yield
+        finally:
+            _leave(path)
+        return
+    descriptor = _open(path)
+    try:
+        _acquire(descriptor, path, client, wait, on_wait)
+        record = json.dumps({"pid": os.getpid(), "command": command, "since": time.time()})
+        os.ftruncate(descriptor, 0)
+        os.pwrite(descriptor, record.encode("utf-8"), 0)
+    except BaseException:
+        os.close(descriptor)
+        raise
+    with _HELD_LOCK:
+        _HELD[path] = (descriptor, 1)
     try:
         yield
     finally:
-        path.unlink(missing_ok=True)
+        _leave(path)
 
 
-def _try_create(path: Path, record: str) -> bool:
+def _open(path: Path) -> int:
     try:
-        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
-    except FileExistsError:
-        return False
-    with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
-        handle.write(record)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        return os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    except OSError as exc:
+        raise LockedError(disk_problem(exc, path, "cannot create the lock file")) from exc
+
+
+def _acquire(
+    descriptor: int,
+    path: Path,
+    client: str,
+    wait: float | None,
+    on_wait: Callable[[str], None] | None,
+) -> None:
+    if _try_lock(descriptor):
+        return
+    holder = _holder(path)
+    if wait is not None and wait <= 0:
+        raise _busy(path, client, holder, "--no-wait was given")
+    if on_wait is not None:
+        on_wait(f"waiting for {client}: {_describe(holder)}")
+    if wait is None:
+        fcntl.flock(descriptor, fcntl.LOCK_EX)  # a signal handler that raises still stops it
+        return
+    deadline = time.monotonic() + wait
+    while not _try_lock(descriptor):
+        if time.monotonic() >= deadline:
+            raise _busy(path, client, _holder(path), f"waited {wait:g} s")
+        time.sleep(POLL_SECONDS)
+
+
+def _try_lock(descriptor: int) -> bool:
+    try:
+        fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError as exc:
+        if exc.errno in (errno.EWOULDBLOCK, errno.EAGAIN, errno.EACCES):
+            return False
+        raise
     return True
 
 
-def _holder(path: Path) -> dict | None:
+def _leave(path: Path) -> None:
+    with _HELD_LOCK:
+        descriptor, count = _HELD[path]
+        if count > 1:
+            _HELD[path] = (descriptor, count - 1)
+            return
+        del _HELD[path]
+    with contextlib.suppress(OSError):
+        os.ftruncate(descriptor, 0)  # still ours: no one reads a holder that has gone
+    os.close(descriptor)  # closing lets go of the lock
+
+
+def _holder(path: Path) -> dict:
     try:
-        return json.loads(path.read_text("utf-8"))
-    except FileNotFoundError:
-        return {}  # released meanwhile: try again
+        data = json.loads(path.read_text("utf-8"))
     except (OSError, ValueError):
-        return None
+        return {}  # being written, or just released
+    return data if isinstance(data, dict) else {}
 
 
-def _age(path: Path) -> float:
-    try:
-        return time.time() - path.stat().st_mtime
-    except OSError:
-        return FRESH_SECONDS
+def _describe(holder: dict) -> str:
+    if not holder.get("pid"):
+        return "another sitegen holds it"
+    since = time.strftime("%H:%M:%S", time.localtime(holder.get("since", 0)))
+    return f"`{holder.get('command')}` (process {holder.get('pid')}) has held it since {since}"
+
+
+def _busy(path: Path, client: str, holder: dict, why: str) -> LockedError:
+    return LockedError(
+        Diagnostic(
+            path,
+            f"{client} is busy: {_describe(holder)}; {why}",
+            hint="wait for it to finish, or stop that process",
+        )
+    )
 
 
 def process_alive(pid: object) -> bool:

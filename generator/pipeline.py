@@ -251,6 +251,7 @@ def _prepare_demo(
     # thread per build: a thread pool kept across builds would not survive a fork.
     background = ThreadPoolExecutor(max_workers=1, thread_name_prefix="sitegen-key")
     caches = cache_dir(studio, options)
+    keystore.use_site_folder(site.name, site.path)  # the salt is kept beside the site
     derive = options.memo.demo_key if options.memo else keystore.demo_key
     key = background.submit(derive, caches, site.name, password)
     background.shutdown(wait=False)

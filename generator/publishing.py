@@ -111,6 +111,7 @@ def publish_demo(
     dry_run: bool = False,
     max_deletes: int | None = None,
     on_progress: Callable | None = None,
+    force_prefix: bool = False,
 ) -> Outcome:
     """Build the demo, make sure it is locked and leaks nothing, then sync it."""
     for name in config.list_clients(studio):
@@ -123,13 +124,40 @@ def publish_demo(
                     hint="give the studio's demo_target, or --target, another place",
                 )
             )
+    check_target_owned(studio, site, target, force_prefix)
     folder, warnings = _build(studio, site, Mode.DEMO)
     password, _ = config.demo_password(site)
     problems = demo_problems(folder, site, password, _cache_dir(studio))
     if problems:
         raise LeakError([Diagnostic(None, p) for p in problems[:20]])
-    outcome = _sync(studio, folder, target, dry_run, max_deletes, on_progress)
+    outcome = _sync(studio, site, folder, target, dry_run, max_deletes, on_progress, force_prefix)
     return replace(outcome, warnings=tuple(warnings))
+
+
+def check_target_owned(
+    studio: Studio, site: Site, target: deploy.Target, force_prefix: bool = False
+) -> None:
+    """Refuse a target whose prefix (or folder) holds where another client's demo or release
+    goes, or this client's demo when the release would go around it: a sync deletes what is
+    not in its build. The target's own objects are checked too, when the plan is made."""
+    if force_prefix:
+        return
+    for name in config.list_clients(studio):
+        other = site if name == site.name else config.load_site(studio, name)
+        places = [("demo", demo_target(studio, other)), ("release", release_target(studio, other))]
+        for kind, place in places:
+            if name == site.name and _same_place(place, target):
+                continue  # this very target, or the demo-release clash refused elsewhere
+            if _contains(target, place):
+                raise SitegenError(
+                    Diagnostic(
+                        other.config_path,
+                        f"{target} holds {place}, where the {kind} of {name} goes: a sync "
+                        f"for {site.name} there would delete it",
+                        hint="give a prefix or folder of this client's own, or --force-prefix "
+                        "if you mean it",
+                    )
+                )
 
 
 def demo_problems(folder: Path, site: Site, password: str, cache_dir: Path) -> list[str]:
@@ -195,24 +223,33 @@ def hand_over(
     target: deploy.Target,
     dry_run: bool = False,
     on_progress: Callable | None = None,
+    force_prefix: bool = False,
 ) -> Outcome:
     """Sync the release; the paid flag is read again from site.toml just before."""
     check_paid(config.load_site(studio, site.name))
-    outcome = _sync(studio, folder, target, dry_run, None, on_progress)
+    outcome = _sync(studio, site, folder, target, dry_run, None, on_progress, force_prefix)
     if not dry_run:
         log_handover(site, outcome, folder)
     return outcome
 
 
-def plan_only(studio: Studio, folder: Path, target: deploy.Target) -> deploy.DeployPlan:
-    return _sync(studio, folder, target, True, None, None).plan
+def plan_only(
+    studio: Studio, site: Site, folder: Path, target: deploy.Target, force_prefix: bool = False
+) -> deploy.DeployPlan:
+    return _sync(studio, site, folder, target, True, None, None, force_prefix).plan
 
 
 def sync_folder(
-    studio: Studio, folder: Path, target: deploy.Target, max_deletes: int | None = None
+    studio: Studio,
+    site: Site,
+    folder: Path,
+    target: deploy.Target,
+    max_deletes: int | None = None,
+    force_prefix: bool = False,
 ) -> Outcome:
-    """Sync any prepared folder (a bundle, a retired demo) with the studio's settings."""
-    return _sync(studio, folder, target, False, max_deletes, None)
+    """Sync any prepared folder of a client (a bundle, a retired demo) with the studio's
+    settings."""
+    return _sync(studio, site, folder, target, False, max_deletes, None, force_prefix)
 
 
 def log_handover(site: Site, outcome: Outcome, folder: Path) -> dict:
@@ -249,7 +286,7 @@ def _build(studio: Studio, site: Site, mode: Mode) -> tuple[Path, list[Diagnosti
     return summary.path, list(warnings)
 
 
-def _sync(studio, folder, target, dry_run, max_deletes, on_progress) -> Outcome:
+def _sync(studio, site, folder, target, dry_run, max_deletes, on_progress, force_prefix) -> Outcome:
     targets_file = studio.root / TARGETS_FILE
     if targets_file.is_file():
         settings, rules = deploy.load_settings(targets_file)
@@ -264,6 +301,8 @@ def _sync(studio, folder, target, dry_run, max_deletes, on_progress) -> Outcome:
         on_progress=on_progress,
         settings=settings,
         cache_dir=studio.build_dir / ".cache",
+        owner=site.name,
+        force_prefix=force_prefix,
     )
     return Outcome(str(target), plan, summary)
 
@@ -279,6 +318,15 @@ def _same_place(one: deploy.Target, other: deploy.Target) -> bool:
         return one.bucket == other.bucket and (
             one.prefix.startswith(other.prefix) or other.prefix.startswith(one.prefix)
         )
+    return False
+
+
+def _contains(outer: deploy.Target, inner: deploy.Target) -> bool:
+    """Whether a sync to `outer` covers `inner`: the same place, or a place inside it."""
+    if isinstance(outer, deploy.FileTarget) and isinstance(inner, deploy.FileTarget):
+        return inner.path.resolve().is_relative_to(outer.path.resolve())
+    if isinstance(outer, deploy.S3Target) and isinstance(inner, deploy.S3Target):
+        return outer.bucket == inner.bucket and inner.prefix.startswith(outer.prefix)
     return False
 
 

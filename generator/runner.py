@@ -4,14 +4,15 @@ cores. Each client's outcome is a plain report, so one broken site never stops t
 from __future__ import annotations
 
 import os
+import sys
 import time
 from collections.abc import Callable, Sequence
 from concurrent import futures
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures import as_completed
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from sitegen.errors import SitegenError, format_diagnostics
+from sitegen.errors import SitegenError, disk_problem, format_diagnostic, format_diagnostics
 from sitegen.model import Mode, Studio
 
 
@@ -46,15 +47,19 @@ def build_client(
     include_drafts: bool = False,
     workers: int = 1,
     use_cache: bool = True,
+    wait: bool = True,
 ) -> ClientReport:
-    """Load, build and write one client's builds; a user error becomes the report's text."""
+    """Load, build and write one client's builds; a user error becomes the report's text.
+    Another run holding the client is waited for, unless `wait` is false."""
     from sitegen import config, locks
     from sitegen.model import BuildOptions
 
     summaries: list[ModeSummary] = []
     warnings: list = []
     try:
-        with locks.client_lock(studio.build_dir, client, "sitegen build"):
+        with locks.client_lock(
+            studio.build_dir, client, "sitegen build", None if wait else 0, say_waiting
+        ):
             site = config.load_site(studio, client)
             for mode in modes:
                 options = BuildOptions(
@@ -66,8 +71,8 @@ def build_client(
     except SitegenError as exc:
         return ClientReport(client, tuple(summaries), error=exc.format_message())
     except OSError as exc:  # a full disk or a read-only build/ is the user's to fix, not a bug
-        where = f"{exc.filename}: " if exc.filename else ""
-        return ClientReport(client, tuple(summaries), error=f"{where}{exc.strerror or exc}")
+        problem = format_diagnostic(disk_problem(exc, studio.build_dir / client))
+        return ClientReport(client, tuple(summaries), error=problem)
     text = format_diagnostics(warnings) if warnings else None
     return ClientReport(client, tuple(summaries), warnings=text)
 
@@ -131,7 +136,21 @@ def _build_unless_fresh(
         written.rendered,
         written.withheld,
     )
-    return summary, written.warnings
+    return summary, written.warnings + _renewed_salt(site)
+
+
+def _renewed_salt(site) -> tuple:
+    from sitegen import keystore
+    from sitegen.model import Diagnostic
+
+    renewed = keystore.take_renewed(site.path)
+    if renewed is None:
+        return ()
+    message = (
+        "the demo password changed, so the demo has a new salt: every file is uploaded again "
+        "at the next publish, and the client types the new password"
+    )
+    return (Diagnostic(renewed, message, hint=f"commit {renewed.name} with the change"),)
 
 
 def build_clients(
@@ -141,6 +160,7 @@ def build_clients(
     include_drafts: bool = False,
     on_report: Callable[[ClientReport], None] = lambda report: None,
     use_cache: bool = True,
+    wait: bool = True,
 ) -> list[ClientReport]:
     """Every client's report, in the order given; `on_report` hears each as it finishes."""
     cores = os.cpu_count() or 1
@@ -148,13 +168,17 @@ def build_clients(
     if workers <= 1:
         reports = []
         for client in clients:
-            reports.append(build_client(studio, client, modes, include_drafts, cores, use_cache))
+            reports.append(
+                build_client(studio, client, modes, include_drafts, cores, use_cache, wait)
+            )
             on_report(reports[-1])
         return reports
     by_client: dict[str, ClientReport] = {}
-    with ProcessPoolExecutor(max_workers=workers) as pool:
+    from sitegen import processes
+
+    with processes.pool(workers) as pool:
         futures = [
-            pool.submit(build_client, studio, c, modes, include_drafts, 1, use_cache)
+            pool.submit(build_client, studio, c, modes, include_drafts, 1, use_cache, wait)
             for c in clients
         ]
         for future in as_completed(futures):
@@ -162,3 +186,8 @@ def build_clients(
             by_client[report.client] = report
             on_report(report)
     return [by_client[c] for c in clients]
+
+
+def say_waiting(message: str) -> None:
+    """Why a build sits still: another run holds its client (shown from any process)."""
+    print(message, file=sys.stderr, flush=True)

@@ -11,8 +11,7 @@ import json
 import os
 import threading
 import time
-from collections.abc import Iterator, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import NamedTuple
@@ -28,10 +27,13 @@ from sitegen.deploy import (
     Target,
 )
 from sitegen.model import Diagnostic
+from sitegen.syncwatch import DaemonThreads
 
-SHA256_KEY = "sha256"  # x-amz-meta-sha256
+SHA256_KEY = "sha256"  # x-amz-meta-sha256: sitegen wrote this object, and its content
+OWNER_KEY = "sitegen-owner"  # x-amz-meta-sitegen-owner: for which client
 DELETE_BATCH = 1000  # the most keys one DeleteObjects request takes
 REBUILD = "build once, then sync again"
+CACHE_VERSION = 2  # 2: with each object's owner
 
 
 class _Known(NamedTuple):
@@ -43,13 +45,22 @@ class _Known(NamedTuple):
     sha256: str | None
     content_type: str
     cache_control: str
+    owner: str | None = None
 
 
 class S3Store:
-    def __init__(self, target: S3Target, settings: SyncSettings, cache: Path | None = None):
+    def __init__(
+        self,
+        target: S3Target,
+        settings: SyncSettings,
+        cache: Path | None = None,
+        owner: str | None = None,
+        on_activity: Callable[..., None] | None = None,
+    ):
         from boto3.s3.transfer import TransferConfig
 
         self.target, self.settings, self.cache = target, settings, cache
+        self.owner, self.on_activity = owner, on_activity
         self.client = _client(
             "s3",
             target,
@@ -62,12 +73,16 @@ class S3Store:
             request_checksum_calculation="when_required",
             response_checksum_validation="when_required",
         )
+        # Parts go one after another in the uploading thread (files already go up in
+        # parallel): s3transfer's own threads would keep the process alive on a silent store.
         self.transfer = TransferConfig(
             multipart_threshold=settings.multipart_threshold,
             multipart_chunksize=settings.multipart_chunksize,
-            max_concurrency=4,
+            use_threads=False,
         )
         self.client.meta.events.register("before-parse.s3.ListObjectsV2", _lean_listing)
+        if on_activity is not None:
+            self.client.meta.events.register("after-call.s3", on_activity)
         self._known = _read_cache(cache)
         self._lock = threading.Lock()
 
@@ -89,16 +104,43 @@ class S3Store:
                 known[key] = entry._replace(modified=modified)
             else:
                 unknown.append((key, etag, size, modified))
-        with ThreadPoolExecutor(max_workers=self.settings.workers) as pool:
-            for key, entry in zip(unknown, pool.map(self._head, unknown), strict=True):
+        pool = DaemonThreads(min(self.settings.workers, len(unknown)), "sitegen-head")
+        try:
+            heads = [pool.submit(self._head, item) for item in unknown]
+            for key, head in zip(unknown, heads, strict=True):
+                entry = head.result()
                 if entry is not None:
                     known[key[0]] = entry
+        finally:
+            pool.close()
         self._known = known
         start = len(self.target.prefix)
         return tuple(
-            RemoteObject(k[start:], e.size, e.sha256, e.content_type, e.cache_control)
+            RemoteObject(
+                k[start:],
+                e.size,
+                e.sha256,
+                e.content_type,
+                e.cache_control,
+                ours=e.sha256 is not None,
+                owner=e.owner,
+            )
             for k, e in sorted(known.items())
         )
+
+    def claim(self) -> int:
+        """Abort the multipart uploads an interrupted sync left under the prefix (their parts
+        are billed until then); the client's lock makes sure none of them is still going."""
+        aborted = 0
+        with _explained(self.target, "listing unfinished uploads"):
+            pages = self.client.get_paginator("list_multipart_uploads")
+            for page in pages.paginate(Bucket=self.target.bucket, Prefix=self.target.prefix):
+                for upload in page.get("Uploads", ()):
+                    self.client.abort_multipart_upload(
+                        Bucket=self.target.bucket, Key=upload["Key"], UploadId=upload["UploadId"]
+                    )
+                    aborted += 1
+        return aborted
 
     def _head(self, item: tuple[str, str, int, str]) -> _Known | None:
         from botocore.exceptions import ClientError
@@ -111,10 +153,17 @@ class S3Store:
                 if _code(exc) in ("404", "NoSuchKey"):
                     return None  # deleted since the listing
                 raise
-        sha = head.get("Metadata", {}).get(SHA256_KEY)
+        metadata = head.get("Metadata", {})
+        sha = metadata.get(SHA256_KEY)
         sha = sha if sha and len(sha) == 64 else None
         return _Known(
-            etag, size, modified, sha, head.get("ContentType", ""), head.get("CacheControl", "")
+            etag,
+            size,
+            modified,
+            sha,
+            head.get("ContentType", ""),
+            head.get("CacheControl", ""),
+            metadata.get(OWNER_KEY) or None,
         )
 
     def upload(self, folder: Path, file: LocalFile) -> None:
@@ -122,13 +171,21 @@ class S3Store:
         extra = {
             "ContentType": file.content_type,
             "CacheControl": file.cache_control,
-            "Metadata": {SHA256_KEY: file.sha256},
+            "Metadata": {
+                SHA256_KEY: file.sha256,
+                **({OWNER_KEY: self.owner} if self.owner else {}),
+            },
         }
         source = folder / file.path
         with _explained(self.target, f"uploading {file.path}"):
             if file.size >= self.settings.multipart_threshold:
                 self.client.upload_file(
-                    str(source), self.target.bucket, key, ExtraArgs=extra, Config=self.transfer
+                    str(source),
+                    self.target.bucket,
+                    key,
+                    ExtraArgs=extra,
+                    Config=self.transfer,
+                    Callback=self.on_activity,  # bytes sent count as progress
                 )
                 with self._lock:
                     self._known.pop(key, None)  # the next listing reads it back
@@ -143,7 +200,13 @@ class S3Store:
                 **extra,
             )
         entry = _Known(
-            answer["ETag"], file.size, None, file.sha256, file.content_type, file.cache_control
+            answer["ETag"],
+            file.size,
+            None,
+            file.sha256,
+            file.content_type,
+            file.cache_control,
+            self.owner,
         )
         with self._lock:
             self._known[key] = entry
@@ -169,7 +232,7 @@ class S3Store:
         if self.cache is None:
             return
         data = {key: list(entry) for key, entry in self._known.items()}
-        atomic.replace_file(self.cache, json.dumps({"version": 1, "objects": data}))
+        atomic.replace_file(self.cache, json.dumps({"version": CACHE_VERSION, "objects": data}))
 
     def _key(self, path: str) -> str:
         if not deploy.inside_prefix(path):
@@ -204,7 +267,12 @@ def _client(service: str, target: S3Target, settings: SyncSettings, endpoint_url
         loader = _LOADER.setdefault("loader", core.get_component("data_loader"))
     core.register_component("data_loader", loader)
     retries = {"mode": "standard", "total_max_attempts": settings.max_attempts}
-    config = Config(retries=retries, connect_timeout=10, read_timeout=60, **config)
+    config = Config(
+        retries=retries,
+        connect_timeout=settings.connect_timeout,
+        read_timeout=settings.read_timeout,
+        **config,
+    )
     try:
         session = boto3.session.Session(
             botocore_session=core, profile_name=target.profile, region_name=target.region
@@ -299,6 +367,8 @@ def _read_cache(cache: Path | None) -> dict[str, _Known]:
         return {}
     try:
         data = json.loads(cache.read_text(encoding="utf-8"))
+        if data.get("version") != CACHE_VERSION:
+            return {}
         return {key: _Known(*entry) for key, entry in data["objects"].items()}
     except (OSError, ValueError, KeyError, TypeError):
         return {}  # a missing or damaged cache only costs a HEAD per object

@@ -7,6 +7,7 @@ import secrets
 from dataclasses import dataclass
 from pathlib import Path
 
+from sitegen import keystore
 from sitegen.config import RTL_LANGUAGES
 from sitegen.errors import ConfigError
 from sitegen.model import Diagnostic, Studio
@@ -133,6 +134,8 @@ def new_client(
     (folder / "site.toml").write_text(SITE_TOML.format(**values), encoding="utf-8")
     (folder / "content" / "_index.md").write_text(HOME_MD.format(**values), encoding="utf-8")
     (folder / "content" / "about.md").write_text(ABOUT_MD.format(**values), encoding="utf-8")
+    # The demo's salt, committed with the site from the start (keystore says why).
+    keystore.demo_key(studio.build_dir / ".cache", client, password, folder)
     return NewClient(folder, password)
 
 

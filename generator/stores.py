@@ -2,7 +2,9 @@
 
 `S3Store` (in s3store.py) speaks to any S3-compatible service; `FileStore` mirrors into a
 local folder. Uploads run in threads, pages after their assets, deletes only after every
-upload succeeded."""
+upload succeeded. Every call to a store runs in a daemon thread watched from the calling
+one, so a store that stops answering ends the sync with a message after `stall_timeout`
+seconds without progress, instead of hanging it for the retries' many minutes."""
 
 from __future__ import annotations
 
@@ -12,13 +14,13 @@ import shutil
 import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import Future, ThreadPoolExecutor, as_completed
+from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Protocol
 
-from sitegen import deploy
+from sitegen import atomic, deploy
 from sitegen.deploy import (
     DeployError,
     DeployPlan,
@@ -32,14 +34,17 @@ from sitegen.deploy import (
     Target,
     Upload,
 )
+from sitegen.errors import naming
 from sitegen.model import Diagnostic
 from sitegen.s3store import DELETE_BATCH, REBUILD, S3Store, invalidate
+from sitegen.syncwatch import DaemonThreads, Watch
 
 
 class Store(Protocol):
     target: Target
 
     def list(self) -> tuple[RemoteObject, ...]: ...
+    def claim(self) -> int: ...
     def upload(self, folder: Path, file: LocalFile) -> None: ...
     def delete(self, paths: Sequence[str]) -> None: ...
     def close(self) -> None: ...
@@ -47,9 +52,10 @@ class Store(Protocol):
 
 @dataclass(frozen=True)
 class Progress:
-    """One finished step, reported from the calling thread."""
+    """One finished step, reported from the calling thread; "wait" says how many seconds
+    (in `size`) the store has not answered."""
 
-    action: str  # "upload" or "delete"
+    action: str  # "upload", "delete" or "wait"
     path: str
     size: int
     done: int
@@ -64,6 +70,7 @@ class SyncSummary:
     bytes: int
     seconds: float
     invalidated: tuple[str, ...] = ()
+    aborted: int = 0  # unfinished multipart uploads of an earlier, interrupted sync
 
 
 class SyncFailed(DeployError):
@@ -72,15 +79,20 @@ class SyncFailed(DeployError):
 
 @contextmanager
 def open_store(
-    target: Target, settings: SyncSettings | None = None, cache: Path | None = None
+    target: Target,
+    settings: SyncSettings | None = None,
+    cache: Path | None = None,
+    owner: str | None = None,
+    on_activity: Callable[..., None] | None = None,
 ) -> Iterator[Store]:
     """The store for `target`; `cache` (S3 only) is a file remembering the checksums read from
-    object metadata, so a later listing needs no request per object."""
+    object metadata, so a later listing needs no request per object. What it writes is
+    marked as written by sitegen for `owner`; `on_activity` hears each answer of the store."""
     settings = settings or SyncSettings()
     if isinstance(target, S3Target):
-        store: Store = S3Store(target, settings, cache)
+        store: Store = S3Store(target, settings, cache, owner, on_activity)
     else:
-        store = FileStore(target)
+        store = FileStore(target, owner)
     try:
         yield store
     finally:
@@ -102,9 +114,12 @@ def sync(
     on_progress: Callable[[Progress], None] | None = None,
     settings: SyncSettings | None = None,
     cache_dir: Path | None = None,
+    owner: str | None = None,
+    force_prefix: bool = False,
 ) -> tuple[DeployPlan, SyncSummary | None]:
     """Plan the sync of `folder` to `target`, then (unless `dry_run`) apply it and invalidate
-    the CDN if the target names a CloudFront distribution."""
+    the CDN if the target names a CloudFront distribution. A target holding files sitegen did
+    not write, or wrote for another client than `owner`, is refused unless `force_prefix`."""
     settings, started = settings or SyncSettings(), time.perf_counter()
     if not folder.is_dir() or not any(folder.iterdir()):
         raise DeployError(
@@ -112,14 +127,15 @@ def sync(
         )
     _check_apart(folder, target)
     cache = cache_file(cache_dir, target) if cache_dir else None
+    watch = Watch(target, settings.stall_timeout, _idle_reporter(target, on_progress))
     with ThreadPoolExecutor(max_workers=1) as hashing:
         local = hashing.submit(deploy.local_manifest, folder, rules)  # while the target lists
-        with open_store(target, settings, cache) as store:
-            remote = store.list()
-            the_plan = deploy.plan(local.result(), remote, max_deletes)
+        with open_store(target, settings, cache, owner, watch.beat) as store:
+            remote = watch.call("listing", store.list)
+            the_plan = deploy.plan(local.result(), remote, max_deletes, owner, force_prefix)
             if dry_run:
                 return the_plan, None
-            summary = apply(the_plan, store, folder, settings.workers, on_progress)
+            summary = apply(the_plan, store, folder, settings.workers, on_progress, watch)
     if isinstance(target, S3Target) and target.cloudfront:
         paths = deploy.invalidation_paths(the_plan, settings.invalidation_limit, target.prefix)
         if paths:
@@ -134,19 +150,26 @@ def apply(
     folder: Path,
     workers: int = 8,
     on_progress: Callable[[Progress], None] | None = None,
+    watch: Watch | None = None,
 ) -> SyncSummary:
-    """Uploads in parallel, assets before pages; deletes only once every upload succeeded."""
+    """Uploads in parallel, assets before pages; deletes only once every upload succeeded.
+    First, multipart uploads an interrupted sync left unfinished under the prefix go."""
     if plan.refused:
         raise DeployRefused(
             Diagnostic(None, f"not syncing to {store.target}: {plan.refused}", hint=_RERUN)
         )
     _check_apart(folder, store.target)
+    watch = watch or Watch(
+        store.target, SyncSettings().stall_timeout, _idle_reporter(store.target, on_progress)
+    )
     started = time.perf_counter()
+    # A sync with nothing to send stays one listing: an interrupted one left work to do.
+    aborted = 0 if plan.is_empty else watch.call("aborting unfinished uploads", store.claim)
     report = _Reporter(len(plan.uploads) + len(plan.deletes), on_progress)
     failures: list[Diagnostic] = []
     for group in plan.upload_groups():
         if group and not failures:
-            failures = _upload_group(group, store, folder, workers, report)
+            failures = _upload_group(group, store, folder, workers, report, watch)
     if failures:
         not_tried = len(plan.uploads) - report.uploaded - len(failures)
         failures.append(
@@ -161,7 +184,7 @@ def apply(
     deletes = [d.path for d in plan.deletes]
     for start in range(0, len(deletes), DELETE_BATCH):
         batch = deletes[start : start + DELETE_BATCH]
-        store.delete(batch)
+        watch.call("deleting", store.delete, batch)
         for path in batch:
             report.step("delete", path, 0)
     return SyncSummary(
@@ -170,10 +193,20 @@ def apply(
         deleted=len(deletes),
         bytes=report.bytes,
         seconds=time.perf_counter() - started,
+        aborted=aborted,
     )
 
 
 _RERUN = "check the target and the build; nothing was changed"
+
+
+def _idle_reporter(
+    target: Target, on_progress: Callable[[Progress], None] | None
+) -> Callable[[int], None] | None:
+    """How a silent store is shown: a "wait" step with the seconds in `size`."""
+    if on_progress is None:
+        return None
+    return lambda seconds: on_progress(Progress("wait", str(target), seconds, 0, 0))
 
 
 def _check_apart(folder: Path, target: Target) -> None:
@@ -201,22 +234,27 @@ class _Reporter:
 
 
 def _upload_group(
-    group: Sequence[Upload], store: Store, folder: Path, workers: int, report: _Reporter
+    group: Sequence[Upload],
+    store: Store,
+    folder: Path,
+    workers: int,
+    report: _Reporter,
+    watch: Watch,
 ) -> list[Diagnostic]:
     """Send one group; after the first failure, files not yet started are left for a rerun."""
     stop = threading.Event()
     failures: list[Diagnostic] = []
 
     def send(upload: Upload) -> bool:
-        if stop.is_set():
+        if stop.is_set() or watch.stopped.is_set():
             return False
         store.upload(folder, upload.file)
         return True
 
-    pool = ThreadPoolExecutor(max_workers=max(1, workers), thread_name_prefix="sitegen-upload")
+    pool = DaemonThreads(workers, "sitegen-upload")
     try:
         futures: dict[Future, Upload] = {pool.submit(send, u): u for u in group}
-        for future in as_completed(futures):
+        for future in watch.completed(futures, lambda: f"uploading, {report.uploaded} done"):
             upload = futures[future]
             try:
                 sent = future.result()
@@ -229,19 +267,24 @@ def _upload_group(
                 report.step("upload", upload.file.path, upload.file.size)
     finally:
         stop.set()
-        pool.shutdown(wait=True, cancel_futures=True)
+        pool.close()
     return failures
 
 
 # --- S3 --------------------------------------------------------------------------------------
 
 
+OWNER_FILE = ".sitegen-owner"  # in a folder target: sitegen syncs it, for this client
+
+
 class FileStore:
     """A folder as a target. Each file is written beside its place and renamed into it, so a
-    reader never sees half a file; a folder keeps no headers, so none are compared."""
+    reader never sees half a file; a folder keeps no headers, so none are compared. A folder
+    keeps no metadata either: a file `.sitegen-owner` in it says that sitegen syncs it, and
+    for which client."""
 
-    def __init__(self, target: FileTarget):
-        self.target, self.root = target, target.path
+    def __init__(self, target: FileTarget, owner: str | None = None):
+        self.target, self.root, self.owner = target, target.path, owner
 
     def list(self) -> tuple[RemoteObject, ...]:
         if not self.root.exists():
@@ -249,15 +292,36 @@ class FileStore:
         if not self.root.is_dir():
             raise DeployError(Diagnostic(self.root, "the target is a file, not a folder"))
         found = []
+        owners: dict[Path, str | None] = {}  # folder: the owner marked there or above
         for directory, dirs, names in os.walk(self.root):
             dirs.sort()
+            here = Path(directory)
+            owners[here] = _marked_owner(here) if OWNER_FILE in names else owners.get(here.parent)
             for name in sorted(names):
-                full = Path(directory, name)
+                full = here / name
+                if name == OWNER_FILE:
+                    continue
                 with full.open("rb") as handle:
                     digest = hashlib.file_digest(handle, "sha256").hexdigest()
                 path = full.relative_to(self.root).as_posix()
-                found.append(RemoteObject(path, full.stat().st_size, digest))
+                owner = owners[here]
+                found.append(
+                    RemoteObject(
+                        path,
+                        full.stat().st_size,
+                        digest,
+                        ours=owner is not None,
+                        owner=owner or None,
+                    )
+                )
         return tuple(found)
+
+    def claim(self) -> int:
+        """Mark the folder as synced by sitegen for this client, before the first upload."""
+        marker = self.root / OWNER_FILE
+        if not marker.is_file():
+            atomic.replace_file(marker, (self.owner or "") + "\n")
+        return 0
 
     def upload(self, folder: Path, file: LocalFile) -> None:
         destination = self._path(file.path)
@@ -266,7 +330,8 @@ class FileStore:
             f".{destination.name}.sitegen-{os.getpid()}-{threading.get_ident()}.tmp"
         )
         try:
-            shutil.copyfile(folder / file.path, temporary)
+            with naming(destination):
+                shutil.copyfile(folder / file.path, temporary)
             with temporary.open("rb") as handle:
                 if hashlib.file_digest(handle, "sha256").hexdigest() != file.sha256:
                     raise DeployError(
@@ -304,3 +369,11 @@ class FileStore:
             if here.is_file():
                 here.unlink()
         destination.parent.mkdir(parents=True, exist_ok=True)
+
+
+def _marked_owner(folder: Path) -> str:
+    """The client a folder target was synced for ("" for none named)."""
+    try:
+        return (folder / OWNER_FILE).read_text("utf-8").strip()
+    except (OSError, UnicodeDecodeError):
+        return ""

@@ -15,18 +15,26 @@ def interactive() -> bool:
     return sys.stdin.isatty() and sys.stdout.isatty()
 
 
+WAIT_LINE_EVERY = 10  # seconds between "waiting" lines when not on a terminal
+
+
 class SyncProgress:
-    """A progress bar on a terminal, silent otherwise; `update` takes stores.Progress."""
+    """A progress bar on a terminal, silent otherwise but for a line now and then while the
+    store does not answer; `update` takes stores.Progress."""
 
     def __init__(self, title: str):
         self.title = title
         self.console = Console(stderr=True)
         self.bar: Progress | None = None
+        self.waited_shown = 0
 
     def __enter__(self) -> SyncProgress:
         if self.console.is_terminal:
             self.bar = Progress(
-                TextColumn(self.title), BarColumn(), MofNCompleteColumn(), console=self.console
+                TextColumn("{task.description}"),
+                BarColumn(),
+                MofNCompleteColumn(),
+                console=self.console,
             )
             self.bar.start()
             self.task = self.bar.add_task(self.title, total=None)
@@ -37,8 +45,22 @@ class SyncProgress:
             self.bar.stop()
 
     def update(self, step) -> None:
+        if step.action == "wait":
+            self._waiting(step.path, step.size)
+            return
+        self.waited_shown = 0
         if self.bar is not None:
-            self.bar.update(self.task, completed=step.done, total=step.total)
+            self.bar.update(
+                self.task, description=self.title, completed=step.done, total=step.total
+            )
+
+    def _waiting(self, store: str, seconds: int) -> None:
+        line = f"{self.title}: waiting for {store}, no answer for {seconds} s"
+        if self.bar is not None:
+            self.bar.update(self.task, description=line)
+        elif seconds >= self.waited_shown + WAIT_LINE_EVERY or not self.waited_shown:
+            self.waited_shown = seconds
+            click.echo(line, err=True)
 
 
 def show_plan(title: str, plan) -> None:
@@ -62,4 +84,6 @@ def report(name: str, outcome, dry_run: bool) -> None:
     )
     if s.invalidated:
         line += f", CDN paths invalidated: {len(s.invalidated)}"
+    if s.aborted:
+        line += f", {s.aborted} unfinished uploads of an earlier sync aborted"
     click.echo(line)

@@ -14,7 +14,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
-from sitegen.errors import OutputError
+from sitegen.errors import OutputError, naming
 from sitegen.locks import process_alive
 from sitegen.model import BuildResult, Diagnostic, Output
 
@@ -91,10 +91,11 @@ def write_outputs(staging: Staging, outputs: Iterable[Output]) -> None:
         old = staging.target / relative
         if _unchanged(old, output) and _linked(old, destination):
             continue
-        if output.data is not None:
-            destination.write_bytes(output.data)
-        elif output.source is not None:
-            shutil.copyfile(output.source, destination)
+        with naming(destination):
+            if output.data is not None:
+                destination.write_bytes(output.data)
+            elif output.source is not None:
+                shutil.copyfile(output.source, destination)
 
 
 def keep_previous(staging: Staging, path: str) -> None:

@@ -128,19 +128,21 @@ def bucket_objects(endpoint: str, bucket: str, prefix: str = "") -> dict[str, by
 
 # --- a proxy that fails requests on purpose --------------------------------------------------
 
-Fate = str  # "pass", "503" or "drop"
+Fate = str  # "pass", "503", "drop" or "stall"
 
 
 @dataclass
 class FaultProxy:
     """A reverse proxy on loopback in front of an S3 endpoint. `decide(number, method, path)`
-    picks each request's fate: relayed, answered 503, or its connection dropped unanswered.
-    `log` records (method, path, fate) in arrival order."""
+    picks each request's fate: relayed, answered 503, its connection dropped unanswered, or
+    stalled: held open without a byte of answer until the proxy stops. `log` records
+    (method, path, fate) in arrival order."""
 
     upstream: str
     decide: Callable[[int, str, str], Fate] = lambda number, method, path: "pass"
     log: list[tuple[str, str, Fate]] = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock)
+    stopping: threading.Event = field(default_factory=threading.Event)
 
     def fate(self, method: str, path: str) -> Fate:
         with self.lock:
@@ -160,6 +162,9 @@ class _Relay(http.server.BaseHTTPRequestHandler):
         length = int(self.headers.get("Content-Length") or 0)
         body = self.rfile.read(length) if length else None
         fate = self.proxy.fate(self.command, self.path)
+        if fate == "stall":
+            self.proxy.stopping.wait(600)
+            fate = "drop"
         if fate == "drop":
             self.close_connection = True
             self.connection.shutdown(socket.SHUT_RDWR)
@@ -214,6 +219,7 @@ def fault_proxy(upstream: str) -> Iterator[tuple[FaultProxy, str]]:
     try:
         yield proxy, f"http://127.0.0.1:{server.server_address[1]}"
     finally:
+        proxy.stopping.set()
         server.shutdown()
         server.server_close()
 

@@ -76,3 +76,8 @@ def test_scenarios_run_and_warm_photos_are_not_remade(tmp_path):
         assert float(seconds) > 0 and float(cpu) > 0 and int(peak) > 0
     assert "2 previews cached, 0 written by the warm build" in output
     assert "over 1 saves" in output or "no `sitegen serve`" in output
+
+
+def test_stall_measures_a_publish_giving_up():
+    output = run_script("stall.py", "--pages", "3", "--stall-timeout", "2")
+    assert "exit code 1 after" in output and "no progress for 2 s" in output

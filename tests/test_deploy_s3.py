@@ -4,6 +4,7 @@ SeaweedFS when installed; faults come from a proxy on loopback that fails reques
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import shutil
 from dataclasses import dataclass
@@ -83,7 +84,7 @@ class Backend:
             return {
                 p.relative_to(root).as_posix(): p.read_bytes()
                 for p in root.rglob("*")
-                if p.is_file()
+                if p.is_file() and p.name != stores.OWNER_FILE
             }
         found = bucket_objects(self.endpoint, self.target.bucket, self.target.prefix)
         return {key.removeprefix(self.target.prefix): data for key, data in found.items()}
@@ -265,7 +266,8 @@ def test_objects_outside_the_prefix_are_never_touched(site, moto):
     bucket = moto.target.bucket
     for key in ("acme-old/index.html", "other/index.html", "root.html", "acme"):
         client.put_object(Bucket=bucket, Key=key, Body=b"keep me")
-    client.put_object(Bucket=bucket, Key="acme/stale.html", Body=b"old")
+    ours = {"sha256": hashlib.sha256(b"old").hexdigest()}  # as an earlier sync wrote it
+    client.put_object(Bucket=bucket, Key="acme/stale.html", Body=b"old", Metadata=ours)
     plan, _ = sync(site, moto)
     assert [d.path for d in plan.deletes] == ["stale.html"]
     left = set(bucket_objects(moto.endpoint, bucket))
@@ -278,7 +280,13 @@ def test_objects_changed_behind_our_back_are_noticed_despite_the_cache(site, mot
     sync(site, moto, cache_dir=cache)
     sync(site, moto, cache_dir=cache)  # learns each object's listing date
     client, bucket = s3_client(moto.endpoint), moto.target.bucket
-    client.put_object(Bucket=bucket, Key="acme/about/index.html", Body=b"<h1>Defaced</h1>!")
+    defaced = b"<h1>Defaced</h1>!"
+    client.put_object(
+        Bucket=bucket,
+        Key="acme/about/index.html",
+        Body=defaced,
+        Metadata={"sha256": hashlib.sha256(defaced).hexdigest()},
+    )
     plan, _ = sync(site, moto, cache_dir=cache)
     assert [(u.file.path, u.reason) for u in plan.uploads] == [("about/index.html", Reason.CONTENT)]
     assert moto.objects() == files_of(site)
@@ -479,3 +487,32 @@ def test_a_failed_multipart_upload_is_reported_and_holds_the_pages_back(site, mo
         .get("Uploads", [])
         == []
     ), "the parts sent were aborted, not left to be billed"
+
+
+def test_unfinished_multipart_uploads_under_the_prefix_are_aborted_by_the_next_sync(site, s3):
+    """A sync killed mid-upload leaves parts that are billed until aborted."""
+    client, bucket = s3_client(s3.endpoint), s3.target.bucket
+    left = {}
+    for key in ("acme/downloads/video.mp4", "other/video.mp4"):
+        upload = client.create_multipart_upload(Bucket=bucket, Key=key)
+        client.upload_part(
+            Bucket=bucket, Key=key, UploadId=upload["UploadId"], PartNumber=1, Body=b"x" * 1024
+        )
+        left[key] = upload["UploadId"]
+    _, summary = sync(site, s3)
+    assert summary.aborted == 1
+    remaining = client.list_multipart_uploads(Bucket=bucket).get("Uploads", [])
+    assert [(u["Key"], u["UploadId"]) for u in remaining] == [
+        ("other/video.mp4", left["other/video.mp4"])
+    ], "only this prefix's"
+
+
+def test_the_documented_lifecycle_rule_is_accepted_by_a_store(moto):
+    rules = json.loads((REPO / "deploy/lifecycle.json").read_text())
+    client = s3_client(moto.endpoint)
+    client.put_bucket_lifecycle_configuration(
+        Bucket=moto.target.bucket, LifecycleConfiguration=rules
+    )
+    (rule,) = client.get_bucket_lifecycle_configuration(Bucket=moto.target.bucket)["Rules"]
+    assert rule["Status"] == "Enabled"
+    assert rule["AbortIncompleteMultipartUpload"] == {"DaysAfterInitiation": 2}

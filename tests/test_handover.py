@@ -125,6 +125,7 @@ def test_handover_dry_run_and_confirmation(project):
     retired = (project.root / "build/_published/demo/acme/index.html").read_text()
     assert "https://www.acme.example/" in retired and "sitegen-payload" not in retired
     assert sorted(p.name for p in (project.root / "build/_published/demo/acme").iterdir()) == [
+        ".sitegen-owner",
         "404.html",
         "index.html",
     ]
