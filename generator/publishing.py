@@ -169,7 +169,7 @@ def demo_problems(folder: Path, site: Site, password: str, cache_dir: Path) -> l
         if page.relative_to(folder).as_posix() != pipeline.GATE_FORM
         and b'id="sitegen-payload"' not in page.read_bytes()
     ]
-    key = keystore.demo_key(cache_dir, site.name, password).key
+    key = keystore.demo_key(cache_dir, site.name, password, site.path).key
     problems += [
         f"{leak.output} holds {leak.what}" for leak in audit.find_leaks(folder, site, password, key)
     ]

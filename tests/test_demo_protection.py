@@ -36,7 +36,7 @@ def example(tmp_path_factory) -> Project:
 def leaks_of(project: Project, client: str) -> list[audit.Leak]:
     studio = config.load_studio(project.root)
     site = config.load_site(studio, client)
-    key = keystore.demo_key(studio.build_dir / ".cache", client, site.demo.password).key
+    key = keystore.demo_key(studio.build_dir / ".cache", client, site.demo.password, site.path).key
     return audit.find_leaks(project.root / "build" / client / "demo", site, site.demo.password, key)
 
 

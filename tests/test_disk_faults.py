@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import base64
 import os
 import subprocess
 from pathlib import Path
@@ -84,12 +85,12 @@ def test_a_full_disk_names_the_file_and_keeps_the_previous_build(make_project):
     with small_disk(project.root / "build", "1m"):
         project.build()
         before = (project.root / "build/acme/demo/about/index.html").read_bytes()
-        big = project.root / "sites/acme/content/files/catalogue.txt"
+        big = project.root / "sites/acme/content/files/catalogue.js"  # site code: it ships
         big.parent.mkdir(parents=True)
-        big.write_bytes(os.urandom(2 * 1024 * 1024).hex().encode()[: 2 * 1024 * 1024])
+        big.write_bytes(base64.b64encode(os.urandom(2 * 1024 * 1024)))
         result = project.run("build")
         assert result.exit_code == 1, result.output
-        assert "/files/catalogue.txt: No space left on device" in result.output, "the file"
+        assert "/files/catalogue.js: No space left on device" in result.output, "the file"
         assert "hint: free space on that disk" in result.output
         assert "Traceback" not in result.output
         assert (project.root / "build/acme/demo/about/index.html").read_bytes() == before

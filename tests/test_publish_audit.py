@@ -44,7 +44,9 @@ def plant_encrypted(project, output: str, data: bytes) -> None:
     """What a build that let an original through would have written: the bytes encrypted
     under the demo's own key, as the client's browser would decrypt them."""
     studio = config.load_studio(project.root)
-    key = keystore.demo_key(studio.build_dir / ".cache", "acme", PASSWORD)
+    key = keystore.demo_key(
+        studio.build_dir / ".cache", "acme", PASSWORD, project.root / "sites/acme"
+    )
     path = project.root / "build/acme/demo" / output
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(protect.encrypt_file(key, "acme", "/" + output, data))
@@ -143,7 +145,9 @@ def test_the_phrase_check_finds_a_short_sentence_among_many_long_pages(make_proj
     project.build()
     studio = config.load_studio(project.root)
     site = config.load_site(studio, "acme")
-    key = keystore.demo_key(studio.build_dir / ".cache", "acme", PASSWORD).key
+    key = keystore.demo_key(
+        studio.build_dir / ".cache", "acme", PASSWORD, project.root / "sites/acme"
+    ).key
     demo = project.root / "build/acme/demo"
     (demo / "theme/planted.txt").write_text("... ONE two three, four five SIX!")
     leaks = audit.find_leaks(demo, site, PASSWORD, key)

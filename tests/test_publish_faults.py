@@ -93,7 +93,7 @@ def test_a_prefix_holding_files_sitegen_did_not_write_is_refused_unless_forced(
 
 
 def test_a_folder_over_another_clients_folder_is_refused(project):
-    published = project.root / "published"
+    published = project.root.parent / "published"  # outside the project, as targets must be
     assert (
         project.run("publish", "otherclient", "--target", f"file:{published}/other").exit_code == 0
     )
@@ -105,7 +105,7 @@ def test_a_folder_over_another_clients_folder_is_refused(project):
 
 
 def test_a_folder_holding_other_files_is_refused_unless_forced(project):
-    published = project.root / "published"
+    published = project.root.parent / "published"  # outside the project, as targets must be
     published.mkdir()
     (published / "keep.txt").write_text("not sitegen's")
     refused = project.run("publish", "acme", "--target", f"file:{published}")
