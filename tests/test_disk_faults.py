@@ -3,9 +3,9 @@ non-zero without a traceback, and loses nothing already built."""
 
 from __future__ import annotations
 
+import base64
 import contextlib
 import errno
-import base64
 import os
 import subprocess
 from pathlib import Path
