@@ -12,7 +12,8 @@
   var prefix = "sitegen-key:" + payload.site + ":";
   var storageName = prefix + payload.salt;
   var whenParsed = new Promise(function (resolve) {
-    document.addEventListener("DOMContentLoaded", resolve);
+    if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", resolve);
+    else resolve();  // a theme that loads this script late: the page is parsed already
   });
 
   function bytes(base64) {
