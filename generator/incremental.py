@@ -199,7 +199,7 @@ class Memo:
         page_paths = {p.path for p in pages}
         locked_files = [o for o in made if o.path not in page_paths]
         return (
-            [o for o in locked_files if not o.path.endswith(protect.PAGE_SUFFIXES)]
+            [o for o in locked_files if not protect.is_page(o.path)]
             + [self._locks[p.path][1] for p in pages]
-            + [o for o in locked_files if o.path.endswith(protect.PAGE_SUFFIXES)]
+            + [o for o in locked_files if protect.is_page(o.path)]
         )

@@ -45,6 +45,7 @@ NONCE_BYTES = 12
 FILE_MAGIC = b"SGE2"
 FORMAT_VERSION = 2
 PAGE_SUFFIXES = (".html", ".htm")
+NOT_FOUND = "404.html"  # the site's not-found page: a host shows it at any missing address
 # A transparent pixel stands in for an encrypted image until the page has decrypted it.
 BLANK_IMAGE = "data:image/gif;base64,R0lGODlhAQABAAAAACH5BAEAAAAALAAAAAABAAEAAAIBAAA="
 _ATTRIBUTE = re.compile(r"""\b(src|href|poster)=(["'])([^"'<>]*)\2""", re.I)
@@ -71,15 +72,23 @@ class DemoKey:
 
 
 def associated_data(site_id: str, url_path: str) -> bytes:
-    """What binds a ciphertext to its place: the browser rebuilds it from the address it
-    asked for, so bytes copied to another path, or another client's demo, do not open."""
+    """What binds a file's ciphertext to its place: the browser rebuilds it from the address
+    it asked for, so bytes copied to another path, or another client's demo, do not open."""
     return f"{site_id}\n{url_path}".encode()
 
 
+def page_associated_data(site_id: str, url_path: str, start_url: str, anywhere: bool) -> bytes:
+    """A page's: its place, the shared start its stream continues (so that reference cannot
+    be swapped), and whether it may open at any address (the not-found page alone)."""
+    where = "anywhere" if anywhere else "here"
+    return f"{site_id}\n{url_path}\n{start_url}\n{where}".encode()
+
+
 def synthetic_nonce(key: DemoKey, associated: bytes, data: bytes) -> bytes:
-    """A nonce made from the content, as SIV modes do: the same page encrypts to the same bytes
-    (so an unchanged page is not uploaded again), and two different pages or versions get
-    different nonces, which AES-GCM needs. The nonce key is separate from the AES key."""
+    """A nonce made from exactly what is encrypted, as SIV modes do: the same bytes encrypt to
+    the same ciphertext (so an unchanged page is not uploaded again), and any two different
+    plaintexts get different nonces, which AES-GCM needs (`data` must be the very bytes given
+    to AES-GCM, after deflating). The nonce key is separate from the AES key."""
     nonce_key = hmac.new(key.key, b"sitegen nonce key", hashlib.sha256).digest()
     mac = hmac.new(nonce_key, associated + b"\0", hashlib.sha256)
     mac.update(data)
@@ -88,12 +97,12 @@ def synthetic_nonce(key: DemoKey, associated: bytes, data: bytes) -> bytes:
 
 def encrypt_file(key: DemoKey, site_id: str, url_path: str, data: bytes) -> bytes:
     associated = associated_data(site_id, url_path)
-    nonce = synthetic_nonce(key, associated, data)
     packed = None if data.startswith(_COMPRESSED) else _deflate(data)
     if packed is not None and len(packed) < len(data) * 0.9:
         plain = b"\x01" + packed
     else:
         plain = b"\x00" + data
+    nonce = synthetic_nonce(key, associated, plain)
     return FILE_MAGIC + nonce + AESGCM(key.key).encrypt(nonce, plain, associated)
 
 
@@ -107,13 +116,20 @@ def decrypt_file(key: bytes, site_id: str, url_path: str, data: bytes) -> bytes:
 
 
 def page_payload(
-    key: DemoKey, site_id: str, url_path: str, page_html: bytes, start: bytes = b"", start_url=""
+    key: DemoKey,
+    site_id: str,
+    url_path: str,
+    page_html: bytes,
+    start: bytes = b"",
+    start_url: str = "",
+    anywhere: bool = False,
 ) -> dict:
     """A page's payload; with a shared `start` (see `chrome`), published at `start_url`, the
-    page's deflate stream continues the start's."""
-    associated = associated_data(site_id, url_path)
-    nonce = synthetic_nonce(key, associated, page_html)
+    page's deflate stream continues the start's. `anywhere`: the not-found page, which a host
+    shows at any missing address."""
+    associated = page_associated_data(site_id, url_path, start_url if start else "", anywhere)
     deflated = chrome.deflate_after(start, page_html) if start else _deflate(page_html)
+    nonce = synthetic_nonce(key, associated, deflated)
     payload = {
         "v": FORMAT_VERSION,
         "site": site_id,
@@ -125,6 +141,8 @@ def page_payload(
     }
     if start:
         payload["chrome"] = start_url
+    if anywhere:
+        payload["anywhere"] = True
     return payload
 
 
@@ -145,23 +163,31 @@ def unlock_output(
     try:
         if data.startswith(FILE_MAGIC):
             return decrypt_file(key, site_id, url_path, data)
-        match = _PAYLOAD.search(data) if rel_path.endswith(PAGE_SUFFIXES) else None
+        match = _PAYLOAD.search(data) if is_page(rel_path) else None
         if match is None:
             return None
         payload = json.loads(match[1])
         if payload.get("path") != url_path:
             raise ValueError(f"it holds the page of {payload.get('path')}")
         nonce, ciphertext = base64.b64decode(payload["iv"]), base64.b64decode(payload["ct"])
-        deflated = AESGCM(key).decrypt(nonce, ciphertext, associated_data(site_id, url_path))
-        if "chrome" not in payload:
+        start_url = payload.get("chrome", "")
+        associated = page_associated_data(
+            site_id, url_path, start_url, payload.get("anywhere") is True
+        )
+        deflated = AESGCM(key).decrypt(nonce, ciphertext, associated)
+        if not start_url:
             return _inflate(deflated)
-        start_url = payload["chrome"]
         if read is None or not start_url.startswith(base_path):
             raise ValueError(f"its shared start {start_url} cannot be read")
         start = read(start_url.removeprefix(base_path))
         return chrome.inflate_after(decrypt_file(key, site_id, start_url, start), deflated)
     except (OSError, ValueError, KeyError, TypeError, zlib.error, InvalidTag) as exc:
         raise ValueError(f"{rel_path} does not decrypt ({exc or type(exc).__name__})") from None
+
+
+def is_page(path: str) -> bool:
+    """Whether an output is locked as a page: HTML, whatever the case of its suffix."""
+    return path.lower().endswith(PAGE_SUFFIXES)
 
 
 def payload_json(payload: dict) -> str:
@@ -219,8 +245,8 @@ def protect(
     `withheld` maps URLs of deliverables to the page saying they come with the handover.
     HTML files among the client's files are locked as pages, behind the gate."""
     files = list(files)
-    pages = [*pages, *(f for f in files if f.path.endswith(PAGE_SUFFIXES))]
-    files = [f for f in files if not f.path.endswith(PAGE_SUFFIXES)]
+    pages = [*pages, *(f for f in files if is_page(f.path))]
+    files = [f for f in files if not is_page(f.path)]
     urls = protected_urls(files, protection)
     return lock_files(files, protection) + lock_pages(pages, urls, withheld, protection)
 
@@ -228,7 +254,7 @@ def protect(
 def protected_urls(files: Iterable[Output], protection: Protection) -> set[str]:
     """The URLs of the client's files that are encrypted: pages referring to them are
     rewritten so the unlocked page decrypts them."""
-    return {_url_of(f, protection) for f in files if not f.path.endswith(PAGE_SUFFIXES)}
+    return {_url_of(f, protection) for f in files if not is_page(f.path)}
 
 
 def lock_files(files: Iterable[Output], protection: Protection) -> list[Output]:
@@ -251,8 +277,9 @@ def lock_pages(
     for page in pages:
         plain = _plaintext(page, protected, withheld, protection)
         url_path = _url_path(page, protection)
+        anywhere = page.path == NOT_FOUND
         payload = page_payload(
-            protection.key, protection.site_id, url_path, plain, start, start_url
+            protection.key, protection.site_id, url_path, plain, start, start_url, anywhere
         )
         gate_page = protection.gate(page.path, payload_json(payload))
         outputs.append(Output(page.path, gate_page, origin=page.origin))

@@ -68,13 +68,15 @@ def demo_key(gate_html: str, password: str = PASSWORD) -> bytes:
 def decrypt_gate(gate_html: str, password: str = PASSWORD, read=None) -> str:
     """Written from the documented format 2 with `cryptography` and `zlib` alone, not sitegen's
     own code: PBKDF2-HMAC-SHA256 over the password and salt, AES-256-GCM with the payload's iv
-    and SITE + "\n" + PATH as associated data, then raw inflate, after the shared start named
-    by "chrome" when there is one: `read(url_path)` gives that file's bytes."""
+    and SITE, PATH, CHROME and "here" or "anywhere" as associated data, then raw inflate, after
+    the shared start named by "chrome" when there is one: `read(url_path)` gives that file."""
     payload = gate_payload(gate_html)
     assert payload["v"] == 2
     key = demo_key(gate_html, password)
     iv, ciphertext = base64.b64decode(payload["iv"]), base64.b64decode(payload["ct"])
-    associated = f"{payload['site']}\n{payload['path']}".encode()
+    where = "anywhere" if payload.get("anywhere") is True else "here"
+    chrome = payload.get("chrome", "")
+    associated = f"{payload['site']}\n{payload['path']}\n{chrome}\n{where}".encode()
     deflated = AESGCM(key).decrypt(iv, ciphertext, associated)
     if "chrome" not in payload:
         return zlib.decompress(deflated, -15).decode("utf-8")

@@ -236,3 +236,33 @@ def test_locked_pages_are_deflated_before_encryption(example: Project):
     page = example.out("journal/new-oven/index.html", password=password)
     ciphertext = base64.b64decode(gate_payload(gate)["ct"])
     assert len(ciphertext) < len(page.encode("utf-8")) * 0.6
+
+
+def test_a_page_cannot_claim_to_open_anywhere_or_another_shared_start(example: Project):
+    """Both claims are bound into a page's associated data: editing either fails to decrypt."""
+    password = config.load_site(config.load_studio(example.root), "acme").demo.password
+    read = folder_reader(example.root / "build/acme/demo")
+    about = example.out("about/index.html", raw=True)
+    assert "anywhere" not in gate_payload(about)
+    assert gate_payload(example.out("404.html", raw=True))["anywhere"] is True
+    anywhere = about.replace('"ct":', '"anywhere":true,"ct":')
+    with pytest.raises(InvalidTag):
+        decrypt_gate(anywhere, password, read)
+    start = gate_payload(about)["chrome"]
+    other = about.replace(start, start.replace("chrome.", "chrome.0"))
+    with pytest.raises(InvalidTag):
+        decrypt_gate(other, password, read)
+
+
+def test_a_page_whose_shared_start_changes_gets_a_new_nonce(make_project):
+    """The nonce covers what is encrypted: the same page continuing another shared start is
+    another ciphertext, so it must not reuse the nonce (AES-GCM would leak both plaintexts)."""
+    project = make_project("-- sites/acme/content/about.md --\nWe bake bread.\n")
+    project.build()
+    before = gate_payload(project.out("about/index.html", raw=True))
+    project.write("-- sites/acme/content/404.md --\n---\ntitle: Lost\n---\nNothing here.\n")
+    project.build()
+    after = gate_payload(project.out("about/index.html", raw=True))
+    assert after["chrome"] != before["chrome"], "the shared start changed"
+    assert "We bake bread." in project.out("about/index.html")
+    assert after["iv"] != before["iv"]

@@ -24,13 +24,19 @@
   }
   function here() {
     // The path this page was asked for, as the build names it: /about/ is /about/index.html.
-    var path = decodeURIComponent(location.pathname);
+    var path;
+    try {
+      path = decodeURIComponent(location.pathname);
+    } catch (e) {
+      path = location.pathname;  // not valid percent-encoding: no page of ours is named so
+    }
     if (path.charAt(path.length - 1) === "/") return path + "index.html";
     return path.slice(path.lastIndexOf("/") + 1).indexOf(".") < 0 ? path + "/index.html" : path;
   }
   function inPlace() {
-    // A page opens only at its own path (the not-found page is shown at any missing path).
-    return payload.path === here() || /^[^?#]*\/404\.html$/.test(payload.path);
+    // A page opens only at its own path; the not-found page, at any missing one (its payload
+    // says "anywhere", and that claim is bound into its associated data).
+    return payload.path === here() || payload.anywhere === true;
   }
   function stored() {
     try {
@@ -93,7 +99,10 @@
     // A payload's page: decrypted (bound to its site and path), then inflated after the
     // shared start when it has one. Also what serve's live reload uses for a rebuilt page.
     return crypto.subtle.importKey("raw", rawKey, "AES-GCM", false, ["decrypt"]).then(function (key) {
-      var options = { name: "AES-GCM", iv: bytes(page.iv), additionalData: associated(page.site, page.path) };
+      // A page's associated data also names its shared start and whether it opens anywhere.
+      var where = page.anywhere === true ? "anywhere" : "here";
+      var bound = associated(page.site, page.path + "\n" + (page.chrome || "") + "\n" + where);
+      var options = { name: "AES-GCM", iv: bytes(page.iv), additionalData: bound };
       return crypto.subtle.decrypt(options, key, bytes(page.ct)).then(function (deflated) {
         deflated = new Uint8Array(deflated);
         if (!page.chrome) return inflate([deflated]);
