@@ -254,14 +254,33 @@ def test_a_page_cannot_claim_to_open_anywhere_or_another_shared_start(example: P
         decrypt_gate(other, password, read)
 
 
-def test_a_page_whose_shared_start_changes_gets_a_new_nonce(make_project):
-    """The nonce covers what is encrypted: the same page continuing another shared start is
-    another ciphertext, so it must not reuse the nonce (AES-GCM would leak both plaintexts)."""
+def test_no_nonce_ever_serves_two_ciphertexts(make_project):
+    """Across builds whose shared start, pages and files change, a nonce (iv) never comes back
+    with another ciphertext: AES-GCM would leak both plaintexts and let a page be forged."""
     project = make_project("-- sites/acme/content/about.md --\nWe bake bread.\n")
+    project.write("-- sites/acme/assets/site.css --\nbody { color: red; }\n")
+    seen: dict[bytes, bytes] = {}
+
+    def collect() -> None:
+        demo = project.root / "build/acme/demo"
+        for path in demo.rglob("*"):
+            data = path.read_bytes() if path.is_file() else b""
+            if data.startswith(b"SGE2"):
+                iv, ciphertext = data[4:16], data[16:]
+            elif b"sitegen-payload" in data:
+                payload = gate_payload(data.decode())
+                iv, ciphertext = payload["iv"].encode(), payload["ct"].encode()
+            else:
+                continue
+            assert seen.setdefault(iv, ciphertext) == ciphertext, f"{path.name} reuses a nonce"
+
     project.build()
+    collect()
     before = gate_payload(project.out("about/index.html", raw=True))
     project.write("-- sites/acme/content/404.md --\n---\ntitle: Lost\n---\nNothing here.\n")
+    project.write("-- sites/acme/assets/site.css --\nbody { color: blue; }\n")
     project.build()
+    collect()
     after = gate_payload(project.out("about/index.html", raw=True))
     assert after["chrome"] != before["chrome"], "the shared start changed"
     assert "We bake bread." in project.out("about/index.html")
