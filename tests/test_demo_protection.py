@@ -267,7 +267,7 @@ def test_no_nonce_ever_serves_two_ciphertexts(make_project):
             data = path.read_bytes() if path.is_file() else b""
             if data.startswith(b"SGE2"):
                 iv, ciphertext = data[4:16], data[16:]
-            elif b"sitegen-payload" in data:
+            elif path.suffix == ".html" and b'id="sitegen-payload"' in data:
                 payload = gate_payload(data.decode())
                 iv, ciphertext = payload["iv"].encode(), payload["ct"].encode()
             else:
