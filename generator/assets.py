@@ -12,6 +12,7 @@ from __future__ import annotations
 import enum
 import fnmatch
 import hashlib
+import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
@@ -56,11 +57,56 @@ def kind_of(source: Path, origin: str, settings: DemoSettings) -> Kind:
         return Kind.IMAGE
     if _matches(origin, settings.public):
         return Kind.PUBLIC
-    if suffix in PAGE_SUFFIXES:
-        return Kind.PAGE
-    if suffix in SITE_CODE_SUFFIXES:
-        return Kind.CODE
+    if suffix in PAGE_SUFFIXES | SITE_CODE_SUFFIXES and is_text(source, suffix):
+        return Kind.PAGE if suffix in PAGE_SUFFIXES else Kind.CODE
     return Kind.WITHHELD
+
+
+# Formats that are never site code, whatever the file is called: documents, archives, media.
+_BINARY_STARTS = (b"%PDF", b"PK\x03\x04", b"\xd0\xcf\x11\xe0", b"8BPS", b"\x1f\x8b", b"7z\xbc\xaf")
+_JSON_SUFFIXES = frozenset({".json", ".map", ".webmanifest"})
+
+
+def is_text(source: Path, suffix: str) -> bool:
+    """Whether a file named as a page or site code really is one: UTF-8 text with no NUL and
+    no binary signature, and JSON where the name says JSON. A PDF renamed `brochure.pdf.json`
+    is not site code: it is withheld like any original."""
+    data = source.read_bytes()
+    if data.startswith(_BINARY_STARTS) or b"\0" in data:
+        return False
+    try:
+        text = data.decode("utf-8")
+        if suffix in _JSON_SUFFIXES:
+            json.loads(text)
+    except ValueError:
+        return False
+    return True
+
+
+# What a theme's static folder ships in a demo, unencrypted: styles, scripts, fonts and the
+# theme's own images. Anything else there (a PDF, an archive) is kept out: it is public.
+THEME_SUFFIXES = SITE_CODE_SUFFIXES | frozenset(
+    {".woff", ".woff2", ".ttf", ".otf", ".eot", ".svg", ".ico", ".png", ".gif", ".webp"}
+    | {".jpg", ".jpeg", ".avif"}
+)
+
+
+def demo_theme_files(static: Iterable[StaticFile]) -> tuple[list[StaticFile], list[Diagnostic]]:
+    """The theme's static files a demo may publish, and a warning for each one it may not."""
+    kept, warnings = [], []
+    for file in static:
+        if file.source.suffix.lower() in THEME_SUFFIXES:
+            kept.append(file)
+        else:
+            warnings.append(
+                Diagnostic(
+                    file.source,
+                    "kept out of the demo: a theme's files are published unencrypted, and "
+                    "this is not a style, script, font or image",
+                    hint="put a client's file in the client's content/ or assets/",
+                )
+            )
+    return kept, warnings
 
 
 def file_outputs(files: Iterable[StaticFile]) -> list[Output]:
@@ -123,6 +169,11 @@ def _why_withheld(file: StaticFile, settings: DemoSettings) -> list[Diagnostic]:
     if suffix in VECTOR_SUFFIXES:
         message = "kept out of the demo: a vector image is its own original"
         hint = f'to show it anyway, add "{file.origin}" to public in [demo]'
+    elif suffix in PAGE_SUFFIXES | SITE_CODE_SUFFIXES:
+        message = "kept out of the demo: named like a page or site code, but it is not " + (
+            "UTF-8 text" if suffix not in _JSON_SUFFIXES else "UTF-8 JSON"
+        )
+        hint = "save it as UTF-8 (valid JSON for .json), or give it a name that says what it is"
     elif suffix in pixels.IMAGE_SUFFIXES:
         empty = file.source.stat().st_size == 0
         message = "kept out of the demo: " + (

@@ -133,12 +133,17 @@ def _probes(data: bytes, path: Path) -> list[tuple[bytes, Path]]:
 
 
 def _phrases(site: Site) -> dict[tuple[str, ...], Path]:
-    """Every run of PHRASE_WORDS words of the pages' text (a shorter sentence whole), with
-    the page it comes from: one of them in an output means page text got out."""
+    """Every run of PHRASE_WORDS words of the pages' and updates' text (a shorter sentence
+    whole), with the file it comes from: one of them in an output means that text got out."""
     phrases: dict[tuple[str, ...], Path] = {}
-    if not site.content_dir.is_dir():
-        return phrases
-    for page in sorted(site.content_dir.rglob("*.md")):
+    texts = [
+        path
+        for folder in (site.content_dir, site.updates_dir)
+        if folder.is_dir()
+        for path in folder.rglob("*")
+        if path.suffix.lower() == ".md" and path.is_file()
+    ]
+    for page in sorted(texts):
         text = page.read_text("utf-8", "ignore")
         if text.startswith(("---", "+++")):
             text = text.split(text[:3], 2)[-1]

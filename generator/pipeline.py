@@ -216,11 +216,15 @@ def _release_files(prepared: Prepared) -> list[Output]:
 
 
 def _theme_files(prepared: Prepared) -> list[Output]:
-    """The theme's static files; the gate's form, script and styles in demos only."""
+    """The theme's static files (in a demo, those on its allow-list); the gate's form, script
+    and styles, and the pages' shared start, in demos only."""
     demo = prepared.demo
-    outputs = assets.file_outputs(
-        f for f in prepared.chain.static if demo or not f.output.startswith(DEMO_RUNTIME)
-    )
+    if demo:
+        outputs = assets.file_outputs(demo.theme_files)
+    else:
+        outputs = assets.file_outputs(
+            f for f in prepared.chain.static if not f.output.startswith(DEMO_RUNTIME)
+        )
     if demo:
         outputs.append(Output(GATE_FORM, render.gate_form(prepared.env), origin="gate.html"))
     if prepared.protection:
@@ -236,6 +240,7 @@ class _Demo:
     updates: tuple[SourcePage, ...]
     key: Future[protect.DemoKey]
     warnings: tuple[Diagnostic, ...]
+    theme_files: tuple[StaticFile, ...]  # the theme's static files a demo may publish
 
 
 def _prepare_demo(
@@ -268,8 +273,10 @@ def _prepare_demo(
     withheld = {f: content.withheld_page(site, f, title) for f in files.withheld}
     status_title = chain.translate(site.language, "status_title") or "Project status"
     status_page = content.status_page(site, status_title)
-    warnings = (*weak, *_insecure_demo_domain(studio), *files.warnings)
-    return _Demo(files, withheld, status_page, content.load_updates(site), key, warnings)
+    theme_files, theme_warnings = assets.demo_theme_files(chain.static)
+    warnings = (*weak, *_insecure_demo_domain(studio), *files.warnings, *theme_warnings)
+    updates = content.load_updates(site)
+    return _Demo(files, withheld, status_page, updates, key, warnings, tuple(theme_files))
 
 
 def _project(

@@ -23,6 +23,7 @@ from sitegen import (
     keystore,
     pipeline,
     progress,
+    protect,
     runner,
     stores,
 )
@@ -165,7 +166,7 @@ def demo_problems(folder: Path, site: Site, password: str, cache_dir: Path) -> l
     with the key the build used (kept in `cache_dir`), as the client will read it."""
     problems = [
         f"{page.relative_to(folder)} is not locked behind the gate"
-        for page in sorted(folder.rglob("*.htm*"))
+        for page in sorted(p for p in folder.rglob("*") if protect.is_page(p.name))
         if page.relative_to(folder).as_posix() != pipeline.GATE_FORM
         and b'id="sitegen-payload"' not in page.read_bytes()
     ]

@@ -139,6 +139,12 @@ def others() -> dict[str, bytes]:
         "data.xyz": junk,
         "README": b"a file without a suffix\n",
         "LICENSE-KEY": junk,
+        # Named like site code or a page, but not one: originals all the same.
+        "brochure.pdf.json": b"%PDF-1.7\n" + junk,
+        "designs.map": zipped("design.sketch"),
+        "binary.js": b"var x = 1;\x00" + junk,
+        "prices.json": b"opening: 07:00, not JSON\n",
+        "export.html": "<p>Caf\u00e9 menu exported by a word processor</p>".encode("cp1252"),
     }
 
 
@@ -257,3 +263,19 @@ def test_an_up_to_date_build_still_says_how_many_were_withheld(demo):
     result = project.build()
     assert "(up to date)" in result.output
     assert f"({len(others())} files withheld until the handover)" in result.output
+
+
+def test_a_theme_ships_in_a_demo_only_styles_scripts_fonts_and_images(make_project):
+    """A theme's files are public in a demo: a document left in its static/ folder stays out,
+    with a warning naming it; the release has it."""
+    project = make_project("-- sites/acme/content/about.md --\nWe bake.\n")
+    guide = project.root / "themes/default/static/client/brand-guide.pdf"
+    guide.parent.mkdir(parents=True)
+    guide.write_bytes(b"%PDF-1.7\nthe client's brand guide\n")
+    (guide.parent / "brand.woff2").write_bytes(b"wOF2\x00\x01\x00\x00font")
+    result = project.build("--release")
+    assert "brand-guide.pdf" in result.output and "kept out of the demo" in result.output
+    demo = project.out_files()
+    assert "theme/client/brand-guide.pdf" not in demo
+    assert "theme/client/brand.woff2" in demo and "theme/css/style.css" in demo
+    assert "theme/client/brand-guide.pdf" in project.out_files(mode="release")
