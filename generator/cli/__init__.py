@@ -133,6 +133,7 @@ def status(ctx: click.Context, clients: tuple[str, ...], as_json: bool):
 
     from rich.console import Console
 
+    from sitegen.cli import statusview
     from sitegen.config.load import load_site
     from sitegen.payments import overview
 
@@ -148,9 +149,9 @@ def status(ctx: click.Context, clients: tuple[str, ...], as_json: bool):
     if not console.is_terminal:
         console = Console(width=120)
     if len(statuses) == 1 and clients:
-        overview.print_detail(console, statuses[0])
+        statusview.print_detail(console, statuses[0])
     else:
-        overview.print_table(console, statuses)
+        statusview.print_table(console, statuses)
 
 
 @main.command()
@@ -220,7 +221,7 @@ def publish(ctx: click.Context, clients, target, dry_run, max_deletes, force_pre
     from sitegen.config.load import load_site
     from sitegen.errors import format_diagnostics
     from sitegen.pipeline import locks
-    from sitegen.publish import demo
+    from sitegen.publish import publishing
 
     studio = _studio(ctx)
     for name in _pick_clients(studio, clients):
@@ -228,9 +229,9 @@ def publish(ctx: click.Context, clients, target, dry_run, max_deletes, force_pre
             studio.build_dir, name, "sitegen publish", 0 if no_wait else None, _waiting
         ):
             site = load_site(studio, name)
-            where = demo.demo_target(studio, site, target)
+            where = publishing.demo_target(studio, site, target)
             with syncview.SyncProgress(f"publishing {name}") as progress:
-                outcome = demo.publish_demo(
+                outcome = publishing.publish_demo(
                     studio, site, where, dry_run, max_deletes, progress.update, force_prefix
                 )
             if outcome.warnings:
@@ -257,7 +258,7 @@ def handover(
     from sitegen.cli import syncview
     from sitegen.config.load import load_site
     from sitegen.pipeline import locks
-    from sitegen.publish import afterhandover, demo
+    from sitegen.publish import afterhandover, publishing
 
     studio = _studio(ctx)
     name = _pick_clients(studio, (client,))[0]
@@ -265,13 +266,13 @@ def handover(
         studio.build_dir, name, "sitegen handover", 0 if no_wait else None, _waiting
     ):
         site = load_site(studio, name)
-        demo.check_paid(site)
-        where = demo.release_target(studio, site, target)
+        publishing.check_paid(site)
+        where = publishing.release_target(studio, site, target)
         if bundle:
             afterhandover.bundle_target(studio, site)  # a bad one refused before anything is built
-        demo.check_target_owned(studio, site, where, force_prefix)
-        folder = demo.prepare_release(studio, site)
-        plan = demo.plan_only(studio, site, folder, where, force_prefix)
+        publishing.check_target_owned(studio, site, where, force_prefix)
+        folder = publishing.prepare_release(studio, site)
+        plan = publishing.plan_only(studio, site, folder, where, force_prefix)
         syncview.show_plan(f"handover of {name} to {where}", plan)
         if dry_run:
             return
@@ -280,7 +281,7 @@ def handover(
                 raise click.UsageError("confirm the handover with --yes when not on a terminal")
             click.confirm(f"Deploy {name} to {where}?", abort=True)
         with syncview.SyncProgress(f"handing over {name}") as progress:
-            outcome = demo.hand_over(
+            outcome = publishing.hand_over(
                 studio, site, folder, where, False, progress.update, force_prefix
             )
         syncview.report(name, outcome, False)

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from sitegen.config.load import STUDIO_FILE, site_base_url
 from sitegen.model import Mode, Site, Studio
-from sitegen.publish import demo, stores, syncplan
+from sitegen.publish import publishing, stores, syncplan
 from sitegen.render import templates, themes
 
 BUNDLE_DAYS = 7
@@ -26,7 +26,7 @@ def bundle(studio: Studio, site: Site, release: Path, days: int = BUNDLE_DAYS) -
         for path in sorted(p for p in release.rglob("*") if p.is_file()):
             zipped.write(path, path.relative_to(release).as_posix())
     target = bundle_target(studio, site)
-    demo.sync_folder(studio, site, staging, target)
+    publishing.sync_folder(studio, site, staging, target)
     if isinstance(target, syncplan.FileTarget):
         return (target.path / archive.name).resolve().as_uri()
     with stores.open_store(target) as store:
@@ -41,7 +41,7 @@ def bundle_target(studio: Studio, site: Site) -> syncplan.Target:
     """Where the client's bundle goes: checked before the handover starts."""
     target = syncplan.parse_target(_client_folder(studio.bundle_target, site.name), studio.root)
     where = (studio.root / STUDIO_FILE, "studio", "bundle_target")
-    return demo.outside_sources(studio, target, where)
+    return publishing.outside_sources(studio, target, where)
 
 
 def _client_folder(url: str, client: str) -> str:
@@ -66,6 +66,6 @@ def retire_demo(studio: Studio, site: Site, force_prefix: bool = False) -> syncp
     staging.mkdir(parents=True)
     for name in ("index.html", "404.html"):
         (staging / name).write_bytes(page)
-    target = demo.demo_target(studio, site)
-    demo.sync_folder(studio, site, staging, target, 10**9, force_prefix)
+    target = publishing.demo_target(studio, site)
+    publishing.sync_folder(studio, site, staging, target, 10**9, force_prefix)
     return target
