@@ -42,7 +42,7 @@ from timing import (  # noqa: E402
 BENCH = Path(__file__).resolve().parent
 CLIENT = "client0"
 ELEVENTY_HOME = BENCH / ".tools" / "eleventy"  # `npm install --prefix` target; git-ignored
-# Markdown extensions of sitegen (generator/markup.py), given to the Python-Markdown tools too.
+# Markdown extensions of sitegen (content/markup.py), given to the Python-Markdown tools too.
 MARKDOWN_EXTENSIONS = [
     "tables",
     "fenced_code",

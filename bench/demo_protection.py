@@ -27,21 +27,22 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 
 from corpus import PASSWORD, make_project  # noqa: E402
 
-from sitegen import config, pipeline, write  # noqa: E402
 from sitegen.cli import main as sitegen_main  # noqa: E402
+from sitegen.config.load import load_site, load_studio  # noqa: E402
+from sitegen.pipeline import stages, write
 
 REPO = Path(__file__).resolve().parent.parent
 from sitegen.model import Mode  # noqa: E402
 
 
 def time_builds(root: Path, runs: int) -> dict[str, list[float]]:
-    studio = config.load_studio(root)
-    site = config.load_site(studio, "client0")
+    studio = load_studio(root)
+    site = load_site(studio, "client0")
     times: dict[str, list[float]] = {"release": [], "demo": []}
     for _ in range(runs):
         for mode in (Mode.RELEASE, Mode.DEMO):
             started = time.perf_counter()
-            result = pipeline.build(studio, site, mode)
+            result = stages.build(studio, site, mode)
             write.write_build(result, studio.build_dir)
             times[mode.value].append(time.perf_counter() - started)
     return times

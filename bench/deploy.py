@@ -27,8 +27,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from corpus import make_project  # noqa: E402
 
-from sitegen import config, deploy, pipeline, stores, write  # noqa: E402
+from sitegen.config.load import load_site, load_studio  # noqa: E402
 from sitegen.model import Mode  # noqa: E402
+from sitegen.pipeline import stages, write
+from sitegen.publish import stores, syncplan
 
 REPO = Path(__file__).resolve().parent.parent
 EDITED = "posts/post-00042.md"
@@ -59,9 +61,9 @@ def moto_process():
 
 
 def build_demo(root: Path) -> Path:
-    studio = config.load_studio(root)
-    site = config.load_site(studio, "client0")
-    return write.write_build(pipeline.build(studio, site, Mode.DEMO), studio.build_dir)
+    studio = load_studio(root)
+    site = load_site(studio, "client0")
+    return write.write_build(stages.build(studio, site, Mode.DEMO), studio.build_dir)
 
 
 def edit_one_page(root: Path) -> None:
@@ -82,15 +84,15 @@ def new_bucket(endpoint: str) -> str:
 
 
 def manifest(folder: Path) -> dict[str, str]:
-    return {f.path: f.sha256 for f in deploy.local_manifest(folder, deploy.HeaderRules())}
+    return {f.path: f.sha256 for f in syncplan.local_manifest(folder, syncplan.HeaderRules())}
 
 
 def sitegen_publish(demo: Path, endpoint: str, bucket: str, cache: Path, workers: int):
-    target = deploy.parse_target(f"s3://{bucket}/client0/?endpoint={endpoint}")
-    settings = deploy.SyncSettings(workers=workers)
+    target = syncplan.parse_target(f"s3://{bucket}/client0/?endpoint={endpoint}")
+    settings = syncplan.SyncSettings(workers=workers)
     started = time.perf_counter()
     plan, summary = stores.sync(
-        demo, target, deploy.HeaderRules(), settings=settings, cache_dir=cache
+        demo, target, syncplan.HeaderRules(), settings=settings, cache_dir=cache
     )
     return time.perf_counter() - started, summary.uploaded
 

@@ -29,11 +29,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 
 from corpus import PASSWORD, make_project  # noqa: E402
 
-from sitegen import config, pipeline  # noqa: E402
-from sitegen.livereload import Hub  # noqa: E402
+from sitegen.config.load import load_site, load_studio  # noqa: E402
 from sitegen.model import Mode  # noqa: E402
-from sitegen.preview import Preview  # noqa: E402
-from sitegen.serve import Server  # noqa: E402
+from sitegen.pipeline import stages
+from sitegen.serve.livereload import Hub  # noqa: E402
+from sitegen.serve.rebuild import Preview  # noqa: E402
+from sitegen.serve.server import Server  # noqa: E402
 
 CLIENT = "client0"
 PAGE = f"sites/{CLIENT}/content/posts/post-00010.md"
@@ -52,19 +53,19 @@ def edit(root: Path, what: str, token: str) -> tuple[Path, str]:
 
 
 def time_builds(root: Path, runs: int) -> dict[str, list[float]]:
-    studio = config.load_studio(root)
-    site = config.load_site(studio, CLIENT)
+    studio = load_studio(root)
+    site = load_site(studio, CLIENT)
     cache = studio.build_dir / ".cache"
     preview = Preview(root, CLIENT, Mode.DEMO, Hub(), echo=lambda message, err=False: None)
     preview.rebuild()
     times: dict[str, list[float]] = {}
     for run in range(runs):
         for name, options in (
-            ("clean build, from scratch", pipeline.BuildOptions(cache_dir=cache, use_cache=False)),
-            ("clean build, Markdown cache warm", pipeline.BuildOptions(cache_dir=cache)),
+            ("clean build, from scratch", stages.BuildOptions(cache_dir=cache, use_cache=False)),
+            ("clean build, Markdown cache warm", stages.BuildOptions(cache_dir=cache)),
         ):
             started = time.perf_counter()
-            pipeline.build(studio, site, Mode.DEMO, options)
+            stages.build(studio, site, Mode.DEMO, options)
             times.setdefault(name, []).append(time.perf_counter() - started)
         for what in ("page", "template"):
             path, text = edit(root, what, f"Run {run}")

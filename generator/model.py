@@ -11,7 +11,7 @@ from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from sitegen.incremental import Memo
+    from sitegen.serve.memo import Memo
 
 EMPTY: MappingProxyType[str, Any] = MappingProxyType({})
 
@@ -224,7 +224,7 @@ class BuildResult:
 
 @dataclass(frozen=True)
 class BuildOptions:
-    """How to build: kept here, apart from `pipeline`, so that a build found up to date
+    """How to build: kept here, apart from `stages`, so that a build found up to date
     never imports the stages (Markdown, templates, images)."""
 
     include_drafts: bool = False

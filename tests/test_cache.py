@@ -6,7 +6,7 @@ import time
 
 import pytest
 
-from sitegen.diskcache import DiskCache, digest
+from sitegen.cache.store import DiskCache, digest
 
 
 def test_values_come_back_by_key_across_openings(tmp_path):
@@ -121,7 +121,7 @@ def test_cached_build_equals_a_clean_build_after_edits(make_project):
 
 
 def test_an_unchanged_page_is_never_converted_twice(make_project, monkeypatch):
-    from sitegen import convert
+    from sitegen.content import convert
 
     project = make_project("""
         -- sites/acme/content/a.md --
@@ -170,7 +170,8 @@ def test_front_matter_is_parsed_once_across_builds(make_project, monkeypatch):
 
     import yaml
 
-    from sitegen import config, content, frontmatter
+    from sitegen.config.load import load_site, load_studio
+    from sitegen.content import frontmatter, sitepages
 
     project = make_project(
         "-- sites/acme/content/post.md --\n---\ntitle: Post\ndate: 2026-01-02\n"
@@ -188,9 +189,9 @@ def test_front_matter_is_parsed_once_across_builds(make_project, monkeypatch):
     project.build()
     assert "New body." in project.out("post/index.html")
     frontmatter.KNOWN_YAML.clear()
-    site = config.load_site(config.load_studio(project.root), "acme")
+    site = load_site(load_studio(project.root), "acme")
     with DiskCache(project.root / "build/.cache/fragments.sqlite") as cache:
-        (page,) = content.load(site, cache=cache).pages
+        (page,) = sitepages.load(site, cache=cache).pages
     assert page.date == dt.date(2026, 1, 2) and page.params["tags"] == ["a", "b"]
     assert page.params["params_at"] == dt.datetime(2026, 1, 2, 8, tzinfo=dt.UTC)
 
@@ -198,7 +199,7 @@ def test_front_matter_is_parsed_once_across_builds(make_project, monkeypatch):
 def test_front_matter_values_round_trip_or_are_not_kept():
     import datetime as dt
 
-    from sitegen import frontcache
+    from sitegen.content import frontcache
 
     values = {
         "date": dt.date(2026, 1, 2),
@@ -215,10 +216,10 @@ def test_front_matter_values_round_trip_or_are_not_kept():
 
 
 def test_the_preview_servers_first_build_reuses_the_markdown_cache(make_project, monkeypatch):
-    from sitegen import markup
-    from sitegen.livereload import Hub
+    from sitegen.content import markup
     from sitegen.model import Mode
-    from sitegen.preview import Preview
+    from sitegen.serve.livereload import Hub
+    from sitegen.serve.rebuild import Preview
 
     project = make_project(
         "-- sites/acme/content/post.md --\n---\ntitle: Post\n---\nSee [about](about.md).\n"
@@ -237,9 +238,9 @@ def test_the_preview_servers_first_build_reuses_the_markdown_cache(make_project,
 
 
 def test_puts_are_committed_as_they_go_not_only_at_close(tmp_path, monkeypatch):
-    from sitegen import diskcache
+    from sitegen.cache import store
 
-    monkeypatch.setattr(diskcache, "COMMIT_EVERY", 100)
+    monkeypatch.setattr(store, "COMMIT_EVERY", 100)
     path = tmp_path / "cache.sqlite"
     cache = DiskCache(path)
     for index in range(20):

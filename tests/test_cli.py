@@ -135,7 +135,7 @@ def test_writer_refuses_paths_outside_the_output_folder():
     import pytest
 
     from sitegen.errors import OutputError
-    from sitegen.write import safe_relative
+    from sitegen.pipeline.write import safe_relative
 
     assert safe_relative("about/index.html") == "about/index.html"
     for bad in ("../x.html", "/etc/passwd", "a/../../b", "a//b", "a\\..\\b", ""):
@@ -144,14 +144,15 @@ def test_writer_refuses_paths_outside_the_output_folder():
 
 
 def test_a_write_that_fails_midway_leaves_the_previous_build(make_project):
-    from sitegen import config, pipeline, write
+    from sitegen.config.load import load_site, load_studio
     from sitegen.model import BuildResult, Mode, Output
+    from sitegen.pipeline import stages, write
 
     project = make_project("-- sites/acme/content/about.md --\nFirst.\n")
     project.build()
-    studio = config.load_studio(project.root)
-    site = config.load_site(studio, "acme")
-    result = pipeline.build(studio, site, Mode.DEMO)
+    studio = load_studio(project.root)
+    site = load_site(studio, "acme")
+    result = stages.build(studio, site, Mode.DEMO)
     vanished = Output("zzz/gone.bin", source=project.root / "no-such-file", origin="test")
     broken = BuildResult(site, Mode.DEMO, (*result.outputs, vanished), result.page_count)
     try:

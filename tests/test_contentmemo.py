@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from sitegen import config, content
-from sitegen.contentmemo import ContentMemo
+from sitegen.config.load import load_site, load_studio
+from sitegen.content import sitepages
 from sitegen.errors import ContentError
+from sitegen.serve.contentmemo import ContentMemo
 
 PAGES = """
 -- sites/acme/content/about.md --
@@ -24,7 +25,7 @@ First words.
 
 def test_a_changed_page_is_read_again_and_the_rest_kept(make_project):
     project = make_project(PAGES)
-    site = config.load_site(config.load_studio(project.root), "acme")
+    site = load_site(load_studio(project.root), "acme")
     memo = ContentMemo()
     memo.changed(None)
     before = memo.load(site, False)
@@ -32,7 +33,7 @@ def test_a_changed_page_is_read_again_and_the_rest_kept(make_project):
     about.write_text("---\ntitle: About us\n---\nMore.\n")
     memo.changed([about])
     after = memo.load(site, False)
-    assert after == content.load(site, False)
+    assert after == sitepages.load(site, False)
     assert after.pages[1] is before.pages[1], "the unchanged page is the same object"
 
 
@@ -42,7 +43,7 @@ def test_a_changed_page_is_read_again_and_the_rest_kept(make_project):
 )
 def test_anything_but_an_edited_page_reads_everything_again(make_project, change):
     project = make_project(PAGES)
-    site = config.load_site(config.load_studio(project.root), "acme")
+    site = load_site(load_studio(project.root), "acme")
     folder = project.root / "sites/acme/content"
     memo = ContentMemo()
     memo.load(site, False)
@@ -59,12 +60,12 @@ def test_anything_but_an_edited_page_reads_everything_again(make_project, change
         path = project.root / "sites/acme/site.toml"
         path.write_text(path.read_text())
     memo.changed([path])
-    assert memo.load(site, False) == content.load(site, False)
+    assert memo.load(site, False) == sitepages.load(site, False)
 
 
 def test_a_broken_page_keeps_failing_until_it_is_fixed(make_project):
     project = make_project(PAGES)
-    site = config.load_site(config.load_studio(project.root), "acme")
+    site = load_site(load_studio(project.root), "acme")
     memo = ContentMemo()
     memo.load(site, False)
     about = project.root / "sites/acme/content/about.md"
@@ -79,4 +80,4 @@ def test_a_broken_page_keeps_failing_until_it_is_fixed(make_project):
         memo.load(site, False)
     about.write_text("---\ntitle: About\n---\nFixed.\n")
     memo.changed([about])
-    assert memo.load(site, False) == content.load(site, False)
+    assert memo.load(site, False) == sitepages.load(site, False)

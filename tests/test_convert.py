@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import os
 
-from sitegen import config, content, convert, markup
+from sitegen.config.load import load_site, load_studio
+from sitegen.content import convert, markup, sitepages
 
 
 def _sources(make_project):
@@ -14,8 +15,8 @@ def _sources(make_project):
         for n in range(12)
     )  # the last page links to a page that does not exist
     project = make_project(pages)
-    site = config.load_site(config.load_studio(project.root), "acme")
-    found = content.load(site)
+    site = load_site(load_studio(project.root), "acme")
+    found = sitepages.load(site)
     pages_by_rel = {page.rel: page.url_path for page in found.pages}
     links = markup.LinkMap(pages_by_rel, frozenset(), frozenset(), "/")
     return list(found.pages), links

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from conftest import REPO, Project, serve_folder
-from sitegen import config
+from sitegen.config.load import load_site, load_studio
 
 WIDTHS = (1280, 375)
 CLIENTS = ("acme", "dar-alward")  # English, left to right; Arabic, right to left
@@ -45,7 +45,7 @@ def screens(tmp_path_factory):
 
 
 def password_of(project: Project, client: str) -> str:
-    return config.load_site(config.load_studio(project.root), client).demo.password
+    return load_site(load_studio(project.root), client).demo.password
 
 
 def images_loaded(page) -> None:

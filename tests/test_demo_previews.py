@@ -9,9 +9,9 @@ import pytest
 from PIL import Image, ImageChops, ImageStat
 
 from conftest import decrypt_file, demo_key
-from sitegen.assets import demo_files
+from sitegen.assets.demofiles import demo_files
+from sitegen.assets.previews import PreviewSettings
 from sitegen.model import DemoSettings, StaticFile
-from sitegen.previews import PreviewSettings
 
 
 def save(image: Image.Image, fmt: str, **options) -> bytes:

@@ -19,7 +19,8 @@ from conftest import (
     folder_reader,
     gate_payload,
 )
-from sitegen import audit, config, keystore
+from sitegen.config.load import load_site, load_studio
+from sitegen.demo import audit, salt
 
 
 @pytest.fixture(scope="module")
@@ -34,9 +35,9 @@ def example(tmp_path_factory) -> Project:
 
 
 def leaks_of(project: Project, client: str) -> list[audit.Leak]:
-    studio = config.load_studio(project.root)
-    site = config.load_site(studio, client)
-    key = keystore.demo_key(studio.build_dir / ".cache", client, site.demo.password, site.path).key
+    studio = load_studio(project.root)
+    site = load_site(studio, client)
+    key = salt.demo_key(studio.build_dir / ".cache", client, site.demo.password, site.path).key
     return audit.find_leaks(project.root / "build" / client / "demo", site, site.demo.password, key)
 
 
@@ -62,7 +63,7 @@ def test_the_leak_check_catches_a_planted_leak(example: Project, tmp_path: Path,
         assert sentence in " ".join(source.split())
         (demo / "theme/css/style.css").write_text(f"/* {sentence.upper()} */", "utf-8")
     elif plant == "password":
-        password = config.load_site(config.load_studio(copy.root), "acme").demo.password
+        password = load_site(load_studio(copy.root), "acme").demo.password
         (demo / "theme/sitegen/gate.js").write_text(f"var p = '{password}';", "utf-8")
     else:
         original = (site / "assets/images/team.jpg").read_bytes()
@@ -106,7 +107,7 @@ def test_payload_format_is_as_documented(example: Project):
 
 
 def test_decrypted_page_has_banner_lock_and_preview_title(example: Project):
-    password = config.load_site(config.load_studio(example.root), "acme").demo.password
+    password = load_site(load_studio(example.root), "acme").demo.password
     page = example.out("menu/index.html", password=password)
     assert "<title>Preview · Menu — Acme Bakery</title>" in page
     assert "Preview for Acme Bakery — not the final site" in page
@@ -214,7 +215,7 @@ def test_ciphertext_opens_only_at_its_own_path_and_site(example: Project):
     """Format 2 binds every page and file to SITE + path: bytes copied over another path, or
     read as another client's, do not decrypt (checked with the independent decryptor)."""
     demo = example.root / "build/acme/demo"
-    password = config.load_site(config.load_studio(example.root), "acme").demo.password
+    password = load_site(load_studio(example.root), "acme").demo.password
     status = (demo / "status/index.html").read_text("utf-8")
     key = demo_key(status, password)
     payload = gate_payload(status)
@@ -232,7 +233,7 @@ def test_ciphertext_opens_only_at_its_own_path_and_site(example: Project):
 
 def test_locked_pages_are_deflated_before_encryption(example: Project):
     gate = example.out("journal/new-oven/index.html", raw=True)
-    password = config.load_site(config.load_studio(example.root), "acme").demo.password
+    password = load_site(load_studio(example.root), "acme").demo.password
     page = example.out("journal/new-oven/index.html", password=password)
     ciphertext = base64.b64decode(gate_payload(gate)["ct"])
     assert len(ciphertext) < len(page.encode("utf-8")) * 0.6
@@ -240,7 +241,7 @@ def test_locked_pages_are_deflated_before_encryption(example: Project):
 
 def test_a_page_cannot_claim_to_open_anywhere_or_another_shared_start(example: Project):
     """Both claims are bound into a page's associated data: editing either fails to decrypt."""
-    password = config.load_site(config.load_studio(example.root), "acme").demo.password
+    password = load_site(load_studio(example.root), "acme").demo.password
     read = folder_reader(example.root / "build/acme/demo")
     about = example.out("about/index.html", raw=True)
     assert "anywhere" not in gate_payload(about)

@@ -10,7 +10,7 @@ import shutil
 from pathlib import Path
 
 from conftest import PASSWORD
-from sitegen.protect import PBKDF2_ITERATIONS, DemoKey, unlock_output
+from sitegen.demo.lock import PBKDF2_ITERATIONS, DemoKey, unlock_output
 
 PAGES = """
 -- sites/acme/content/_index.md --

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from conftest import REPO
-from sitegen import deploy
-from sitegen.deploy import (
+from sitegen.publish import syncplan
+from sitegen.publish.syncplan import (
     DeployError,
     FileTarget,
     HeaderRule,
@@ -22,7 +22,7 @@ from sitegen.deploy import (
     TargetError,
 )
 
-RULES = deploy.load_rules(REPO / "deploy/targets.toml")
+RULES = syncplan.load_rules(REPO / "deploy/targets.toml")
 
 
 def write_tree(folder: Path, files: dict[str, bytes | str]) -> None:
@@ -32,7 +32,7 @@ def write_tree(folder: Path, files: dict[str, bytes | str]) -> None:
 
 
 def test_s3_urls_give_bucket_prefix_and_options():
-    target = deploy.parse_target(
+    target = syncplan.parse_target(
         "s3://demo.studio.example/acme?endpoint=http://127.0.0.1:9000&region=eu-west-1"
         "&profile=studio&cloudfront=E2EXAMPLE"
     )
@@ -44,16 +44,16 @@ def test_s3_urls_give_bucket_prefix_and_options():
         profile="studio",
         cloudfront="E2EXAMPLE",
     )
-    assert deploy.parse_target("s3://bucket-1").prefix == ""
-    assert deploy.parse_target("s3://bucket-1/a/b/").prefix == "a/b/"
-    assert deploy.parse_target(str(target)) == target, "a target prints as a URL it parses from"
+    assert syncplan.parse_target("s3://bucket-1").prefix == ""
+    assert syncplan.parse_target("s3://bucket-1/a/b/").prefix == "a/b/"
+    assert syncplan.parse_target(str(target)) == target, "a target prints as a URL it parses from"
 
 
 def test_file_urls_are_relative_to_the_project(tmp_path: Path):
-    relative = deploy.parse_target("file:build/_published/demo/acme", root=tmp_path)
+    relative = syncplan.parse_target("file:build/_published/demo/acme", root=tmp_path)
     assert relative == FileTarget(tmp_path / "build/_published/demo/acme")
-    assert deploy.parse_target("file:///srv/www").path == Path("/srv/www")
-    assert deploy.parse_target("file:/srv/www").path == Path("/srv/www")
+    assert syncplan.parse_target("file:///srv/www").path == Path("/srv/www")
+    assert syncplan.parse_target("file:/srv/www").path == Path("/srv/www")
 
 
 @pytest.mark.parametrize(
@@ -74,7 +74,7 @@ def test_file_urls_are_relative_to_the_project(tmp_path: Path):
 )
 def test_bad_urls_are_refused_with_a_hint(url: str, says: str, hint: str):
     with pytest.raises(TargetError) as caught:
-        deploy.parse_target(url, root=Path("/project"))
+        syncplan.parse_target(url, root=Path("/project"))
     message = caught.value.format_message()
     assert says in message
     assert "hint: " in message and hint in message.split("hint: ", 1)[1]
@@ -128,8 +128,8 @@ def test_rules_come_first_and_the_first_match_wins():
 
 
 def test_targets_toml_of_the_repository_holds_the_defaults():
-    settings, rules = deploy.load_settings(REPO / "deploy/targets.toml")
-    assert settings == deploy.SyncSettings()
+    settings, rules = syncplan.load_settings(REPO / "deploy/targets.toml")
+    assert settings == syncplan.SyncSettings()
     assert rules == HeaderRules()
 
 
@@ -142,7 +142,7 @@ def test_targets_toml_problems_are_reported_together(tmp_path: Path):
         encoding="utf-8",
     )
     with pytest.raises(DeployError) as caught:
-        deploy.load_settings(path)
+        syncplan.load_settings(path)
     message = caught.value.format_message()
     assert message.startswith("6 problems:")
     assert "targets.toml:2: 'workers' in [sync] must be 1 or more" in message
@@ -158,7 +158,7 @@ def test_the_manifest_hashes_every_file_with_its_headers(tmp_path: Path):
     write_tree(
         tmp_path, {"index.html": "<p>hi</p>", "theme/app.3f9a2c1b.js": "x", "a/b/c.png": b"\x89PNG"}
     )
-    manifest = deploy.local_manifest(tmp_path, RULES)
+    manifest = syncplan.local_manifest(tmp_path, RULES)
     assert [f.path for f in manifest] == ["index.html", "a/b/c.png", "theme/app.3f9a2c1b.js"]
     page = manifest[0]
     assert page == LocalFile(
@@ -203,7 +203,7 @@ def test_every_upload_and_delete_has_its_reason():
         remote(untracked, sha256=None),
         RemoteObject("gone/index.html", 10, "0" * 64),
     ]
-    result = deploy.plan([same, edited, retyped, added, untracked], on_target)
+    result = syncplan.plan([same, edited, retyped, added, untracked], on_target)
     reasons = {u.file.path: u.reason for u in result.uploads}
     assert reasons == {
         "edited.css": Reason.CONTENT,
@@ -224,7 +224,7 @@ def test_every_upload_and_delete_has_its_reason():
 def test_a_target_without_headers_compares_content_only():
     """A folder keeps no headers (None): only the content decides."""
     file = local("index.html")
-    result = deploy.plan([file], [remote(file, content_type=None, cache_control=None)])
+    result = syncplan.plan([file], [remote(file, content_type=None, cache_control=None)])
     assert result.is_empty and result.unchanged == 1
 
 
@@ -234,7 +234,7 @@ def test_uploads_send_assets_first_and_the_home_page_last():
         for p in ("index.html", "about/index.html", "theme/a.css", "b/c/index.html", "404.html")
     ]
     files.append(local("assets/z.png"))
-    result = deploy.plan(files, [])
+    result = syncplan.plan(files, [])
     assert [u.file.path for u in result.uploads] == [
         "assets/z.png",
         "theme/a.css",
@@ -255,17 +255,17 @@ def test_deletes_take_pages_first_and_never_leave_the_prefix():
         RemoteObject("../other-client/index.html", 1, "0" * 64),
         RemoteObject("/absolute", 1, "0" * 64),
     ]
-    result = deploy.plan([local("index.html")], on_target)
+    result = syncplan.plan([local("index.html")], on_target)
     assert [d.path for d in result.deletes] == ["old/index.html", "old.css"]
 
 
 def test_more_deletes_than_allowed_refuses_the_plan():
     on_target = [RemoteObject(f"page-{n}.html", 1, "0" * 64) for n in range(5)]
-    result = deploy.plan([local("index.html")], on_target, max_deletes=4)
+    result = syncplan.plan([local("index.html")], on_target, max_deletes=4)
     assert result.refused and "5 files on the target are not in the build" in result.refused
     assert "more than the 4 deletes allowed" in result.refused
     assert "--max-deletes" in result.refused
-    assert deploy.plan([local("index.html")], on_target, max_deletes=5).refused is None
+    assert syncplan.plan([local("index.html")], on_target, max_deletes=5).refused is None
 
 
 def test_cdn_paths_cover_changed_and_deleted_files_only():
@@ -275,8 +275,8 @@ def test_cdn_paths_cover_changed_and_deleted_files_only():
         remote(pages[1], sha256="1" * 64),
         RemoteObject("old café.png", 1, "0" * 64),
     ]
-    result = deploy.plan(pages, on_target)
-    assert deploy.invalidation_paths(result) == (
+    result = syncplan.plan(pages, on_target)
+    assert syncplan.invalidation_paths(result) == (
         "/",
         "/about/",
         "/about/index.html",
@@ -288,11 +288,11 @@ def test_cdn_paths_cover_changed_and_deleted_files_only():
 def test_many_cdn_paths_collapse_to_a_wildcard_over_their_folder():
     files = [local(f"journal/post-{n}/index.html", "new") for n in range(10)]
     on_target = [remote(f, sha256="1" * 64) for f in files]
-    result = deploy.plan(files, on_target)
-    assert len(deploy.invalidation_paths(result, limit=20)) == 20
-    assert deploy.invalidation_paths(result, limit=15) == ("/journal/*",)
-    assert deploy.invalidation_paths(result, limit=15, prefix="acme/") == ("/acme/journal/*",)
+    result = syncplan.plan(files, on_target)
+    assert len(syncplan.invalidation_paths(result, limit=20)) == 20
+    assert syncplan.invalidation_paths(result, limit=15) == ("/journal/*",)
+    assert syncplan.invalidation_paths(result, limit=15, prefix="acme/") == ("/acme/journal/*",)
     files.append(local("index.html", "new"))
-    result = deploy.plan(files, [*on_target, remote(files[-1], sha256="1" * 64)])
-    assert deploy.invalidation_paths(result, limit=15) == ("/*",)
-    assert deploy.invalidation_paths(deploy.plan(files, [remote(f) for f in files])) == ()
+    result = syncplan.plan(files, [*on_target, remote(files[-1], sha256="1" * 64)])
+    assert syncplan.invalidation_paths(result, limit=15) == ("/*",)
+    assert syncplan.invalidation_paths(syncplan.plan(files, [remote(f) for f in files])) == ()

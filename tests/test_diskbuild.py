@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from sitegen import config, diskbuild, pipeline
+from sitegen.config.load import load_site, load_studio
 from sitegen.errors import TemplateError
 from sitegen.model import Mode
+from sitegen.pipeline import stages, todisk
 
 PAGES = (
     "\n".join(
@@ -21,8 +22,8 @@ PAGES = (
 @pytest.fixture
 def shared(monkeypatch):
     """Share even a small site among processes."""
-    monkeypatch.setattr(diskbuild, "PARALLEL_FROM", 2)
-    monkeypatch.setattr(diskbuild, "SLICE", 3)
+    monkeypatch.setattr(todisk, "PARALLEL_FROM", 2)
+    monkeypatch.setattr(todisk, "SLICE", 3)
 
 
 def _files(folder):
@@ -34,11 +35,11 @@ def _files(folder):
 @pytest.mark.parametrize("mode", [Mode.DEMO, Mode.RELEASE])
 def test_shared_build_equals_the_in_memory_build(make_project, shared, mode):
     project = _project(make_project)
-    studio = config.load_studio(project.root)
-    site = config.load_site(studio, "acme")
-    options = pipeline.BuildOptions(workers=2, use_cache=False)
-    written = diskbuild.build_to_disk(studio, site, mode, options)
-    in_memory = pipeline.build(studio, site, mode, options)
+    studio = load_studio(project.root)
+    site = load_site(studio, "acme")
+    options = stages.BuildOptions(workers=2, use_cache=False)
+    written = todisk.build_to_disk(studio, site, mode, options)
+    in_memory = stages.build(studio, site, mode, options)
     expected = {
         o.path: o.data if o.data is not None else o.source.read_bytes() for o in in_memory.outputs
     }
@@ -57,10 +58,10 @@ def test_every_share_reports_its_template_errors(make_project, shared):
     for n, template in ((0, "broken.html"), (11, "also-broken.html")):
         post = project.root / f"sites/acme/content/posts/post-{n:02d}.md"
         post.write_text(post.read_text().replace("---\nText", f"template: {template}\n---\nText"))
-    studio = config.load_studio(project.root)
-    site = config.load_site(studio, "acme")
+    studio = load_studio(project.root)
+    site = load_site(studio, "acme")
     with pytest.raises(TemplateError) as raised:
-        diskbuild.build_to_disk(studio, site, Mode.DEMO, pipeline.BuildOptions(workers=2))
+        todisk.build_to_disk(studio, site, Mode.DEMO, stages.BuildOptions(workers=2))
     message = raised.value.format_message()
     assert "broken.html" in message and "also-broken.html" in message
     assert "Text 3." in project.out("posts/post-03/index.html"), "the last good build stays"

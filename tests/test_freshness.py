@@ -6,9 +6,10 @@ import datetime as dt
 import json
 
 from conftest import PASSWORD
-from sitegen import config, runner
+from sitegen.config.load import load_site, load_studio
 from sitegen.model import Mode
-from sitegen.pipeline import BuildOptions
+from sitegen.pipeline import clients
+from sitegen.pipeline.stages import BuildOptions
 
 UP_TO_DATE = "(up to date)"
 PAGES = """
@@ -106,11 +107,11 @@ def test_a_changed_password_in_the_environment_builds_again(make_project, monkey
 
 def test_a_new_day_builds_the_demo_again_for_its_status_page(make_project):
     project = make_project(PAGES)
-    studio = config.load_studio(project.root)
-    site = config.load_site(studio, "acme")
+    studio = load_studio(project.root)
+    site = load_site(studio, "acme")
 
     def build_on(day: dt.date) -> bool:
-        summary, _ = runner.build_and_write(studio, site, Mode.DEMO, BuildOptions(today=day))
+        summary, _ = clients.build_and_write(studio, site, Mode.DEMO, BuildOptions(today=day))
         return summary.up_to_date
 
     assert not build_on(dt.date(2026, 11, 27))
@@ -151,5 +152,5 @@ def test_a_build_found_up_to_date_imports_no_stage(make_project):
     done = subprocess.run([*command, "build", "acme"], capture_output=True, text=True, check=True)
     assert UP_TO_DATE in done.stdout + done.stderr
     imported = {line.rsplit("|", 1)[-1].strip() for line in done.stderr.splitlines()}
-    assert "sitegen.freshness" in imported
-    assert not imported & {"sitegen.pipeline", "markdown", "jinja2", "PIL.Image", "pygments"}
+    assert "sitegen.cache.uptodate" in imported
+    assert not imported & {"sitegen.pipeline.stages", "markdown", "jinja2", "PIL.Image", "pygments"}

@@ -11,7 +11,8 @@ import deploy_fixtures
 import pytest
 from deploy_fixtures import bucket_objects, new_bucket
 
-from sitegen import config, publishing
+from sitegen.config.load import load_site, load_studio
+from sitegen.publish.publishing import demo_problems
 
 MILESTONES = """
 [[milestones]]
@@ -149,13 +150,13 @@ def test_publish_sends_only_locked_demos_and_never_to_the_release_target(project
 
 
 def test_a_leaking_demo_is_never_uploaded(project):
-    studio = config.load_studio(project.root)
-    site = config.load_site(studio, "acme")
+    studio = load_studio(project.root)
+    site = load_site(studio, "acme")
     project.build()
     demo = project.root / "build/acme/demo"
     (demo / "plain.html").write_text(
         "<p>We bake bread before the sun comes up over the harbour.</p>"
     )
-    problems = publishing.demo_problems(demo, site, site.demo.password, studio.build_dir / ".cache")
+    problems = demo_problems(demo, site, site.demo.password, studio.build_dir / ".cache")
     assert "plain.html is not locked behind the gate" in problems
     assert any("text of content/about.md" in p for p in problems)

@@ -10,7 +10,7 @@ import time
 
 import pytest
 
-from sitegen.locks import LockedError, client_lock
+from sitegen.pipeline.locks import LockedError, client_lock
 
 SPAWN = multiprocessing.get_context("spawn")
 

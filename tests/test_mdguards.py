@@ -5,7 +5,7 @@ from pathlib import Path
 
 import markdown
 
-from sitegen import markup, mdguards
+from sitegen.content import markup, mdguards
 
 SAMPLES = [
     "Plain words, nothing else.",

@@ -7,7 +7,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from sitegen.model import ClientTask, DemoSettings, Milestone, ReleaseSettings, Site
-from sitegen.progress import paid_in_full, progress, rounded
+from sitegen.payments.progress import paid_in_full, progress, rounded
 
 TODAY = dt.date(2026, 11, 27)
 

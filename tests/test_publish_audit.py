@@ -9,7 +9,9 @@ import pytest
 from PIL import Image
 
 from conftest import PASSWORD, SITE_TOML
-from sitegen import audit, config, keystore, protect, publishing
+from sitegen.config.load import load_site, load_studio
+from sitegen.demo import audit, lock, salt
+from sitegen.publish.publishing import demo_problems
 
 PUBLISHED = "build/_published/demo/acme"
 
@@ -34,22 +36,20 @@ def project(make_project):
 
 
 def problems_of(project) -> list[str]:
-    studio = config.load_studio(project.root)
-    site = config.load_site(studio, "acme")
+    studio = load_studio(project.root)
+    site = load_site(studio, "acme")
     folder = project.root / "build/acme/demo"
-    return publishing.demo_problems(folder, site, PASSWORD, studio.build_dir / ".cache")
+    return demo_problems(folder, site, PASSWORD, studio.build_dir / ".cache")
 
 
 def plant_encrypted(project, output: str, data: bytes) -> None:
     """What a build that let an original through would have written: the bytes encrypted
     under the demo's own key, as the client's browser would decrypt them."""
-    studio = config.load_studio(project.root)
-    key = keystore.demo_key(
-        studio.build_dir / ".cache", "acme", PASSWORD, project.root / "sites/acme"
-    )
+    studio = load_studio(project.root)
+    key = salt.demo_key(studio.build_dir / ".cache", "acme", PASSWORD, project.root / "sites/acme")
     path = project.root / "build/acme/demo" / output
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(protect.encrypt_file(key, "acme", "/" + output, data))
+    path.write_bytes(lock.encrypt_file(key, "acme", "/" + output, data))
 
 
 def test_a_built_demo_passes(project):
@@ -143,9 +143,9 @@ def test_the_phrase_check_finds_a_short_sentence_among_many_long_pages(make_proj
         pages + "-- sites/acme/content/short.md --\nOne two three four five six.\n"
     )
     project.build()
-    studio = config.load_studio(project.root)
-    site = config.load_site(studio, "acme")
-    key = keystore.demo_key(
+    studio = load_studio(project.root)
+    site = load_site(studio, "acme")
+    key = salt.demo_key(
         studio.build_dir / ".cache", "acme", PASSWORD, project.root / "sites/acme"
     ).key
     demo = project.root / "build/acme/demo"

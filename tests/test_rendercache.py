@@ -6,9 +6,11 @@ import datetime as dt
 
 import pytest
 
-from sitegen import config, diskbuild, freshness
+from sitegen.cache import uptodate
+from sitegen.config.load import load_site, load_studio
 from sitegen.model import Mode
-from sitegen.pipeline import BuildOptions
+from sitegen.pipeline import todisk
+from sitegen.pipeline.stages import BuildOptions
 
 SITE = """
 -- sites/acme/content/_index.md --
@@ -96,12 +98,12 @@ def test_a_build_keeping_pages_equals_a_clean_build(make_project, edit):
 
 
 def _build(project, day=dt.date(2026, 11, 27)):
-    studio = config.load_studio(project.root)
-    site = config.load_site(studio, "acme")
+    studio = load_studio(project.root)
+    site = load_site(studio, "acme")
     cache_dir = studio.build_dir / ".cache"
-    inputs = freshness.inputs_digest(studio, site, Mode.DEMO, False, day, cache_dir)
+    inputs = uptodate.inputs_digest(studio, site, Mode.DEMO, False, day, cache_dir)
     options = BuildOptions(today=day)
-    return diskbuild.build_to_disk(studio, site, Mode.DEMO, options, lambda: inputs.frame)
+    return todisk.build_to_disk(studio, site, Mode.DEMO, options, lambda: inputs.frame)
 
 
 def test_only_pages_whose_inputs_changed_are_made_again(make_project):

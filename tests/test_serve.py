@@ -19,10 +19,12 @@ import click
 import pytest
 
 from conftest import PASSWORD, REPO, STUDIO_TOML, Project, decrypt_gate
-from sitegen import config, livereload, pipeline
+from sitegen.config.load import load_site, load_studio
 from sitegen.model import Mode
-from sitegen.preview import release_banner
-from sitegen.serve import Server, bind_warning
+from sitegen.pipeline import stages
+from sitegen.serve import livereload
+from sitegen.serve.rebuild import release_banner
+from sitegen.serve.server import Server, bind_warning
 
 # A text file is not on the demo's allow-list: this one is let through by `public`.
 SITE = f"""
@@ -262,7 +264,7 @@ def events_and_a_burst(served):
 
 
 def test_a_finished_save_is_rebuilt_at_once_a_file_being_written_is_awaited(tmp_path):
-    from sitegen import watch
+    from sitegen.serve import watch
 
     calls: list[tuple[set[Path], bool]] = []
     called = threading.Event()
@@ -391,15 +393,15 @@ def test_ctrl_c_stops_the_server_without_a_traceback(make_project):
 
 
 def clean_build(root: Path, mode: Mode) -> dict[str, bytes]:
-    studio = config.load_studio(root)
-    site = config.load_site(studio, "acme")
+    studio = load_studio(root)
+    site = load_site(studio, "acme")
     base_path = site.demo.base_path if mode is Mode.DEMO else site.release.base_path
     banner = release_banner(site) if mode is Mode.RELEASE else None
-    options = pipeline.BuildOptions(
+    options = stages.BuildOptions(
         cache_dir=studio.build_dir / ".cache",
         inject_html=livereload.injection(base_path, banner),
     )
-    result = pipeline.build(studio, site, mode, options)
+    result = stages.build(studio, site, mode, options)
     return {o.path: o.data if o.data is not None else o.source.read_bytes() for o in result.outputs}
 
 

@@ -10,9 +10,9 @@ import socket
 import pytest
 from test_serve import read_event, start
 
-from sitegen import livereload, servenames
 from sitegen.model import Mode
-from sitegen.serve import Server
+from sitegen.serve import livereload, servenames
+from sitegen.serve.server import Server
 
 SECRET_LINE = "title: Secret: launch of the spring menu"
 SITE = """

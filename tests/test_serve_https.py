@@ -19,8 +19,8 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from test_serve import SITE
 
 from conftest import CHROMIUM, CHROMIUM_FLAGS, PASSWORD
-from sitegen import devcert
-from sitegen.serve import Server
+from sitegen.serve import devcert
+from sitegen.serve.server import Server
 
 ABOUT = "sites/acme/content/about.md"
 TIMEOUT_MS = 10_000

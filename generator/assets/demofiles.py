@@ -1,0 +1,267 @@
+"""Files that are not pages: content files, site assets and theme static files.
+
+A release publishes them as they are. A demo lets a client's file through only on an
+allow-list, since a file type nobody thought of must not reach the client before payment:
+an image (told by its content, whatever its name) becomes a preview, made once per original
+and settings and kept in the cache; site code the pages need (`SITE_CODE_SUFFIXES`) and
+HTML pages are encrypted as they are; files listed in `[demo] public` ship unencrypted.
+Everything else is withheld until the handover. Touches nothing but the preview cache."""
+
+from __future__ import annotations
+
+import enum
+import fnmatch
+import hashlib
+import json
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+
+from sitegen import processes
+from sitegen.assets.previews import PreviewError, PreviewSettings, make_preview
+from sitegen.errors import ContentError
+from sitegen.files import replace_file
+from sitegen.model import DemoSettings, Diagnostic, Output, StaticFile
+
+# What pages need to work and a client gains nothing from taking: styles, scripts and their
+# data. Text files (.txt) are not on it: they are as often a client's document as a robots.txt.
+SITE_CODE_SUFFIXES = frozenset({".css", ".js", ".mjs", ".json", ".webmanifest", ".map"})
+PAGE_SUFFIXES = frozenset({".html", ".htm"})  # locked behind the gate like the other pages
+VECTOR_SUFFIXES = frozenset({".svg", ".svgz"})
+DIGEST_BYTES = 32  # SHA-256 of a cached preview, stored before it
+
+
+class Kind(enum.Enum):
+    """How a client's file goes into a demo."""
+
+    IMAGE = "a preview"  # public too when listed in [demo] public
+    CODE = "encrypted as it is"
+    PAGE = "locked as a page"
+    PUBLIC = "published as it is"
+    WITHHELD = "withheld until the handover"
+
+    @property
+    def ships_original(self) -> bool:
+        """Whether the demo may hold the original's bytes (encrypted or not)."""
+        return self in (Kind.CODE, Kind.PAGE, Kind.PUBLIC)
+
+
+def kind_of(source: Path, origin: str, settings: DemoSettings) -> Kind:
+    """The allow-list: a file is an image by its content, site code or a page by its name
+    unless its content is an image, public if the studio says so, else withheld."""
+    from sitegen.assets import pixels  # Pillow: imported only when a site has files to sort
+
+    suffix = PurePosixPath(origin).suffix.lower()
+    if _matches(origin, settings.downloads):
+        return Kind.WITHHELD
+    if pixels.image_size(source) is not None:
+        return Kind.IMAGE
+    if _matches(origin, settings.public):
+        return Kind.PUBLIC
+    if suffix in PAGE_SUFFIXES | SITE_CODE_SUFFIXES and is_text(source, suffix):
+        return Kind.PAGE if suffix in PAGE_SUFFIXES else Kind.CODE
+    return Kind.WITHHELD
+
+
+# Formats that are never site code, whatever the file is called: documents, archives, media.
+_BINARY_STARTS = (b"%PDF", b"PK\x03\x04", b"\xd0\xcf\x11\xe0", b"8BPS", b"\x1f\x8b", b"7z\xbc\xaf")
+_JSON_SUFFIXES = frozenset({".json", ".map", ".webmanifest"})
+
+
+def is_text(source: Path, suffix: str) -> bool:
+    """Whether a file named as a page or site code really is one: UTF-8 text with no NUL and
+    no binary signature, and JSON where the name says JSON. A PDF renamed `brochure.pdf.json`
+    is not site code: it is withheld like any original."""
+    data = source.read_bytes()
+    if data.startswith(_BINARY_STARTS) or b"\0" in data:
+        return False
+    try:
+        text = data.decode("utf-8")
+        if suffix in _JSON_SUFFIXES:
+            json.loads(text)
+    except ValueError:
+        return False
+    return True
+
+
+# What a theme's static folder ships in a demo, unencrypted: styles, scripts, fonts and the
+# theme's own images. Anything else there (a PDF, an archive) is kept out: it is public.
+THEME_SUFFIXES = SITE_CODE_SUFFIXES | frozenset(
+    {".woff", ".woff2", ".ttf", ".otf", ".eot", ".svg", ".ico", ".png", ".gif", ".webp"}
+    | {".jpg", ".jpeg", ".avif"}
+)
+
+
+def demo_theme_files(static: Iterable[StaticFile]) -> tuple[list[StaticFile], list[Diagnostic]]:
+    """The theme's static files a demo may publish, and a warning for each one it may not."""
+    kept, warnings = [], []
+    for file in static:
+        if file.source.suffix.lower() in THEME_SUFFIXES:
+            kept.append(file)
+        else:
+            warnings.append(
+                Diagnostic(
+                    file.source,
+                    "kept out of the demo: a theme's files are published unencrypted, and "
+                    "this is not a style, script, font or image",
+                    hint="put a client's file in the client's content/ or assets/",
+                )
+            )
+    return kept, warnings
+
+
+def file_outputs(files: Iterable[StaticFile]) -> list[Output]:
+    """One output per file, copied from its source when written: the release's way."""
+    return [Output(f.output, source=f.source, origin=f.origin) for f in files]
+
+
+@dataclass(frozen=True)
+class DemoFiles:
+    """The client's files sorted for a demo."""
+
+    protected: tuple[Output, ...]  # previews, site code and pages, to be encrypted
+    public: tuple[Output, ...]  # marked public in site.toml: published unencrypted
+    withheld: tuple[StaticFile, ...]  # a page says they come with the handover
+    warnings: tuple[Diagnostic, ...]
+
+
+def demo_files(
+    files: Sequence[StaticFile],
+    settings: DemoSettings,
+    preview: PreviewSettings,
+    cache_dir: Path,
+    workers: int = 1,
+    use_cache: bool = True,
+) -> DemoFiles:
+    """The client's files sorted by `kind_of`, with previews made for the images (from the
+    preview cache where it holds a sound entry, unless `use_cache` is off)."""
+    protected, public, withheld, warnings, images = [], [], [], [], []
+    for file in files:
+        kind = kind_of(file.source, file.origin, settings)
+        if kind is Kind.IMAGE:
+            images.append(file)
+        elif kind is Kind.WITHHELD:
+            withheld.append(file)
+            warnings += _why_withheld(file, settings)
+        else:
+            if file.source.stat().st_size == 0:
+                warnings.append(Diagnostic(file.source, "file is empty"))
+            output = Output(file.output, source=file.source, origin=file.origin)
+            (public if kind is Kind.PUBLIC else protected).append(output)
+            warnings += [_public_warning(file.source)] if kind is Kind.PUBLIC else []
+    previews = _previews(images, preview, cache_dir / "previews", workers, use_cache)
+    for image, output in zip(images, previews, strict=True):
+        if _matches(image.origin, settings.public):
+            public.append(output)
+            warnings.append(_public_warning(image.source))
+        else:
+            protected.append(output)
+    return DemoFiles(tuple(protected), tuple(public), tuple(withheld), tuple(warnings))
+
+
+def _why_withheld(file: StaticFile, settings: DemoSettings) -> list[Diagnostic]:
+    """A word where withholding may surprise the studio: a vector, or a file named like an
+    image that is none. Other files are only counted in the build's summary."""
+    from sitegen.assets import pixels
+
+    suffix = file.source.suffix.lower()
+    if _matches(file.origin, settings.downloads):
+        return []
+    if suffix in VECTOR_SUFFIXES:
+        message = "kept out of the demo: a vector image is its own original"
+        hint = f'to show it anyway, add "{file.origin}" to public in [demo]'
+    elif suffix in PAGE_SUFFIXES | SITE_CODE_SUFFIXES:
+        message = "kept out of the demo: named like a page or site code, but it is not " + (
+            "UTF-8 text" if suffix not in _JSON_SUFFIXES else "UTF-8 JSON"
+        )
+        hint = "save it as UTF-8 (valid JSON for .json), or give it a name that says what it is"
+    elif suffix in pixels.IMAGE_SUFFIXES:
+        empty = file.source.stat().st_size == 0
+        message = "kept out of the demo: " + (
+            "the file is empty" if empty else "named like an image, but its content is not one"
+        )
+        hint = "replace it with the real image, or give it a name that says what it is"
+    else:
+        return []
+    return [Diagnostic(file.source, message, hint=hint)]
+
+
+def _public_warning(source: Path) -> Diagnostic:
+    return Diagnostic(
+        source,
+        "published unencrypted in the demo (listed in public in [demo]): "
+        "anyone who finds its address can fetch it without the password",
+    )
+
+
+def _matches(origin: str, patterns: Sequence[str]) -> bool:
+    return any(fnmatch.fnmatchcase(origin, pattern) for pattern in patterns)
+
+
+def _previews(
+    images: list[StaticFile],
+    settings: PreviewSettings,
+    cache: Path,
+    workers: int,
+    use_cache: bool,
+) -> list[Output]:
+    """A preview output per image, from the cache where a sound entry is kept, else made (in
+    parallel) and kept."""
+    made: dict[int, bytes] = {}
+    missing = []
+    for index, image in enumerate(images):
+        original = image.source.read_bytes()
+        entry = cache / settings.cache_key(original)
+        kept = _read_entry(entry) if use_cache else None
+        if kept is None:
+            missing.append((index, original, entry))
+        else:
+            made[index] = kept
+    problems = []
+    jobs = [(original, settings) for _, original, _ in missing]
+    for (index, _, entry), result in zip(missing, _run(jobs, workers), strict=True):
+        if isinstance(result, PreviewError):
+            problems.append(Diagnostic(images[index].source, f"cannot make a preview: {result}"))
+        else:
+            _write_entry(entry, result)
+            made[index] = result
+    if problems:
+        raise ContentError(problems)
+    return [
+        Output(image.output, data=made[index], origin=f"{image.origin} (preview)")
+        for index, image in enumerate(images)
+    ]
+
+
+def _run(jobs: list[tuple], workers: int) -> list[bytes | PreviewError]:
+    """Results in the order of the jobs; in the pool the largest originals go first, one at a
+    time, so no process is left with a long tail of work while the other idles."""
+    if len(jobs) > 1 and workers > 1:
+        order = sorted(range(len(jobs)), key=lambda i: len(jobs[i][0]), reverse=True)
+        with processes.pool(min(workers, len(jobs))) as pool:
+            results = dict(zip(order, pool.map(_make, [jobs[i] for i in order]), strict=True))
+        return [results[i] for i in range(len(jobs))]
+    return [_make(job) for job in jobs]
+
+
+def _make(job: tuple) -> bytes | PreviewError:
+    try:
+        return make_preview(*job)
+    except PreviewError as exc:
+        return exc
+
+
+def _read_entry(path: Path) -> bytes | None:
+    """A cached preview, or None when there is none or it is not what was stored: each entry
+    begins with its preview's SHA-256, so a damaged entry is made again, never shipped."""
+    try:
+        data = path.read_bytes()
+    except OSError:
+        return None
+    digest, preview = data[:DIGEST_BYTES], data[DIGEST_BYTES:]
+    return preview if preview and hashlib.sha256(preview).digest() == digest else None
+
+
+def _write_entry(path: Path, preview: bytes) -> None:
+    """Write a cache entry whole or not at all, so a reader never sees half a preview."""
+    replace_file(path, hashlib.sha256(preview).digest() + preview)

@@ -1,0 +1,339 @@
+"""The `sitegen` command. Each command loads configuration and calls one module; imports are
+lazy so that `sitegen --help` answers at once."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
+
+
+class _Main(click.Group):
+    """Every command stops cleanly on SIGTERM or Ctrl-C (exit 143 or 130), and a disk that
+    fails (full, read-only) is reported with the file and what to do, never a traceback."""
+
+    def invoke(self, ctx: click.Context):
+        import errno
+
+        from sitegen import processes
+        from sitegen.errors import SitegenError, disk_problem
+
+        try:
+            with processes.stoppable():
+                return super().invoke(ctx)
+        except processes.Interrupted as exc:
+            click.echo(f"stopped by {exc}: nothing already built or deployed was lost", err=True)
+            raise click.exceptions.Exit(exc.exit_code) from None
+        except OSError as exc:
+            if exc.errno == errno.EPIPE:
+                raise
+            raise SitegenError(disk_problem(exc)) from exc
+
+
+def _no_wait_option(command):
+    return click.option(
+        "--no-wait",
+        is_flag=True,
+        help="Fail at once if another run holds the client, instead of waiting for it.",
+    )(command)
+
+
+@click.group(cls=_Main, context_settings=CONTEXT)
+@click.version_option(package_name="sitegen", prog_name="sitegen")
+@click.option(
+    "--root",
+    type=click.Path(file_okay=False, exists=True, path_type=Path),
+    help="Project folder holding sitegen.toml. Default: this folder or the nearest one above.",
+)
+@click.pass_context
+def main(ctx: click.Context, root: Path | None) -> None:
+    """sitegen builds each client's site as a password-protected demo, and hands the real
+    site over to the client's domain once the final payment is in.
+
+    \b
+    Clients live in sites/CLIENT/, themes in themes/, output goes to build/.
+    Start with `sitegen new CLIENT`, then `sitegen build`."""
+    ctx.obj = root
+
+
+def _studio(ctx: click.Context):
+    from sitegen.config.load import find_root, load_studio
+
+    root = ctx.obj or find_root(Path.cwd())
+    return load_studio(root)
+
+
+def _pick_clients(studio, wanted: tuple[str, ...]) -> list[str]:
+    from sitegen.config.load import list_clients
+    from sitegen.errors import ConfigError
+
+    available = list_clients(studio)
+    if not available:
+        raise ConfigError(
+            f"no clients in {studio.sites_dir}: a client is a folder with a site.toml\n"
+            "    hint: add one with `sitegen new CLIENT`"
+        )
+    for name in wanted:
+        if name not in available:
+            raise _unknown(f"unknown client '{name}'", name, available, "clients")
+    return list(dict.fromkeys(wanted)) or available
+
+
+def _unknown(message: str, wanted: str, known: list[str], label: str) -> click.UsageError:
+    """A usage error naming the closest valid choice and listing them all."""
+    from sitegen.errors import did_you_mean
+
+    hint = did_you_mean(wanted, known)
+    listed = ", ".join(known) or "none yet"
+    return click.UsageError(message + (f"; {hint}" if hint else "") + f"\n{label}: {listed}")
+
+
+@main.command()
+@click.argument("clients", nargs=-1, metavar="[CLIENT]...")
+@click.option("--release", is_flag=True, help="Also build the release for the client's domain.")
+@click.option("--drafts", is_flag=True, help="Include pages marked draft.")
+@click.option(
+    "--no-cache", is_flag=True, help="Build and convert every page again, ignoring build/.cache."
+)
+@click.option("-q", "--quiet", is_flag=True, help="Print errors only.")
+@_no_wait_option
+@click.pass_context
+def build(ctx: click.Context, clients: tuple[str, ...], release, drafts, no_cache, quiet, no_wait):
+    """Build the demo of every client, or of those named, into build/CLIENT/demo/.
+
+    With --release, also build build/CLIENT/release/ with URLs for the client's domain.
+    Clients are built in parallel; one client's error does not stop the others."""
+    from sitegen.cli import buildview
+    from sitegen.model import Mode
+    from sitegen.pipeline.clients import build_clients
+
+    studio = _studio(ctx)
+    names = _pick_clients(studio, clients)
+    modes = [Mode.DEMO, Mode.RELEASE] if release else [Mode.DEMO]
+    with buildview.BuildProgress(names, quiet) as progress:
+        reports = build_clients(
+            studio, names, modes, drafts, progress.done, use_cache=not no_cache, wait=not no_wait
+        )
+    if not all(r.ok for r in reports):
+        ctx.exit(1)
+
+
+@main.command()
+@click.argument("clients", nargs=-1, metavar="[CLIENT]...")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts.")
+@click.pass_context
+def status(ctx: click.Context, clients: tuple[str, ...], as_json: bool):
+    """Milestones, payments and demo URLs of every client, or of those named.
+
+    With one client: its milestones in detail. Overdue payments are shown in red."""
+    import datetime as dt
+    import json
+
+    from rich.console import Console
+
+    from sitegen.cli import statusview
+    from sitegen.config.load import load_site
+    from sitegen.payments import overview
+
+    studio = _studio(ctx)
+    names = _pick_clients(studio, clients)
+    today = dt.date.today()
+    statuses = [overview.client_status(studio, load_site(studio, n), today) for n in names]
+    if as_json:
+        statuses_json = [overview.as_json(s) for s in statuses]
+        click.echo(json.dumps(statuses_json, indent=2, ensure_ascii=False))
+        return
+    console = Console()
+    if not console.is_terminal:
+        console = Console(width=120)
+    if len(statuses) == 1 and clients:
+        statusview.print_detail(console, statuses[0])
+    else:
+        statusview.print_table(console, statuses)
+
+
+@main.command()
+@click.argument("client")
+@click.argument("milestone")
+@click.option("--ref", help="Payment reference, such as the invoice number.")
+@click.option(
+    "--on", "paid_on", type=click.DateTime(["%Y-%m-%d"]), help="Payment date. Default: today."
+)
+@click.option("--undo", is_flag=True, help="Clear the payment instead.")
+@click.pass_context
+def pay(ctx: click.Context, client, milestone, ref, paid_on, undo):
+    """Record that the client paid MILESTONE: sets its paid flag, date and reference in
+    site.toml, keeping every comment. The site is handed over once every milestone is paid."""
+    from sitegen.config.load import load_site
+    from sitegen.payments import ledger, progress
+
+    studio = _studio(ctx)
+    name = _pick_clients(studio, (client,))[0]
+    site = load_site(studio, name)
+    known = [m.id for m in site.milestones]
+    if milestone not in known:
+        raise _unknown(f"{name} has no milestone '{milestone}'", milestone, known, "milestones")
+    day = paid_on.date() if paid_on else None
+    ledger.record(site.config_path, ledger.Payment(milestone, not undo, day, ref))
+    site = load_site(studio, name)
+    done = next(m for m in site.milestones if m.id == milestone)
+    if undo:
+        click.echo(f"Cleared the payment of '{milestone}' for {name}.")
+    else:
+        reference = f" ({done.ref})" if done.ref else ""
+        click.echo(f"Recorded: '{milestone}' of {name} paid on {done.paid_on}{reference}.")
+    left = progress.unpaid(site)
+    if progress.paid_in_full(site):
+        click.echo(f"{name} is paid in full: ready for `sitegen handover {name}`.")
+    else:
+        click.echo(f"Still unpaid: {', '.join(m.id for m in left)}.")
+
+
+def _force_prefix_option(command):
+    return click.option(
+        "--force-prefix",
+        is_flag=True,
+        help="Sync even where the target holds another client's folder or files sitegen did "
+        "not write (they may be deleted).",
+    )(command)
+
+
+def _waiting(message: str) -> None:
+    click.echo(message, err=True)
+
+
+@main.command()
+@click.argument("clients", nargs=-1, metavar="[CLIENT]...")
+@click.option("--target", help="Upload here instead of the studio's demo_target, for this run.")
+@click.option("--dry-run", is_flag=True, help="Print the plan; change nothing.")
+@click.option("--max-deletes", type=int, help="Refuse a sync deleting more (default 256).")
+@_force_prefix_option
+@_no_wait_option
+@click.pass_context
+def publish(ctx: click.Context, clients, target, dry_run, max_deletes, force_prefix, no_wait):
+    """Build the demos of every client, or of those named, and upload them to the demo target.
+
+    Only locked demos leave: every page must be behind the gate, and no original, page text
+    or password may be in any file, or nothing is uploaded."""
+    from sitegen.cli import syncview
+    from sitegen.config.load import load_site
+    from sitegen.errors import format_diagnostics
+    from sitegen.pipeline import locks
+    from sitegen.publish import publishing
+
+    studio = _studio(ctx)
+    for name in _pick_clients(studio, clients):
+        with locks.client_lock(
+            studio.build_dir, name, "sitegen publish", 0 if no_wait else None, _waiting
+        ):
+            site = load_site(studio, name)
+            where = publishing.demo_target(studio, site, target)
+            with syncview.SyncProgress(f"publishing {name}") as progress:
+                outcome = publishing.publish_demo(
+                    studio, site, where, dry_run, max_deletes, progress.update, force_prefix
+                )
+            if outcome.warnings:
+                click.echo(f"warning in {name}:\n{format_diagnostics(outcome.warnings)}", err=True)
+            syncview.report(name, outcome, dry_run)
+
+
+@main.command()
+@click.argument("client")
+@click.option("--target", help="Deploy here instead of [release] target, for this run.")
+@click.option("--dry-run", is_flag=True, help="Build and print the plan; change nothing.")
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+@click.option("--retire-demo", is_flag=True, help="Replace the demo with a link to the live site.")
+@click.option("--bundle", is_flag=True, help="Also upload a zip and print a download link.")
+@_force_prefix_option
+@_no_wait_option
+@click.pass_context
+def handover(
+    ctx: click.Context, client, target, dry_run, yes, retire_demo, bundle, force_prefix, no_wait
+):
+    """After the final payment: build the release and deploy it to the client's domain.
+
+    Refused (exit 3), touching nothing, unless every milestone is paid."""
+    from sitegen.cli import syncview
+    from sitegen.config.load import load_site
+    from sitegen.pipeline import locks
+    from sitegen.publish import afterhandover, publishing
+
+    studio = _studio(ctx)
+    name = _pick_clients(studio, (client,))[0]
+    with locks.client_lock(
+        studio.build_dir, name, "sitegen handover", 0 if no_wait else None, _waiting
+    ):
+        site = load_site(studio, name)
+        publishing.check_paid(site)
+        where = publishing.release_target(studio, site, target)
+        if bundle:
+            afterhandover.bundle_target(studio, site)  # a bad one refused before anything is built
+        publishing.check_target_owned(studio, site, where, force_prefix)
+        folder = publishing.prepare_release(studio, site)
+        plan = publishing.plan_only(studio, site, folder, where, force_prefix)
+        syncview.show_plan(f"handover of {name} to {where}", plan)
+        if dry_run:
+            return
+        if not yes:
+            if not syncview.interactive():
+                raise click.UsageError("confirm the handover with --yes when not on a terminal")
+            click.confirm(f"Deploy {name} to {where}?", abort=True)
+        with syncview.SyncProgress(f"handing over {name}") as progress:
+            outcome = publishing.hand_over(
+                studio, site, folder, where, False, progress.update, force_prefix
+            )
+        syncview.report(name, outcome, False)
+        if bundle:
+            link = afterhandover.bundle(studio, site, folder)
+            label = "Download link (valid 7 days)" if link.startswith("http") else "Bundle"
+            click.echo(f"{label}: {link}")
+        if retire_demo:
+            retired = afterhandover.retire_demo(studio, site, force_prefix)
+            click.echo(f"The demo at {retired} now points to the live site.")
+
+
+@main.command()
+@click.argument("client")
+@click.option("--name", "client_name", help="The client's name, shown on the demo.")
+@click.option("--email", default="client@example.com", show_default=True, help="Client email.")
+@click.option("--language", default=None, help="Site language, e.g. en or ar. Default: studio's.")
+@click.pass_context
+def new(ctx: click.Context, client: str, client_name: str | None, email: str, language: str | None):
+    """Create sites/CLIENT/ with a commented site.toml, two pages and a strong demo password."""
+    from sitegen.config import scaffold
+
+    studio = _studio(ctx)
+    created = scaffold.new_client(studio, client, client_name, email, language)
+    click.echo(f"Created {created.folder}")
+    click.echo(
+        f"Demo password: {created.password}  (stored in site.toml; share it with the client)"
+    )
+    click.echo(f"Next: edit {created.folder / 'site.toml'}, then run `sitegen build {client}`")
+
+
+@main.command()
+@click.argument("client")
+@click.option("--port", default=8000, show_default=True, help="Port to listen on (0: any free).")
+@click.option("--bind", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--release", is_flag=True, help="Preview the release build instead of the demo.")
+@click.option("--drafts", is_flag=True, help="Include pages marked draft.")
+@click.option("--open", "open_browser", is_flag=True, help="Open the site in a browser.")
+@click.option(
+    "--https", is_flag=True, help="Serve over https with a self-signed certificate (for phones)."
+)
+@click.pass_context
+def serve(ctx: click.Context, client, port, bind, release, drafts, open_browser, https):
+    """Build CLIENT's demo in memory, serve it, rebuild on every save and reload the browser.
+
+    The demo is served with its password gate, as the client sees it; --release previews the
+    release instead. Pages are served from memory: nothing but build/.cache is written.
+    Stop with Ctrl-C."""
+    from sitegen.model import Mode
+    from sitegen.serve import server as preview_server
+
+    studio = _studio(ctx)
+    name = _pick_clients(studio, (client,))[0]
+    mode = Mode.RELEASE if release else Mode.DEMO
+    preview_server.run(studio.root, name, mode, port, bind, drafts, open_browser, https)

@@ -1,0 +1,166 @@
+"""Markdown for a whole site: from the persistent cache where the same text was converted
+before and its links still lead to the same places; the rest in parallel across cores.
+
+A cached fragment is only the page's body: templates, navigation and titles are rendered
+afresh every build, so a cached build gives the same bytes as a clean one. Reads and writes
+nothing but the cache."""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import markdown
+import pygments
+
+from sitegen import __version__
+from sitegen import processes as worker_processes
+from sitegen.cache.store import DiskCache, digest
+from sitegen.content.markup import (
+    EXTENSION_CONFIGS,
+    EXTENSIONS,
+    Converted,
+    Converter,
+    LinkError,
+    LinkMap,
+)
+from sitegen.model import SourcePage
+
+PARALLEL_FROM = 64  # fewer pages than this convert faster than a process pool starts
+RECIPE = repr(
+    (__version__, markdown.__version__, pygments.__version__, EXTENSIONS, EXTENSION_CONFIGS)
+)
+
+
+@dataclass(frozen=True)
+class Job:
+    """What converting one page reads: picklable, for the worker processes."""
+
+    rel: str
+    source: Path
+    body: str
+    body_line: int
+    title: str | None
+
+
+Calls = tuple[tuple[str, tuple[str, ...]], ...]  # (href, what it resolved to), per link
+
+
+class RecordingLinks:
+    """A LinkMap that notes every link a page resolves, and the answer: a cached page is
+    reused only while each of its links gives the same answer again."""
+
+    def __init__(self, links: LinkMap):
+        self.links = links
+        self.calls: list[tuple[str, tuple[str, ...]]] = []
+
+    def resolve(self, source_rel: str, href: str) -> str:
+        outcome = resolution(self.links, source_rel, href)
+        self.calls.append((href, outcome))
+        if outcome[0] == "error":
+            raise LinkError(outcome[1], outcome[2] or None)
+        return outcome[1]
+
+
+def resolution(links: LinkMap, source_rel: str, href: str) -> tuple[str, ...]:
+    try:
+        return ("url", links.resolve(source_rel, href))
+    except LinkError as exc:
+        return ("error", str(exc), exc.hint)
+
+
+def still_resolves(calls: Calls, rel: str, links: LinkMap) -> bool:
+    return all(resolution(links, rel, href) == tuple(outcome) for href, outcome in calls)
+
+
+def convert_all(
+    sources: Sequence[SourcePage], links: LinkMap, cache: DiskCache | None, workers: int = 1
+) -> list[Converted]:
+    return [converted for converted, _ in convert_with_calls(sources, links, cache, workers)]
+
+
+def convert_with_calls(
+    sources: Sequence[SourcePage], links: LinkMap, cache: DiskCache | None, workers: int = 1
+) -> list[tuple[Converted, Calls]]:
+    """Each page's HTML and the links it resolved: from the cache where they still hold,
+    converted (and cached) otherwise."""
+    results: list[tuple[Converted, Calls] | None] = [None] * len(sources)
+    missing: list[tuple[int, str]] = []
+    keys = [
+        digest(RECIPE, page.rel, page.body, "lift" if page.title is None else "keep")
+        for page in sources
+    ]
+    cached = cache.get_many(keys) if cache is not None else {}
+    for index, (page, key) in enumerate(zip(sources, keys, strict=True)):
+        kept = cached.get(key)
+        if kept is not None and still_resolves(kept["links"], page.rel, links):
+            calls = tuple((href, tuple(outcome)) for href, outcome in kept["links"])
+            results[index] = (Converted(kept["html"], kept["toc"], kept["heading"], ()), calls)
+        else:
+            missing.append((index, key))
+    jobs = [_job(sources[index]) for index, _ in missing]
+    for (index, key), (converted, calls) in zip(
+        missing, _convert(jobs, links, workers), strict=True
+    ):
+        results[index] = (converted, calls)
+        if cache is not None and not converted.problems:
+            value = {"html": converted.html, "toc": converted.toc, "heading": converted.heading}
+            cache.put(key, value | {"links": calls})
+    return results  # type: ignore[return-value]
+
+
+def _job(page: SourcePage) -> Job:
+    return Job(page.rel, page.source, page.body, page.body_line, page.title)
+
+
+def _convert(jobs: list[Job], links: LinkMap, workers: int) -> Iterator[tuple[Converted, Calls]]:
+    """Each job's result, in order, as soon as it is ready: the cache is filled meanwhile."""
+    if workers <= 1 or len(jobs) < PARALLEL_FROM:
+        yield from convert_chunk(jobs, links)
+        return
+    size = max(1, len(jobs) // (workers * 16))
+    bounds = [(start, min(start + size, len(jobs))) for start in range(0, len(jobs), size)]
+    processes = min(workers, os.cpu_count() or 1)
+    if "fork" not in multiprocessing.get_all_start_methods():
+        chunks = [jobs[start:stop] for start, stop in bounds]
+        with worker_processes.pool(processes) as pool:
+            for part in pool.map(convert_chunk, chunks, [links] * len(chunks)):
+                yield from part
+        return
+    global _INHERITED
+    _INHERITED = (jobs, links)  # forked workers inherit the pages: only bounds are sent
+    try:
+        context = multiprocessing.get_context("fork")
+        with worker_processes.pool(processes, context) as pool:
+            for part in pool.map(_convert_inherited, bounds):
+                yield from part
+    finally:
+        _INHERITED = None
+
+
+_INHERITED: tuple[list[Job], LinkMap] | None = None
+
+
+def _convert_inherited(bounds: tuple[int, int]) -> list[tuple[Converted, Calls]]:
+    assert _INHERITED is not None, "only called in a process forked by _convert"
+    jobs, links = _INHERITED
+    return convert_chunk(jobs[bounds[0] : bounds[1]], links)
+
+
+_CONVERTER: Converter | None = None
+
+
+def convert_chunk(jobs: list[Job], links: LinkMap) -> list[tuple[Converted, Calls]]:
+    """Convert some pages with this process's Converter, noting the links each resolved."""
+    global _CONVERTER
+    if _CONVERTER is None:
+        _CONVERTER = Converter()
+    results = []
+    for job in jobs:
+        recorder = RecordingLinks(links)
+        converted = _CONVERTER.convert(job, recorder)  # type: ignore[arg-type]
+        results.append((converted, tuple(recorder.calls)))
+    return results

@@ -1,0 +1,79 @@
+"""`sitegen status`'s figures: where every client stands, and the same as JSON for scripts.
+
+Nothing here is stored: every figure comes from `progress`, computed from `site.toml`. The
+terminal table is `cli.statusview`'s. This module does no I/O."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+
+from sitegen.config.load import site_base_url
+from sitegen.model import Mode, Site, Studio
+from sitegen.payments.progress import Progress, progress
+
+
+@dataclass(frozen=True)
+class ClientStatus:
+    site: Site
+    progress: Progress
+    demo_url: str
+
+
+def client_status(studio: Studio, site: Site, today: dt.date) -> ClientStatus:
+    return ClientStatus(site, progress(site, today), site_base_url(studio, site, Mode.DEMO))
+
+
+def as_json(status: ClientStatus) -> dict:
+    p, site = status.progress, status.site
+    next_payment = p.next_payment
+    return {
+        "client": site.name,
+        "title": site.title,
+        "client_name": site.client_name,
+        "demo_url": status.demo_url,
+        "percent_complete": p.percent_complete,
+        "currency": p.currency,
+        "total": _amount(p.total),
+        "paid": _amount(p.paid),
+        "outstanding": _amount(p.outstanding),
+        "next_payment": None
+        if next_payment is None
+        else {
+            "milestone": next_payment.milestone.id,
+            "amount": _amount(next_payment.milestone.amount),
+            "due": next_payment.milestone.due.isoformat(),
+            "overdue": next_payment.overdue,
+        },
+        "overdue": [s.milestone.id for s in p.overdue],
+        "ready_for_handover": p.paid_in_full,
+        "contract_signed": p.contract_signed,
+        "milestones": [
+            {
+                "id": s.milestone.id,
+                "title": s.milestone.title,
+                "share": _amount(s.milestone.share),
+                "amount": _amount(s.milestone.amount),
+                "due": s.milestone.due.isoformat(),
+                "state": s.milestone.state,
+                "paid": s.milestone.paid,
+                "paid_on": s.milestone.paid_on.isoformat() if s.milestone.paid_on else None,
+                "ref": s.milestone.ref,
+                "overdue": s.overdue,
+            }
+            for s in p.milestones
+        ],
+        "open_tasks": [
+            {"title": t.title, "kind": t.kind, "link": t.link, "due": _day(t.due)}
+            for t in p.open_tasks
+        ],
+    }
+
+
+def _amount(value: Decimal) -> str:
+    return str(value)
+
+
+def _day(value: dt.date | None) -> str | None:
+    return value.isoformat() if value else None

@@ -1,0 +1,392 @@
+"""The order of the stages, and nothing else: config is loaded, this builds one site in memory,
+or prepares it so that shares of its pages can be rendered apart (see `todisk`).
+
+This module does no I/O of its own; the stages it calls read inputs (and the preview cache),
+`write` puts the result on disk."""
+
+from __future__ import annotations
+
+import datetime as dt
+import posixpath
+from collections.abc import Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
+from urllib.parse import quote
+
+import jinja2
+
+from sitegen.assets import demofiles
+from sitegen.assets.previews import PreviewSettings
+from sitegen.cache.store import DiskCache
+from sitegen.config.load import STUDIO_FILE, demo_password, site_base_url
+from sitegen.content import convert, markup, sitepages
+from sitegen.demo import chrome, lock, salt
+from sitegen.errors import ContentError, OutputError
+from sitegen.model import (
+    BuildOptions,
+    BuildResult,
+    Diagnostic,
+    Mode,
+    Output,
+    Page,
+    Site,
+    SourcePage,
+    StaticFile,
+    Studio,
+    cache_dir,
+)
+from sitegen.payments import progress
+from sitegen.render import htmlpatch, sitemap, statuspage, templates, themes
+
+if TYPE_CHECKING:
+    from sitegen.serve.memo import Memo
+
+DEMO_RUNTIME = "theme/sitegen/"  # the gate's script and styles: published in demos only
+UNLOCK_SCRIPT = DEMO_RUNTIME + "unlock.js"
+GATE_FORM = "_sitegen/gate.html"  # the gate's form, fetched by locked pages (see locked.html)
+FRAGMENTS = "fragments.sqlite"  # converted Markdown and front matter, in the cache folder
+
+
+def build(
+    studio: Studio, site: Site, mode: Mode, options: BuildOptions = BuildOptions()
+) -> BuildResult:
+    """The whole build in memory: what `sitegen serve` shows and tests look at."""
+    prepared = prepare(studio, site, mode, options)
+    html = _rendered(prepared, prepared.views)
+    demo, protection = prepared.demo, prepared.protection
+    if demo is not None and protection is not None:
+        withheld = _withheld_urls(demo, prepared.base_path)
+        outputs = _lock(prepared)(html, demo.files.protected, withheld, protection)
+        outputs += demo.files.public
+    else:
+        outputs = html + _release_files(prepared)
+    outputs += _theme_files(prepared)
+    check_unique(outputs)
+    return BuildResult(site, mode, tuple(outputs), len(html), prepared.warnings)
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """A site converted and ready to render: what rendering any share of its pages needs."""
+
+    site: Site
+    mode: Mode
+    env: jinja2.Environment
+    views: tuple[templates.PageView, ...]
+    pages: tuple[Page, ...]
+    found: sitepages.Content
+    chain: themes.ThemeChain
+    base_url: str
+    base_path: str
+    options: BuildOptions
+    demo: _Demo | None
+    protection: lock.Protection | None  # demo builds: how pages are locked
+
+    @property
+    def warnings(self) -> tuple[Diagnostic, ...]:
+        return self.demo.warnings if self.demo else ()
+
+    @property
+    def withheld(self) -> int:
+        """How many of the client's files a demo leaves for the handover."""
+        return len(self.demo.withheld) if self.demo else 0
+
+
+def prepare(studio: Studio, site: Site, mode: Mode, options: BuildOptions) -> Prepared:
+    """Everything before rendering: content read and converted, the theme loaded, the demo's
+    key derived and its image previews made."""
+    chain = themes.load_chain(studio.themes_dir, site.theme)
+    cache = DiskCache(cache_dir(studio, options) / FRAGMENTS) if options.use_cache else None
+    try:
+        found = (
+            options.memo.content(site, options.include_drafts, cache)
+            if options.memo
+            else sitepages.load(site, options.include_drafts, cache)
+        )
+        demo = _prepare_demo(studio, site, chain, found, options) if mode is Mode.DEMO else None
+        base_path = site.demo.base_path if demo else site.release.base_path
+        not_found = chain.translate(site.language, "not_found_title") or "Page not found"
+        sources = sitepages.with_generated_pages(found.pages, site, not_found)
+        if demo:
+            sources += [*demo.withheld.values(), demo.status_page]
+        links = markup.LinkMap(
+            pages={p.rel: base_path + p.url_path[1:] for p in sources},
+            files=frozenset(f.origin for f in found.files),
+            drafts=found.drafts,
+            base_path=base_path,
+        )
+        pages = _convert(sources, links, base_path, options.memo, cache, options.workers)
+    finally:
+        if cache is not None:
+            cache.close()
+    project = _project(site, demo, links, base_path, options) if demo else None
+    env = templates.environment(chain, site)
+    if options.memo:
+        env = options.memo.environment(env)
+    base_url = site_base_url(studio, site, mode)
+    views = templates.site_views(env, chain, studio, site, mode, base_url, pages, project)
+    protection = _protection(demo, env, site, base_path) if demo else None
+    if demo and protection:
+        protection = _with_chrome(protection, env, views, demo, base_path)
+    return Prepared(
+        site, mode, env, tuple(views), tuple(pages), found, chain, base_url, base_path, options,
+        demo, protection,
+    )  # fmt: skip
+
+
+def page_outputs(
+    prepared: Prepared,
+    views: Sequence[templates.PageView],
+    body_reads: dict[str, frozenset[str]] | None = None,
+) -> list[Output]:
+    """Some of the pages rendered and, in a demo, locked: any share can be made apart.
+    `body_reads` learns whose converted Markdown each page read (see `render_views`)."""
+    html = _rendered(prepared, views, body_reads)
+    demo, protection = prepared.demo, prepared.protection
+    if demo is None or protection is None:
+        return html
+    withheld = _withheld_urls(demo, prepared.base_path)
+    urls = lock.protected_urls(demo.files.protected, protection)
+    return lock.lock_pages(html, urls, withheld, protection)
+
+
+def page_paths(prepared: Prepared) -> list[Output]:
+    """Where `page_outputs` puts each page, without making them: to check before writing."""
+    return [Output(p.output, origin=p.source.rel) for p in prepared.pages]
+
+
+def site_wide(prepared: Prepared) -> list[str]:
+    """What pages may show of the site besides its pages: the client's files by name, which
+    of them a demo encrypts, and where a deliverable's link leads. With the pages and the
+    templates, page outputs are the same while these are."""
+    files = sorted(f.output for f in prepared.found.files)
+    demo, protection = prepared.demo, prepared.protection
+    withheld = _withheld_urls(demo, prepared.base_path) if demo else {}
+    encrypted = (
+        lock.protected_urls(demo.files.protected, protection) if demo and protection else set()
+    )
+    return [
+        repr(files),
+        repr(sorted(withheld.items())),
+        repr(sorted(encrypted)),
+        prepared.options.inject_html,
+        chrome.output_path(protection.chrome) if protection else "",
+    ]
+
+
+def site_outputs(prepared: Prepared) -> list[Output]:
+    """Every output but the pages: the client's files, the theme's static files, a sitemap."""
+    demo, protection = prepared.demo, prepared.protection
+    if demo is not None and protection is not None:
+        withheld = _withheld_urls(demo, prepared.base_path)
+        outputs = lock.protect([], demo.files.protected, withheld, protection)
+        outputs += demo.files.public
+    else:
+        outputs = _release_files(prepared)
+    return outputs + _theme_files(prepared)
+
+
+def _rendered(
+    prepared: Prepared,
+    views: Sequence[templates.PageView],
+    body_reads: dict[str, frozenset[str]] | None = None,
+) -> list[Output]:
+    html = templates.render_views(prepared.env, views, body_reads)
+    memo, extra = prepared.options.memo, prepared.options.inject_html
+    return memo.inject(html, extra) if memo else inject(html, extra)
+
+
+def _release_files(prepared: Prepared) -> list[Output]:
+    """The client's files as they are, and a sitemap unless the client wrote their own."""
+    outputs = demofiles.file_outputs(prepared.found.files)
+    taken = {o.path for o in outputs} | {p.output for p in prepared.pages}
+    sitemaps = sitemap.sitemap_outputs(prepared.pages, prepared.base_url, prepared.base_path)
+    return outputs + [o for o in sitemaps if o.path not in taken]
+
+
+def _theme_files(prepared: Prepared) -> list[Output]:
+    """The theme's static files (in a demo, those on its allow-list); the gate's form, script
+    and styles, and the pages' shared start, in demos only."""
+    demo = prepared.demo
+    if demo:
+        outputs = demofiles.file_outputs(demo.theme_files)
+    else:
+        outputs = demofiles.file_outputs(
+            f for f in prepared.chain.static if not f.output.startswith(DEMO_RUNTIME)
+        )
+    if demo:
+        outputs.append(Output(GATE_FORM, templates.gate_form(prepared.env), origin="gate.html"))
+    if prepared.protection:
+        outputs += lock.chrome_outputs(prepared.protection)
+    return outputs
+
+
+@dataclass(frozen=True)
+class _Demo:
+    files: demofiles.DemoFiles
+    withheld: dict[StaticFile, SourcePage]  # deliverable -> the page shown in its place
+    status_page: SourcePage
+    updates: tuple[SourcePage, ...]
+    key: Future[lock.DemoKey]
+    warnings: tuple[Diagnostic, ...]
+    theme_files: tuple[StaticFile, ...]  # the theme's static files a demo may publish
+
+
+def _prepare_demo(
+    studio: Studio,
+    site: Site,
+    chain: themes.ThemeChain,
+    found: sitepages.Content,
+    options: BuildOptions,
+) -> _Demo:
+    """Check the password, start deriving the key, sort the files, make image previews."""
+    password, weak = demo_password(site)
+    # PBKDF2 runs in OpenSSL outside the GIL: the key is ready by the time pages are. A new
+    # thread per build: a thread pool kept across builds would not survive a fork.
+    background = ThreadPoolExecutor(max_workers=1, thread_name_prefix="sitegen-key")
+    caches = cache_dir(studio, options)
+    salt.use_site_folder(site.name, site.path)  # the salt is kept beside the site
+    derive = options.memo.demo_key if options.memo else salt.demo_key
+    key = background.submit(derive, caches, site.name, password)
+    background.shutdown(wait=False)
+    watermark = f"{studio.name} · PREVIEW"
+    files = demofiles.demo_files(
+        found.files,
+        site.demo,
+        PreviewSettings(site.demo.preview_size, site.demo.preview_quality, watermark),
+        caches,
+        options.workers,
+        options.use_cache,
+    )
+    title = chain.translate(site.language, "withheld_title") or "Comes with the handover"
+    withheld = {f: sitepages.withheld_page(site, f, title) for f in files.withheld}
+    status_title = chain.translate(site.language, "status_title") or "Project status"
+    status_page = sitepages.status_page(site, status_title)
+    theme_files, theme_warnings = demofiles.demo_theme_files(chain.static)
+    warnings = (*weak, *_insecure_demo_domain(studio), *files.warnings, *theme_warnings)
+    updates = sitepages.load_updates(site)
+    return _Demo(files, withheld, status_page, updates, key, warnings, tuple(theme_files))
+
+
+def _project(
+    site: Site, demo: _Demo, links: markup.LinkMap, base_path: str, options: BuildOptions
+) -> statuspage.ProjectView:
+    today = options.today or dt.date.today()
+    updates = _convert(list(demo.updates), links, base_path)
+    url = base_path + demo.status_page.url_path[1:]
+    return statuspage.project_view(progress.progress(site, today), updates, url, today)
+
+
+def _protection(
+    demo: _Demo, env: jinja2.Environment, site: Site, base_path: str
+) -> lock.Protection:
+    return lock.Protection(
+        key=demo.key.result(),
+        site_id=site.demo.subdomain,
+        base_path=base_path,
+        unlock_script_url=base_path + UNLOCK_SCRIPT,
+        gate=templates.gate_renderer(env),
+    )
+
+
+def _with_chrome(
+    protection: lock.Protection,
+    env: jinja2.Environment,
+    views: Sequence[templates.PageView],
+    demo: _Demo,
+    base_path: str,
+) -> lock.Protection:
+    """The not-found page, as locked, is the start every page's deflate stream continues: it
+    holds the head, banner, menu and footer of every page and little else (see `chrome`)."""
+    not_found = [view for view in views if view.kind == "404"][:1]
+    if not not_found:
+        return protection
+    page = templates.render_views(env, not_found)[0]
+    urls = lock.protected_urls(demo.files.protected, protection)
+    return lock.with_chrome(protection, page, urls, _withheld_urls(demo, base_path))
+
+
+def _lock(prepared: Prepared):
+    return prepared.options.memo.protect if prepared.options.memo else lock.protect
+
+
+def _withheld_urls(demo: _Demo, base_path: str) -> dict[str, str]:
+    """The URL of each deliverable, and of the page shown in its place."""
+    return {
+        base_path + quote(f.output): base_path + page.url_path[1:]
+        for f, page in demo.withheld.items()
+    }
+
+
+def inject(pages: Sequence[Output], extra: str) -> list[Output]:
+    """`extra` before the last </body> of every page: how a preview server adds its live-reload
+    script and banner to what it serves, never to what `write` puts in build/."""
+    if not extra:
+        return list(pages)
+    added = extra.encode()
+    return [replace(p, data=htmlpatch.insert_before_body_end(p.data or b"", added)) for p in pages]
+
+
+def _insecure_demo_domain(studio: Studio) -> list[Diagnostic]:
+    if not studio.demo_domain.startswith("http://"):
+        return []
+    return [
+        Diagnostic(
+            studio.root / STUDIO_FILE,
+            "demo_domain uses http://: browsers unlock a demo only over https (or localhost)",
+            hint="serve demos over https, e.g. behind CloudFront; see deploy/README.md",
+        )
+    ]
+
+
+def _convert(
+    sources: list[SourcePage],
+    links: markup.LinkMap,
+    base_path: str,
+    memo: Memo | None = None,
+    cache: DiskCache | None = None,
+    workers: int = 1,
+) -> list[Page]:
+    if memo:
+        results = memo.convert_all(sources, links, cache)
+    else:
+        results = convert.convert_all(sources, links, cache, workers)
+    pages: list[Page] = []
+    problems: list[Diagnostic] = []
+    for source, converted in zip(sources, results, strict=True):
+        problems.extend(converted.problems)
+        title = source.title or converted.heading or _title_from_name(source.rel)
+        url = base_path + source.url_path[1:]
+        pages.append(Page(source, title, url, converted.html, converted.toc))
+    if problems:
+        raise ContentError(problems)
+    return pages
+
+
+def _title_from_name(rel: str) -> str:
+    name = posixpath.splitext(posixpath.basename(rel))[0]
+    if name in ("_index", "index"):
+        name = posixpath.basename(posixpath.dirname(rel)) or "home"
+    return name.replace("-", " ").replace("_", " ").strip().capitalize()
+
+
+def check_unique(outputs: list[Output]) -> None:
+    """Two sources for one output path is an error naming both, never a silent overwrite."""
+    owners: dict[str, Output] = {}
+    problems = []
+    for output in outputs:
+        key = output.path.casefold()
+        if key in owners:
+            first = owners[key]
+            problems.append(
+                Diagnostic(
+                    None,
+                    f"two sources would write {output.path}: {first.origin} and {output.origin}",
+                    hint="rename one of them or give one a different slug",
+                )
+            )
+        else:
+            owners[key] = output
+    if problems:
+        raise OutputError(problems)

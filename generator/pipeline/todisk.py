@@ -1,0 +1,157 @@
+"""A build written straight into build/: once content is converted, the pages are cut into
+shares, and forked processes render, lock and write one share after another.
+
+Every core works on the stages after Markdown, taking the next share as it finishes one, so
+they end together; no process ever holds the whole site's output. Forked children inherit
+the converted site as it is, so nothing is sent to them but the bounds of a share. A page
+whose inputs are as at the previous build (`pagerecords`) is linked from it instead of made
+again. The output folder is replaced as a whole, as `write` promises."""
+
+from __future__ import annotations
+
+import multiprocessing
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from sitegen import processes
+from sitegen.cache import pagerecords
+from sitegen.errors import SitegenError
+from sitegen.model import BuildOptions, Diagnostic, Mode, Site, Studio, cache_dir
+from sitegen.pipeline import stages, write
+
+PARALLEL_FROM = 400  # fewer pages than this render faster than a process forks
+SLICE = 250  # pages rendered and written at a time: bounds the memory a share holds
+SHARES_PER_WORKER = 16  # small shares: the last one to finish keeps the others waiting
+
+
+@dataclass(frozen=True)
+class Written:
+    path: Path
+    pages: int
+    files: int
+    warnings: tuple[Diagnostic, ...]
+    rendered: int  # pages made again; the others were kept from the previous build
+    withheld: int = 0  # the client's files a demo leaves for the handover
+
+
+def build_to_disk(
+    studio: Studio,
+    site: Site,
+    mode: Mode,
+    options: BuildOptions,
+    frame: Callable[[], str] | None = None,
+) -> Written:
+    """Build and write; with `frame` (gives `uptodate.Inputs.frame`, once the demo key is
+    known), pages whose inputs are unchanged since the previous build are kept from it
+    instead of made again."""
+    prepared = stages.prepare(studio, site, mode, options)
+    others = stages.site_outputs(prepared)
+    stages.check_unique(stages.page_paths(prepared) + others)
+    records_path = cache_dir(studio, options) / "renders" / f"{site.name}.{mode.value}.json"
+    previous = pagerecords.load(records_path) if frame and options.use_cache else {}
+    with write.staged(studio.build_dir, site.name, mode.value) as staging:
+        site_wide = stages.site_wide(prepared)
+        keys = pagerecords.Keys(frame() if frame else "", prepared.pages, site_wide)
+        kept = {
+            path
+            for path, record in previous.items()
+            if record.key == keys.key(record.bodies) and record.still_there(staging.target / path)
+        }
+        work = _Work(prepared, staging, keys, kept, previous)
+        shares = _shares(len(prepared.views), options.workers)
+        records = _write_shares(work, shares, options.workers)
+        write.write_outputs(staging, others)
+    if frame:
+        pagerecords.save(records_path, records)
+    pages = len(prepared.views)
+    rendered = pages - len(kept & records.keys())
+    files = pages + len(others)
+    return Written(staging.target, pages, files, prepared.warnings, rendered, prepared.withheld)
+
+
+@dataclass(frozen=True)
+class _Work:
+    prepared: stages.Prepared
+    staging: write.Staging
+    keys: pagerecords.Keys
+    kept: set[str]  # output paths of pages kept from the previous build
+    previous: dict[str, pagerecords.PageRecord]
+
+
+def _shares(count: int, workers: int) -> list[range]:
+    """One share, written in this process, for a small site or a single worker; otherwise
+    several a worker."""
+    if count < PARALLEL_FROM or workers <= 1 or not _can_fork():
+        return [range(count)]
+    size = min(SLICE, -(-count // (workers * SHARES_PER_WORKER)))
+    return [range(start, min(start + size, count)) for start in range(0, count, size)]
+
+
+def _can_fork() -> bool:
+    return "fork" in multiprocessing.get_all_start_methods()
+
+
+# What forked children work on: set just before they fork, so they inherit it as it is.
+_WORK: _Work | None = None
+
+Records = dict[str, pagerecords.PageRecord]
+
+
+def _write_shares(work: _Work, shares: list[range], workers: int) -> Records:
+    """Every share written, by this process when there is only one, else by forked workers;
+    the pages' records, or one error with every share's problems."""
+    global _WORK
+    if len(shares) == 1:
+        return _merged([_write_share(work, shares[0])])
+    _WORK = work
+    try:
+        context = multiprocessing.get_context("fork")
+        with processes.pool(min(workers, len(shares)), context) as pool:
+            return _merged(list(pool.map(_write_inherited_share, shares)))
+    finally:
+        _WORK = None
+
+
+def _write_inherited_share(share: range) -> tuple[Records, list[SitegenError]]:
+    assert _WORK is not None, "only called in a process forked by _write_shares"
+    return _write_share(_WORK, share)
+
+
+def _write_share(work: _Work, share: range) -> tuple[Records, list[SitegenError]]:
+    """Keep or render, lock and write one share a slice at a time; the records of its pages
+    and the problems met, all of them."""
+    records: Records = {}
+    problems = []
+    views = work.prepared.views
+    for start in range(share.start, share.stop, SLICE):
+        chosen = views[start : min(start + SLICE, share.stop)]
+        try:
+            fresh = []
+            for view in chosen:
+                path = view._page.output
+                if path in work.kept:
+                    write.keep_previous(work.staging, path)
+                    records[path] = work.previous[path]
+                else:
+                    fresh.append(view)
+            body_reads: dict[str, frozenset[str]] = {}
+            outputs = stages.page_outputs(work.prepared, fresh, body_reads)
+            write.write_outputs(work.staging, outputs)
+            for output in outputs:
+                written = work.staging.folder / output.path
+                records[output.path] = pagerecords.record(
+                    work.keys, body_reads[output.path], written
+                )
+        except SitegenError as exc:
+            problems.append(exc)
+    return records, problems
+
+
+def _merged(results: list[tuple[Records, list[SitegenError]]]) -> Records:
+    """All shares' records, or one error with every diagnostic of every share, each once."""
+    problems = [exc for _, share_problems in results for exc in share_problems]
+    if problems:
+        diagnostics = {d: None for exc in problems for d in exc.diagnostics}
+        raise type(problems[0])(list(diagnostics))
+    return {path: record for records, _ in results for path, record in records.items()}

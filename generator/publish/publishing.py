@@ -1,0 +1,335 @@
+"""The two ways a build leaves this machine: a demo to the studio's demo hosting, and — only
+when the site is paid in full — the release to the client's own domain.
+
+Both check what they are about to send before the first upload: a demo must be locked and
+leak nothing; a release must carry none of the demo's marks."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import os
+import subprocess
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from sitegen import __version__
+from sitegen.config.load import STUDIO_FILE, demo_password, list_clients, load_site
+from sitegen.config.tomlcheck import TableChecker
+from sitegen.demo import audit, lock, salt
+from sitegen.errors import SitegenError
+from sitegen.model import DEFAULT_RELEASE_TARGET, BuildOptions, Diagnostic, Mode, Site, Studio
+from sitegen.payments import progress
+from sitegen.pipeline import clients, stages
+from sitegen.publish import stores, syncplan
+
+TARGETS_FILE = Path("deploy") / "targets.toml"
+HANDOVER_LOG = "handovers.log"
+DEMO_MARKS = (
+    (b'id="sitegen-payload"', "a locked demo page"),
+    (b'name="robots" content="noindex', "a noindex tag"),
+    (b"sitegen-demo-banner", "the demo banner"),
+)
+
+
+class UnpaidError(SitegenError):
+    """The one refusal the whole tool exists for: no handover before the final payment."""
+
+    exit_code = 3
+    kind = "refused"
+
+
+class LeakError(SitegenError):
+    kind = "refused"
+
+
+@dataclass(frozen=True)
+class Outcome:
+    target: str
+    plan: syncplan.DeployPlan
+    summary: stores.SyncSummary | None
+    warnings: tuple[Diagnostic, ...] = ()  # the build's, such as a weak demo password
+
+
+def demo_target(studio: Studio, site: Site, override: str | None = None) -> syncplan.Target:
+    target = syncplan.parse_target(_fill(override or studio.demo_target, site), studio.root)
+    where = None if override else (studio.root / STUDIO_FILE, "studio", "demo_target")
+    return outside_sources(studio, target, where)
+
+
+def release_target(studio: Studio, site: Site, override: str | None = None) -> syncplan.Target:
+    where = None if override or not site.release.target else (site.config_path, "release", "target")
+    return outside_sources(studio, _release_target(studio, site, override), where)
+
+
+def _release_target(studio: Studio, site: Site, override: str | None = None) -> syncplan.Target:
+    url = override or site.release.target or DEFAULT_RELEASE_TARGET
+    return syncplan.parse_target(_fill(url, site), studio.root)
+
+
+def outside_sources(
+    studio: Studio, target: syncplan.Target, where: tuple[Path, str, str] | None = None
+) -> syncplan.Target:
+    """The target, unless it is a folder a sync could wreck: a sync deletes what the target
+    holds and the build does not, so inside the project only a folder of its own under build/
+    may be one (allowed, not listed as forbidden). `where`: the file, table and key naming it."""
+    if not isinstance(target, syncplan.FileTarget):
+        return target
+    folder, root = target.path.resolve(), studio.root.resolve()
+    build = studio.build_dir.resolve()
+    if folder.is_relative_to(root) or root.is_relative_to(folder):
+        own = folder.relative_to(build).parts[:1] if folder.is_relative_to(build) else ()
+        if not own or own[0] in (".cache", *list_clients(studio)):
+            path, line = None, None
+            if where is not None:
+                path = where[0]
+                line = TableChecker(path, path.read_text("utf-8")).line_of(where[1], where[2])
+            raise syncplan.TargetError(
+                Diagnostic(
+                    path,
+                    f"target '{target}' is inside the project folder, or holds it: a sync "
+                    "there deletes what the build does not hold, such as the clients' sources",
+                    line,
+                    hint="use a folder outside the project, or one under build/ such as "
+                    "file:build/_published/",
+                )
+            )
+    return target
+
+
+def publish_demo(
+    studio: Studio,
+    site: Site,
+    target: syncplan.Target,
+    dry_run: bool = False,
+    max_deletes: int | None = None,
+    on_progress: Callable | None = None,
+    force_prefix: bool = False,
+) -> Outcome:
+    """Build the demo, make sure it is locked and leaks nothing, then sync it."""
+    for name in list_clients(studio):
+        other = site if name == site.name else load_site(studio, name)
+        if _same_place(target, _release_target(studio, other)):
+            raise SitegenError(
+                Diagnostic(
+                    other.config_path,
+                    f"{target} is the release target of {name}: demos never go there",
+                    hint="give the studio's demo_target, or --target, another place",
+                )
+            )
+    check_target_owned(studio, site, target, force_prefix)
+    folder, warnings = _build(studio, site, Mode.DEMO)
+    password, _ = demo_password(site)
+    problems = demo_problems(folder, site, password, _cache_dir(studio))
+    if problems:
+        raise LeakError([Diagnostic(None, p) for p in problems[:20]])
+    outcome = _sync(studio, site, folder, target, dry_run, max_deletes, on_progress, force_prefix)
+    return replace(outcome, warnings=tuple(warnings))
+
+
+def check_target_owned(
+    studio: Studio, site: Site, target: syncplan.Target, force_prefix: bool = False
+) -> None:
+    """Refuse a target whose prefix (or folder) holds where another client's demo or release
+    goes, or this client's demo when the release would go around it: a sync deletes what is
+    not in its build. The target's own objects are checked too, when the plan is made."""
+    if force_prefix:
+        return
+    for name in list_clients(studio):
+        other = site if name == site.name else load_site(studio, name)
+        places = [("demo", demo_target(studio, other)), ("release", release_target(studio, other))]
+        for kind, place in places:
+            if name == site.name and _same_place(place, target):
+                continue  # this very target, or the demo-release clash refused elsewhere
+            if _contains(target, place):
+                raise SitegenError(
+                    Diagnostic(
+                        other.config_path,
+                        f"{target} holds {place}, where the {kind} of {name} goes: a sync "
+                        f"for {site.name} there would delete it",
+                        hint="give a prefix or folder of this client's own, or --force-prefix "
+                        "if you mean it",
+                    )
+                )
+
+
+def demo_problems(folder: Path, site: Site, password: str, cache_dir: Path) -> list[str]:
+    """Why this demo must not be uploaded: an unlocked page, or anything that leaks, read
+    with the key the build used (kept in `cache_dir`), as the client will read it."""
+    problems = [
+        f"{page.relative_to(folder)} is not locked behind the gate"
+        for page in sorted(p for p in folder.rglob("*") if lock.is_page(p.name))
+        if page.relative_to(folder).as_posix() != stages.GATE_FORM
+        and b'id="sitegen-payload"' not in page.read_bytes()
+    ]
+    key = salt.demo_key(cache_dir, site.name, password, site.path).key
+    problems += [
+        f"{leak.output} holds {leak.what}" for leak in audit.find_leaks(folder, site, password, key)
+    ]
+    return problems
+
+
+def check_paid(site: Site) -> None:
+    """Refuse, naming every unpaid milestone and its amount, unless the site is paid in full."""
+    if progress.paid_in_full(site):
+        return
+    unpaid = progress.unpaid(site)
+    lines = [f"{site.name} is not paid in full, so nothing goes to the client's domain"]
+    lines += [f"    unpaid: {m.id} — {m.title}: {m.amount} {m.currency}" for m in unpaid]
+    if not site.milestones:
+        lines.append("    no milestones are recorded in site.toml")
+    raise UnpaidError(
+        Diagnostic(
+            site.config_path,
+            "\n".join(lines),
+            hint=f"record payments with `sitegen pay {site.name} MILESTONE`",
+        )
+    )
+
+
+def prepare_release(studio: Studio, site: Site) -> Path:
+    """A fresh release build, checked to carry none of the demo's marks."""
+    check_paid(site)
+    folder, _ = _build(studio, site, Mode.RELEASE)
+    problems = release_problems(folder)
+    if problems:
+        raise SitegenError([Diagnostic(None, p) for p in problems[:20]])
+    return folder
+
+
+def release_problems(folder: Path) -> list[str]:
+    problems = []
+    for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+        rel = path.relative_to(folder).as_posix()
+        if rel.startswith(stages.DEMO_RUNTIME):
+            problems.append(f"{rel} belongs to the demo")
+        elif path.suffix in (".html", ".htm"):
+            data = path.read_bytes()
+            problems += [f"{rel} carries {what}" for mark, what in DEMO_MARKS if mark in data]
+    return problems
+
+
+def hand_over(
+    studio: Studio,
+    site: Site,
+    folder: Path,
+    target: syncplan.Target,
+    dry_run: bool = False,
+    on_progress: Callable | None = None,
+    force_prefix: bool = False,
+) -> Outcome:
+    """Sync the release; the paid flag is read again from site.toml just before."""
+    check_paid(load_site(studio, site.name))
+    outcome = _sync(studio, site, folder, target, dry_run, None, on_progress, force_prefix)
+    if not dry_run:
+        log_handover(site, outcome, folder)
+    return outcome
+
+
+def plan_only(
+    studio: Studio, site: Site, folder: Path, target: syncplan.Target, force_prefix: bool = False
+) -> syncplan.DeployPlan:
+    return _sync(studio, site, folder, target, True, None, None, force_prefix).plan
+
+
+def sync_folder(
+    studio: Studio,
+    site: Site,
+    folder: Path,
+    target: syncplan.Target,
+    max_deletes: int | None = None,
+    force_prefix: bool = False,
+) -> Outcome:
+    """Sync any prepared folder of a client (a bundle, a retired demo) with the studio's
+    settings."""
+    return _sync(studio, site, folder, target, False, max_deletes, None, force_prefix)
+
+
+def log_handover(site: Site, outcome: Outcome, folder: Path) -> dict:
+    """One JSON line per handover in sites/CLIENT/handovers.log: what went where, when."""
+    manifest = "\n".join(
+        f"{p.relative_to(folder).as_posix()} {hashlib.sha256(p.read_bytes()).hexdigest()}"
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    )
+    summary = outcome.summary
+    record = {
+        "time": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        "client": site.name,
+        "target": outcome.target,
+        "files": len(manifest.splitlines()),
+        "uploaded": summary.uploaded if summary else 0,
+        "bytes": sum(p.stat().st_size for p in folder.rglob("*") if p.is_file()),
+        "manifest_sha256": hashlib.sha256(manifest.encode()).hexdigest(),
+        "sitegen": __version__,
+        "commit": _git_commit(site.path),
+    }
+    with (site.path / HANDOVER_LOG).open("a", encoding="utf-8") as log:
+        log.write(json.dumps(record, ensure_ascii=False) + "\n")
+    return record
+
+
+def _cache_dir(studio: Studio) -> Path:
+    return studio.build_dir / ".cache"
+
+
+def _build(studio: Studio, site: Site, mode: Mode) -> tuple[Path, list[Diagnostic]]:
+    options = BuildOptions(cache_dir=_cache_dir(studio), workers=os.cpu_count() or 1)
+    summary, warnings = clients.build_and_write(studio, site, mode, options)
+    return summary.path, list(warnings)
+
+
+def _sync(studio, site, folder, target, dry_run, max_deletes, on_progress, force_prefix) -> Outcome:
+    targets_file = studio.root / TARGETS_FILE
+    if targets_file.is_file():
+        settings, rules = syncplan.load_settings(targets_file)
+    else:
+        settings, rules = syncplan.SyncSettings(), syncplan.HeaderRules()
+    plan, summary = stores.sync(
+        folder,
+        target,
+        rules,
+        dry_run=dry_run,
+        max_deletes=max_deletes if max_deletes is not None else settings.max_deletes,
+        on_progress=on_progress,
+        settings=settings,
+        cache_dir=studio.build_dir / ".cache",
+        owner=site.name,
+        force_prefix=force_prefix,
+    )
+    return Outcome(str(target), plan, summary)
+
+
+def _fill(url: str, site: Site) -> str:
+    return url.replace("{client}", site.name).replace("{subdomain}", site.demo.subdomain)
+
+
+def _same_place(one: syncplan.Target, other: syncplan.Target) -> bool:
+    if isinstance(one, syncplan.FileTarget) and isinstance(other, syncplan.FileTarget):
+        return one.path.resolve() == other.path.resolve()
+    if isinstance(one, syncplan.S3Target) and isinstance(other, syncplan.S3Target):
+        return one.bucket == other.bucket and (
+            one.prefix.startswith(other.prefix) or other.prefix.startswith(one.prefix)
+        )
+    return False
+
+
+def _contains(outer: syncplan.Target, inner: syncplan.Target) -> bool:
+    """Whether a sync to `outer` covers `inner`: the same place, or a place inside it."""
+    if isinstance(outer, syncplan.FileTarget) and isinstance(inner, syncplan.FileTarget):
+        return inner.path.resolve().is_relative_to(outer.path.resolve())
+    if isinstance(outer, syncplan.S3Target) and isinstance(inner, syncplan.S3Target):
+        return outer.bucket == inner.bucket and inner.prefix.startswith(outer.prefix)
+    return False
+
+
+def _git_commit(folder: Path) -> str | None:
+    try:
+        result = subprocess.run(
+            ["git", "rev-parse", "HEAD"], cwd=folder, capture_output=True, text=True, timeout=5
+        )
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return result.stdout.strip() or None if result.returncode == 0 else None
