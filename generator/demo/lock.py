@@ -8,13 +8,11 @@ path do not open. Pages are deflated first: ciphertext does not compress on the 
 browser derives the same key with WebCrypto and decrypts. This module does no I/O, except
 reading the bytes of files it encrypts.
 
-Format 2 (documented in the README, checked by an independent decryption test):
-- associated data: UTF-8 of SUBDOMAIN + "\n" + URL path (base path + output path, unquoted);
-- a page ships as a small gate page holding a JSON payload (id "sitegen-payload"):
-  {"v": 2, "site": SUBDOMAIN, "path": URL_PATH, "iterations": N, "salt": B64, "iv": B64,
-  "ct": B64}, ct = AES-GCM(key, iv, raw deflate of the page's UTF-8 HTML, ad), tag appended;
-- a file ships as b"SGE2" + iv (12 bytes) + AES-GCM(key, iv, flag + body, ad), the flag
-  b"\x00" for a body as it is and b"\x01" for a raw-deflated one."""
+Format 2 is documented in the README ("Encryption format"), precisely enough to write a
+decryptor from; `tests/conftest.py` holds one written from it. In short: a file ships as
+b"SGE2" + iv + AES-GCM(flag + body), bound to SITE + "\n" + URL path; a page ships as a small
+locked page whose JSON payload holds AES-GCM of its raw-deflated HTML, which continues the
+demo's shared start (`chrome`), bound to its path, that start and whether it opens anywhere."""
 
 from __future__ import annotations
 
