@@ -22,6 +22,7 @@ from conftest import PASSWORD, REPO, STUDIO_TOML, Project, decrypt_gate
 from sitegen.config.load import load_site, load_studio
 from sitegen.model import Mode
 from sitegen.pipeline import stages
+from sitegen.publish.syncplan import HeaderRules
 from sitegen.serve import livereload
 from sitegen.serve.rebuild import release_banner
 from sitegen.serve.server import Server, bind_warning
@@ -132,6 +133,26 @@ def test_pages_styles_and_scripts_have_their_content_types(shared):
     assert script == "text/javascript; charset=utf-8"
     status, headers, _ = shared.get("/journal/notes.txt", "HEAD")
     assert (status, headers["Content-Type"]) == (200, "text/plain; charset=utf-8")
+
+
+# Every suffix that `serve` or `publish` once had a content type of its own for.
+_SUFFIXES = """.html .htm .css .js .mjs .json .map .txt .xml .svg .png .jpg .jpeg .gif .webp
+    .avif .ico .woff .woff2 .ttf .otf .pdf .webmanifest .wasm .zip .mp4 .webm"""
+KNOWN_SUFFIXES = tuple(_SUFFIXES.split())
+
+
+def test_serve_and_publish_give_a_file_the_same_content_type(make_project):
+    files = "".join(f"-- sites/acme/assets/files/sample{s} --\nx\n" for s in KNOWN_SUFFIXES)
+    served = start(make_project(SITE + files), Mode.RELEASE)
+    try:
+        for suffix in KNOWN_SUFFIXES:
+            path = f"assets/files/sample{suffix}"
+            status, headers, _ = served.get(f"/{path}", "HEAD")
+            assert status == 200, path
+            assert headers["Content-Type"] == HeaderRules().content_type(path), path
+    finally:
+        served.server.stop()
+    assert HeaderRules().content_type("app.js") == "text/javascript; charset=utf-8"
 
 
 def test_a_folder_serves_its_index_and_a_path_without_slash_is_redirected(shared):
