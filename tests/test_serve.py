@@ -214,7 +214,8 @@ def test_release_preview_has_a_banner_and_no_gate(make_project):
         assert 'id="sitegen-payload"' not in page
         assert 'id="sitegen-release-preview"' in page and "Release preview" in page
         status, headers, body = served.get("/assets/files/logo.svg")
-        assert headers["Content-Type"] == "image/svg+xml" and body.startswith(b"<svg")
+        assert headers["Content-Type"] == "image/svg+xml; charset=utf-8"
+        assert body.startswith(b"<svg")
         assert "theme/sitegen/" not in page and served.get("/theme/sitegen/gate.js")[0] == 404
     finally:
         served.server.stop()
