@@ -164,7 +164,6 @@ def make_project(tmp_path: Path):
     return make
 
 
-ARTIFACTS = REPO / "test-artifacts"
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_FLAGS = [
     "--headless",
@@ -179,6 +178,17 @@ CHROMIUM_FLAGS = [
     # A name that is not localhost, for the gate's insecure-context check.
     "--host-resolver-rules=MAP insecure.test 127.0.0.1",
 ]
+
+
+@pytest.fixture(scope="session")
+def screenshots(tmp_path_factory) -> Path:
+    """Where browser tests save screenshots, to look at when what a client sees changes:
+    the folder SITEGEN_SCREENSHOTS names, else a temporary one; never the repository."""
+    chosen = os.environ.get("SITEGEN_SCREENSHOTS")
+    folder = Path(chosen) if chosen else tmp_path_factory.mktemp("screenshots")
+    folder.mkdir(parents=True, exist_ok=True)
+    print(f"screenshots: {folder}")
+    return folder
 
 
 @pytest.fixture(scope="session")
