@@ -180,6 +180,19 @@ CHROMIUM_FLAGS = [
 ]
 
 
+# Tests that take long: skipped locally with `pytest -m "not slow"`; CI runs everything.
+SLOW_FIXTURES = frozenset({"browser", "seaweedfs_endpoint", "example"})
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark as slow every test that drives Chromium, starts SeaweedFS or builds the examples."""
+    for item in items:
+        if SLOW_FIXTURES & set(getattr(item, "fixturenames", ())) or item.get_closest_marker(
+            "seaweedfs"
+        ):
+            item.add_marker(pytest.mark.slow)
+
+
 @pytest.fixture(scope="session")
 def screenshots(tmp_path_factory) -> Path:
     """Where browser tests save screenshots, to look at when what a client sees changes:
