@@ -164,7 +164,6 @@ class SourcePage:
     output: str
     body: str
     body_line: int
-    front: MappingProxyType[str, Any]
     title: str | None
     date: dt.date | dt.datetime | None
     draft: bool

@@ -164,7 +164,6 @@ def make_project(tmp_path: Path):
     return make
 
 
-ARTIFACTS = REPO / "test-artifacts"
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_FLAGS = [
     "--headless",
@@ -179,6 +178,30 @@ CHROMIUM_FLAGS = [
     # A name that is not localhost, for the gate's insecure-context check.
     "--host-resolver-rules=MAP insecure.test 127.0.0.1",
 ]
+
+
+# Tests that take long: skipped locally with `pytest -m "not slow"`; CI runs everything.
+SLOW_FIXTURES = frozenset({"browser", "seaweedfs_endpoint", "example"})
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark as slow every test that drives Chromium, starts SeaweedFS or builds the examples."""
+    for item in items:
+        if SLOW_FIXTURES & set(getattr(item, "fixturenames", ())) or item.get_closest_marker(
+            "seaweedfs"
+        ):
+            item.add_marker(pytest.mark.slow)
+
+
+@pytest.fixture(scope="session")
+def screenshots(tmp_path_factory) -> Path:
+    """Where browser tests save screenshots, to look at when what a client sees changes:
+    the folder SITEGEN_SCREENSHOTS names, else a temporary one; never the repository."""
+    chosen = os.environ.get("SITEGEN_SCREENSHOTS")
+    folder = Path(chosen) if chosen else tmp_path_factory.mktemp("screenshots")
+    folder.mkdir(parents=True, exist_ok=True)
+    print(f"screenshots: {folder}")
+    return folder
 
 
 @pytest.fixture(scope="session")

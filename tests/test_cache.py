@@ -171,14 +171,13 @@ def test_front_matter_is_parsed_once_across_builds(make_project, monkeypatch):
     import yaml
 
     from sitegen.config.load import load_site, load_studio
-    from sitegen.content import frontmatter, sitepages
+    from sitegen.content import sitepages
 
     project = make_project(
         "-- sites/acme/content/post.md --\n---\ntitle: Post\ndate: 2026-01-02\n"
         "params_at: 2026-01-02T10:00:00+02:00\ntags: [a, b]\n---\nBody.\n"
     )
     project.build()
-    frontmatter.KNOWN_YAML.clear()
 
     def refuse(*args, **kwargs):
         raise AssertionError("front matter parsed again")
@@ -188,12 +187,30 @@ def test_front_matter_is_parsed_once_across_builds(make_project, monkeypatch):
     post.write_text(post.read_text().replace("Body.", "New body."))
     project.build()
     assert "New body." in project.out("post/index.html")
-    frontmatter.KNOWN_YAML.clear()
     site = load_site(load_studio(project.root), "acme")
     with DiskCache(project.root / "build/.cache/fragments.sqlite") as cache:
         (page,) = sitepages.load(site, cache=cache).pages
     assert page.date == dt.date(2026, 1, 2) and page.params["tags"] == ["a", "b"]
     assert page.params["params_at"] == dt.datetime(2026, 1, 2, 8, tzinfo=dt.UTC)
+
+
+def test_pages_with_the_same_cached_front_matter_do_not_share_values(tmp_path):
+    """The cache's values are handed to each page as its own: one page's values changed, or
+    its date read, leave the next page's and the cache's as the YAML says."""
+    from pathlib import Path
+
+    from sitegen.content import frontmatter
+
+    text = "---\ntitle: Post\ndate: '2026-01-02'\ntags: [a, b]\n---\nBody.\n"
+    memo = frontmatter.YamlMemo()
+    frontmatter.split(Path("first.md"), text, memo)
+    memo.known.update(memo.new)  # as the next build finds it in the cache
+    second = frontmatter.split(Path("second.md"), text, memo)
+    second.values["tags"].append("changed")
+    third = frontmatter.split(Path("third.md"), text, memo)
+    assert third.values["tags"] == ["a", "b"]
+    assert memo.known[frontmatter.yaml_text(text)]["date"] == "2026-01-02"
+    assert frontmatter.YamlMemo().known == {}, "every memo starts empty"
 
 
 def test_front_matter_values_round_trip_or_are_not_kept():

@@ -8,7 +8,7 @@ import time
 import pytest
 from PIL import Image
 
-from conftest import ARTIFACTS, serve_folder
+from conftest import serve_folder
 
 PASSWORD = "correct-horse-battery"
 
@@ -54,14 +54,13 @@ def unlock(page, password: str, remember: bool = False) -> None:
     page.click("button[type=submit]")
 
 
-def test_gate_refuses_a_wrong_password_and_opens_with_the_right_one(browser, demo):
+def test_gate_refuses_a_wrong_password_and_opens_with_the_right_one(browser, demo, screenshots):
     base, _ = demo
     page = browser.new_page()
     page.goto(base + "/")
     page.wait_for_selector("#sitegen-password", state="visible")
     assert "Fresh bread" not in page.content()
-    ARTIFACTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / "demo-gate.png"))
+    page.screenshot(path=str(screenshots / "demo-gate.png"))
 
     unlock(page, "wrong password")
     page.wait_for_selector("#sitegen-gate-error", state="visible")
@@ -79,7 +78,7 @@ def test_gate_refuses_a_wrong_password_and_opens_with_the_right_one(browser, dem
     )
     width = page.evaluate("document.querySelector('img[alt=\"The shop\"]').naturalWidth")
     assert width == 1200, "the decrypted image is the preview, not the original"
-    page.screenshot(path=str(ARTIFACTS / "demo-unlocked.png"), full_page=True)
+    page.screenshot(path=str(screenshots / "demo-unlocked.png"), full_page=True)
     print(f"unlock took {unlock_seconds:.2f} s")
 
     page.click("text=about us")

@@ -5,10 +5,8 @@ phone. Screenshots go to a temporary folder, named in the test output."""
 
 from __future__ import annotations
 
-import os
 import shutil
 import tomllib
-from pathlib import Path
 
 import pytest
 
@@ -32,16 +30,6 @@ def example(tmp_path_factory):
     project = Project(root)
     project.build("--release")
     return project
-
-
-@pytest.fixture(scope="module")
-def screens(tmp_path_factory):
-    """SITEGEN_SCREENSHOTS names a folder to keep them in; pytest removes its own temporaries."""
-    chosen = os.environ.get("SITEGEN_SCREENSHOTS")
-    folder = Path(chosen) if chosen else tmp_path_factory.mktemp("screens")
-    folder.mkdir(parents=True, exist_ok=True)
-    print(f"screenshots: {folder}")
-    return folder
 
 
 def password_of(project: Project, client: str) -> str:
@@ -98,7 +86,7 @@ def assert_laid_out_as_released(demo_page, release_page, path: str) -> None:
 @pytest.mark.parametrize("width", WIDTHS)
 @pytest.mark.parametrize("client", CLIENTS)
 def test_an_unlocked_demo_shows_no_gate_and_the_released_layout(
-    browser, example, screens, client, width
+    browser, example, screenshots, client, width
 ):
     demo_folder = example.root / "build" / client / "demo"
     language = "en" if client == "acme" else "ar"
@@ -117,13 +105,13 @@ def test_an_unlocked_demo_shows_no_gate_and_the_released_layout(
 
         page.goto(base + "/")
         page.wait_for_selector("#sitegen-password", state="visible", timeout=TIMEOUT_MS)
-        page.screenshot(path=str(screens / f"{client}-{width}-gate.png"))
+        page.screenshot(path=str(screenshots / f"{client}-{width}-gate.png"))
         page.fill("#sitegen-password", password_of(example, client))
         page.check("#sitegen-remember")
         page.click("button[type=submit]")
         assert_no_gate(page, gate_texts)
         assert_laid_out_as_released(page, release, release_base + "/")
-        page.screenshot(path=str(screens / f"{client}-{width}-unlocked.png"), full_page=True)
+        page.screenshot(path=str(screenshots / f"{client}-{width}-unlocked.png"), full_page=True)
 
         link = page.locator("header.site-header nav a").nth(1)
         href = link.get_attribute("href")
@@ -134,7 +122,7 @@ def test_an_unlocked_demo_shows_no_gate_and_the_released_layout(
         page.wait_for_url("**" + href, timeout=TIMEOUT_MS)
         assert_no_gate(page, gate_texts)
         assert_laid_out_as_released(page, release, release_base + href)
-        page.screenshot(path=str(screens / f"{client}-{width}-second.png"), full_page=True)
+        page.screenshot(path=str(screenshots / f"{client}-{width}-second.png"), full_page=True)
 
         for _ in range(3):
             page.reload()

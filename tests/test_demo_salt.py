@@ -126,3 +126,31 @@ def test_the_example_clients_carry_their_salt_files():
     for client in sorted(p for p in root.iterdir() if (p / "site.toml").is_file()):
         record = json.loads((client / "demo-salt.json").read_text())
         assert record["iterations"] == PBKDF2_ITERATIONS and record["salt"], client.name
+
+
+def test_a_key_is_derived_once_per_process_and_no_password_is_kept(tmp_path, monkeypatch):
+    """A second derivation in one process is skipped; what remembers the key is a digest of
+    the password under the salt, never the password itself."""
+    import gc
+
+    from sitegen.demo import salt
+
+    derived = []
+    real = DemoKey.derive.__func__
+
+    def counting(cls, password, *args, **kwargs):
+        derived.append(password)
+        return real(cls, password, *args, **kwargs)
+
+    monkeypatch.setattr(DemoKey, "derive", classmethod(counting))
+    password = "a-password-only-this-test-uses"
+    site_dir = tmp_path / "site"
+    site_dir.mkdir()
+    first = salt.demo_key(tmp_path / "cache", "solo", password, site_dir)
+    second = salt.demo_key(tmp_path / "cache", "solo", password, site_dir)
+    assert second == first and len(derived) == 1
+    assert (site_dir / "demo-salt.json").exists()
+    for holder in gc.get_referrers(password):
+        assert holder is not salt._DERIVED and not (
+            isinstance(holder, tuple) and holder in salt._DERIVED
+        ), "the password is a key of the derived keys"

@@ -88,7 +88,7 @@ def test_content_types_carry_a_charset_for_text_only():
     assert set(types.values()) == {
         "text/html; charset=utf-8",
         "text/css; charset=utf-8",
-        "application/javascript; charset=utf-8",
+        "text/javascript; charset=utf-8",
         "application/json; charset=utf-8",
         "image/svg+xml; charset=utf-8",
     }

@@ -246,7 +246,7 @@ def test_content_types_and_cache_control_as_configured(site, s3):
         "index.html": ("text/html; charset=utf-8", "public, max-age=0, must-revalidate"),
         "theme/css/style.css": ("text/css; charset=utf-8", "public, max-age=3600"),
         "theme/app.3f9a2c1b.js": (
-            "application/javascript; charset=utf-8",
+            "text/javascript; charset=utf-8",
             "public, max-age=31536000, immutable",
         ),
         "assets/images/oven.jpg": ("image/jpeg", "public, max-age=3600"),

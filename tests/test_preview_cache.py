@@ -69,3 +69,26 @@ def test_no_cache_makes_every_preview_again(project):
     project.build("--no-cache")
     assert shipped(project) == good
     assert entry.read_bytes() == hashlib.sha256(good).digest() + good
+
+
+def test_entries_unused_for_a_month_are_pruned_never_one_this_build_used(project):
+    """The cache stays bounded: a build removes previews nobody used for 30 days, keeps newer
+    ones, and keeps (and marks as used) those it used itself, however old."""
+    import os
+    import time
+
+    (used,) = entries(project)
+    folder = used.parent
+    day = 86400
+    stale, recent = folder / ("0" * 64), folder / ("1" * 64)
+    for path, days in ((stale, 31), (recent, 29), (used, 40)):
+        if path != used:
+            path.write_bytes(b"an old preview")
+        then = time.time() - days * day
+        os.utime(path, (then, then))
+    good = shipped(project)
+    touch_a_page(project)
+    project.build()
+    assert entries(project) == sorted([used, recent])
+    assert used.stat().st_mtime > time.time() - day, "its use is noted"
+    assert shipped(project) == good

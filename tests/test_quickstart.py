@@ -13,4 +13,14 @@ def test_ci_runs_the_readme_test_command():
     commands = re.findall(r"```bash\n(.+?)\n```", quick_start)
     assert len(commands) == 2, "exactly two commands: build the example, run the tests"
     assert "sitegen build" in commands[0]
-    assert commands[1] in (REPO / ".ci/run").read_text("utf-8")
+    ci = (REPO / ".ci/run").read_text("utf-8")
+    steps = commands[1].split(" && ")
+    assert steps[-1] == ".venv/bin/pytest", "the tests are the last step"
+    assert " && ".join(steps[:-1]) in ci, "CI installs as the README does"
+    assert "\n.venv/bin/pytest\n" in ci.split(steps[-2], 1)[1], "then runs the suite"
+    assert "-c constraints.txt" in steps[-2], "with the pinned versions"
+    after_install = ci.split(steps[-2], 1)[1]
+    lint = after_install.index(".venv/bin/ruff check .")
+    form = after_install.index(".venv/bin/ruff format --check .")
+    assert max(lint, form) < after_install.index(".venv/bin/pytest"), "lint and format first"
+    assert "set -euo pipefail" in ci, "a failing step, or pytest collecting nothing, fails CI"

@@ -22,6 +22,7 @@ from conftest import PASSWORD, REPO, STUDIO_TOML, Project, decrypt_gate
 from sitegen.config.load import load_site, load_studio
 from sitegen.model import Mode
 from sitegen.pipeline import stages
+from sitegen.publish.syncplan import HeaderRules
 from sitegen.serve import livereload
 from sitegen.serve.rebuild import release_banner
 from sitegen.serve.server import Server, bind_warning
@@ -134,6 +135,26 @@ def test_pages_styles_and_scripts_have_their_content_types(shared):
     assert (status, headers["Content-Type"]) == (200, "text/plain; charset=utf-8")
 
 
+# Every suffix that `serve` or `publish` once had a content type of its own for.
+_SUFFIXES = """.html .htm .css .js .mjs .json .map .txt .xml .svg .png .jpg .jpeg .gif .webp
+    .avif .ico .woff .woff2 .ttf .otf .pdf .webmanifest .wasm .zip .mp4 .webm"""
+KNOWN_SUFFIXES = tuple(_SUFFIXES.split())
+
+
+def test_serve_and_publish_give_a_file_the_same_content_type(make_project):
+    files = "".join(f"-- sites/acme/assets/files/sample{s} --\nx\n" for s in KNOWN_SUFFIXES)
+    served = start(make_project(SITE + files), Mode.RELEASE)
+    try:
+        for suffix in KNOWN_SUFFIXES:
+            path = f"assets/files/sample{suffix}"
+            status, headers, _ = served.get(f"/{path}", "HEAD")
+            assert status == 200, path
+            assert headers["Content-Type"] == HeaderRules().content_type(path), path
+    finally:
+        served.server.stop()
+    assert HeaderRules().content_type("app.js") == "text/javascript; charset=utf-8"
+
+
 def test_a_folder_serves_its_index_and_a_path_without_slash_is_redirected(shared):
     status, _, body = shared.get("/journal/new-oven/")
     assert status == 200 and "faster" in decrypt_gate(body.decode(), read=shared.read)
@@ -193,7 +214,8 @@ def test_release_preview_has_a_banner_and_no_gate(make_project):
         assert 'id="sitegen-payload"' not in page
         assert 'id="sitegen-release-preview"' in page and "Release preview" in page
         status, headers, body = served.get("/assets/files/logo.svg")
-        assert headers["Content-Type"] == "image/svg+xml" and body.startswith(b"<svg")
+        assert headers["Content-Type"] == "image/svg+xml; charset=utf-8"
+        assert body.startswith(b"<svg")
         assert "theme/sitegen/" not in page and served.get("/theme/sitegen/gate.js")[0] == 404
     finally:
         served.server.stop()

@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 
-from conftest import ARTIFACTS, PASSWORD, serve_folder
+from conftest import PASSWORD, serve_folder
 
 TODAY = dt.date.today()
 
@@ -95,14 +95,13 @@ def serious_violations(page) -> list[str]:
     ]
 
 
-def test_status_page_shows_payments_overdue_and_next_steps(browser, status_site):
+def test_status_page_shows_payments_overdue_and_next_steps(browser, status_site, screenshots):
     project = status_site("en", ("Deposit", "Design", "Build"))
     with serve_folder(project.root / "build/acme/demo") as port:
         page = open_status(browser, port, 1280)
         text = page.inner_text("main")
         assert "60% of the work is done" in text, "approved and delivered milestones count"
-        ARTIFACTS.mkdir(exist_ok=True)
-        page.screenshot(path=str(ARTIFACTS / "status-en-desktop.png"), full_page=True)
+        page.screenshot(path=str(screenshots / "status-en-desktop.png"), full_page=True)
         badges = page.eval_on_selector_all(".status-badge", "els => els.map(e => e.textContent)")
         assert badges == ["Paid", "Paid", "Overdue"]
         assert "€3,000.00" in text and "€1,800.00" in text and "€1,200.00" in text
@@ -117,12 +116,12 @@ def test_status_page_shows_payments_overdue_and_next_steps(browser, status_site)
         assert page.get_attribute(".sitegen-demo-banner a >> nth=0", "href") == "/status/"
         assert serious_violations(page) == []
         page.set_viewport_size({"width": 375, "height": 800})
-        page.screenshot(path=str(ARTIFACTS / "status-en-375.png"), full_page=True)
+        page.screenshot(path=str(screenshots / "status-en-375.png"), full_page=True)
         overflow = page.evaluate("document.documentElement.scrollWidth > window.innerWidth")
         assert not overflow, "readable on a 375 px phone without sideways scrolling"
 
 
-def test_arabic_status_page_is_right_to_left(browser, status_site):
+def test_arabic_status_page_is_right_to_left(browser, status_site, screenshots):
     project = status_site("ar", ("الدفعة المقدمة", "التصميم", "البناء"))
     with serve_folder(project.root / "build/acme/demo") as port:
         page = open_status(browser, port, 375)
@@ -131,8 +130,7 @@ def test_arabic_status_page_is_right_to_left(browser, status_site):
         text = page.inner_text("main")
         assert "حالة المشروع" in text and "مدفوعة" in text and "متأخرة" in text
         assert "الخطوات التالية" in text
-        ARTIFACTS.mkdir(exist_ok=True)
-        page.screenshot(path=str(ARTIFACTS / "status-ar-375.png"), full_page=True)
+        page.screenshot(path=str(screenshots / "status-ar-375.png"), full_page=True)
         page.set_viewport_size({"width": 1280, "height": 900})
-        page.screenshot(path=str(ARTIFACTS / "status-ar-desktop.png"), full_page=True)
+        page.screenshot(path=str(screenshots / "status-ar-desktop.png"), full_page=True)
         assert serious_violations(page) == []

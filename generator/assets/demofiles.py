@@ -19,6 +19,7 @@ from pathlib import Path, PurePosixPath
 
 from sitegen import processes
 from sitegen.assets.previews import PreviewError, PreviewSettings, make_preview
+from sitegen.cache import store
 from sitegen.errors import ContentError
 from sitegen.files import replace_file
 from sitegen.model import DemoSettings, Diagnostic, Output, StaticFile
@@ -206,16 +207,19 @@ def _previews(
     use_cache: bool,
 ) -> list[Output]:
     """A preview output per image, from the cache where a sound entry is kept, else made (in
-    parallel) and kept."""
+    parallel) and kept; then entries unused for a month are pruned, never one used here."""
     made: dict[int, bytes] = {}
     missing = []
+    used = set()
     for index, image in enumerate(images):
         original = image.source.read_bytes()
         entry = cache / settings.cache_key(original)
+        used.add(entry)
         kept = _read_entry(entry) if use_cache else None
         if kept is None:
             missing.append((index, original, entry))
         else:
+            store.note_use(entry)
             made[index] = kept
     problems = []
     jobs = [(original, settings) for _, original, _ in missing]
@@ -227,6 +231,7 @@ def _previews(
             made[index] = result
     if problems:
         raise ContentError(problems)
+    store.prune_folder(cache, used)
     return [
         Output(image.output, data=made[index], origin=f"{image.origin} (preview)")
         for index, image in enumerate(images)

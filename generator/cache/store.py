@@ -3,13 +3,15 @@ everything that made them, so a hit is always right and nothing needs invalidati
 
 One SQLite file: writes are atomic, several processes may share it, and it is safe to delete
 at any time. It stays under a size limit by pruning the least recently used entries. A damaged
-file or entry is ignored and replaced, never trusted."""
+file or entry is ignored and replaced, never trusted. Caches kept as a folder of files (the
+image previews) are pruned by the same last-use bookkeeping: a file unused for 30 days goes."""
 
 from __future__ import annotations
 
 import contextlib
 import hashlib
 import json
+import os
 import sqlite3
 import time
 from pathlib import Path
@@ -17,6 +19,7 @@ from typing import Any
 
 DEFAULT_LIMIT = 256 * 1024 * 1024
 FRESH_FOR = 3600.0  # seconds an entry's last use stays recent enough: no write to note it
+UNUSED_FOR = 30 * 86400.0  # seconds after its last use that a file of a cache folder goes
 COMMIT_EVERY = 4 * 1024 * 1024  # bytes put: a site's commit is spread over its conversion
 SCHEMA = (
     "CREATE TABLE IF NOT EXISTS entries ("
@@ -154,3 +157,26 @@ class DiskCache:
             stale.append((key,))
             freed += size
         self._db.executemany("DELETE FROM entries WHERE key = ?", stale)
+
+
+# --- caches kept as a folder of files (previews): a file's modification time is its last use
+
+
+def note_use(path: Path) -> None:
+    """Mark a cache file as used now, unless its last use is recent (`FRESH_FOR`), as the
+    store does: a build that finds everything in the cache rewrites nothing."""
+    with contextlib.suppress(OSError):
+        if path.stat().st_mtime < time.time() - FRESH_FOR:
+            os.utime(path)
+
+
+def prune_folder(folder: Path, used: set[Path]) -> None:
+    """Remove the files of a cache folder unused for `UNUSED_FOR`, never one in `used`: the
+    folder stays as large as the work of the last month."""
+    oldest = time.time() - UNUSED_FOR
+    with contextlib.suppress(OSError), os.scandir(folder) as found:
+        for entry in found:
+            with contextlib.suppress(OSError):
+                path = Path(entry.path)
+                if path not in used and entry.is_file() and entry.stat().st_mtime < oldest:
+                    path.unlink()

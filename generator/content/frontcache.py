@@ -17,26 +17,27 @@ RECIPE = "front-matter-1"
 _DATE, _TIME = "\x00date", "\x00datetime"
 
 
-def recall(cache: DiskCache, texts: Iterable[str]) -> None:
-    """Make the cached values of these files' front matter known to `frontmatter.split`."""
+def recall(cache: DiskCache, texts: Iterable[str]) -> frontmatter.YamlMemo:
+    """A memo for `frontmatter.split` holding the cached values of these files' front matter."""
+    memo = frontmatter.YamlMemo()
     raws = {_key(raw): raw for raw in map(frontmatter.yaml_text, texts) if raw is not None}
     for key, tagged in cache.get_many(list(raws)).items():
         try:
-            frontmatter.KNOWN_YAML[raws[key]] = _untagged(tagged)
+            memo.known[raws[key]] = _untagged(tagged)
         except (ValueError, TypeError, AttributeError):
             continue  # damaged: parsed again
+    return memo
 
 
-def keep(cache: DiskCache) -> None:
-    """Put front matter parsed since the last call into the cache."""
-    for raw, values in frontmatter.NEW_YAML.items():
+def keep(cache: DiskCache, memo: frontmatter.YamlMemo) -> None:
+    """Put the front matter `memo` parsed anew into the cache."""
+    for raw, values in memo.new.items():
         try:
             tagged = _tagged(values)
         except TypeError:
             continue
         if _untagged(tagged) == values:
             cache.put(_key(raw), tagged)
-    frontmatter.NEW_YAML.clear()
 
 
 def _key(raw: str) -> str:

@@ -4,10 +4,11 @@ This module does no I/O: it works on text already read."""
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import re
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -43,10 +44,15 @@ class FrontMatterError(Exception):
         self.diagnostic = diagnostic
 
 
-# YAML front matter parsed by an earlier build, by its text (`frontcache` fills it from the
-# persistent cache), and what this process parsed anew, for `frontcache` to keep.
-KNOWN_YAML: dict[str, dict[str, Any]] = {}
-NEW_YAML: dict[str, dict[str, Any]] = {}
+@dataclass
+class YamlMemo:
+    """YAML front matter by its text: `known`, parsed by an earlier build (`frontcache` fills
+    it from the persistent cache), and `new`, parsed during this load, for `frontcache` to
+    keep. One per load, passed to `split`: no process-wide state that grows in a long `serve`
+    or that one parse could change under another."""
+
+    known: dict[str, dict[str, Any]] = field(default_factory=dict)
+    new: dict[str, dict[str, Any]] = field(default_factory=dict)
 
 
 def yaml_text(text: str) -> str | None:
@@ -64,8 +70,9 @@ def _fenced(lines: list[str]) -> tuple[str, str, int] | None:
     return None if end is None else (fence, "".join(lines[1:end]), end)
 
 
-def split(path: Path, text: str) -> FrontMatter:
-    """Front matter values (standard keys type-checked) and the body with its first line number."""
+def split(path: Path, text: str, memo: YamlMemo | None = None) -> FrontMatter:
+    """Front matter values (standard keys type-checked) and the body with its first line
+    number; with a `memo`, YAML it knows is not parsed again. The values are the caller's own."""
     text = text.removeprefix("\ufeff")
     lines = text.splitlines(keepends=True)
     fence = lines[0].strip() if lines else ""
@@ -82,15 +89,17 @@ def split(path: Path, text: str) -> FrontMatter:
             )
         )
     _, raw, end = fenced
-    values = _parse_yaml(path, raw) if fence == "---" else _parse_toml(path, raw)
+    values = (
+        _parse_yaml(path, raw, memo or YamlMemo()) if fence == "---" else _parse_toml(path, raw)
+    )
     _check_standard_keys(path, raw, values)
     return FrontMatter(values, "".join(lines[end + 1 :]), end + 2)
 
 
-def _parse_yaml(path: Path, raw: str) -> dict[str, Any]:
-    known = KNOWN_YAML.get(raw)
+def _parse_yaml(path: Path, raw: str, memo: YamlMemo) -> dict[str, Any]:
+    known = memo.known.get(raw)
     if known is not None:
-        return known
+        return copy.deepcopy(known)  # the page may change its values; the memo's stay
     try:
         values = yaml.load(raw, Loader=_YAML_LOADER)
     except yaml.YAMLError as exc:
@@ -113,7 +122,7 @@ def _parse_yaml(path: Path, raw: str) -> dict[str, Any]:
         raise FrontMatterError(
             Diagnostic(path, "front matter must be 'key: value' lines", 2, hint="like title: About")
         )
-    NEW_YAML[raw] = values
+    memo.new[raw] = copy.deepcopy(values)
     return values
 
 

@@ -42,14 +42,13 @@ def load(site: Site, include_drafts: bool = False, cache: DiskCache | None = Non
     root = site.path.resolve()
     found = list(walk(site.content_dir, root, problems))
     texts = {path: _text(path, problems) for path, _ in found if path.suffix.lower() == ".md"}
-    if cache is not None:
-        frontcache.recall(cache, filter(None, texts.values()))
+    memo = frontcache.recall(cache, filter(None, texts.values())) if cache is not None else None
     for path, rel in found:
         if path not in texts:
             files.append(StaticFile(path, rel, f"content/{rel}"))
             continue
         text = texts.pop(path)  # let go of each file's text once it is split
-        page = _read_page(site, path, rel, problems, text) if text is not None else None
+        page = _read_page(site, path, rel, problems, text, memo) if text is not None else None
         if page is None:
             continue
         if page.draft and not include_drafts:
@@ -58,9 +57,8 @@ def load(site: Site, include_drafts: bool = False, cache: DiskCache | None = Non
         pages.append(page)
     for path, rel in walk(site.assets_dir, root, problems):
         files.append(StaticFile(path, f"assets/{rel}", f"assets/{rel}"))
-    if cache is not None:
-        frontcache.keep(cache)
-    frontmatter.NEW_YAML.clear()
+    if cache is not None and memo is not None:
+        frontcache.keep(cache, memo)
     if problems:
         raise ContentError(problems)
     return Content(tuple(pages), tuple(files), frozenset(drafts))
@@ -153,7 +151,6 @@ def _generated(
         output=output,
         body="",
         body_line=1,
-        front=MappingProxyType({}),
         title=title,
         date=None,
         draft=False,
@@ -219,13 +216,18 @@ def _text(path: Path, problems: list[Diagnostic]) -> str | None:
 
 
 def _read_page(
-    site: Site, path: Path, rel: str, problems: list[Diagnostic], text: str | None = None
+    site: Site,
+    path: Path,
+    rel: str,
+    problems: list[Diagnostic],
+    text: str | None = None,
+    memo: frontmatter.YamlMemo | None = None,
 ) -> SourcePage | None:
     text = _text(path, problems) if text is None else text
     if text is None:
         return None
     try:
-        matter = split(path, text)
+        matter = split(path, text, memo)
     except FrontMatterError as exc:
         problems.append(exc.diagnostic)
         return None
@@ -247,7 +249,6 @@ def _read_page(
         output=output,
         body=matter.body,
         body_line=matter.body_line,
-        front=MappingProxyType(values),
         title=values.get("title"),
         date=values.get("date"),
         draft=values.get("draft", False),

@@ -28,9 +28,9 @@ ABOUT = (
     "sitegen writes a new one when the demo password changes."
 )
 
-# Keys derived in this process, by salt and password: a build that first checked whether
-# it is up to date does not run PBKDF2 a second time.
-_DERIVED: dict[tuple[bytes, str], DemoKey] = {}
+# Keys derived in this process, by `_memo_key` of salt and password: a build that first
+# checked whether it is up to date does not run PBKDF2 a second time.
+_DERIVED: dict[bytes, DemoKey] = {}
 # Each client's folder as last given in this process, for callers that name the client only.
 _SITE_FOLDERS: dict[str, Path] = {}
 # Salt files written anew in this process because the password changed.
@@ -87,7 +87,7 @@ def _demo_key(entry: Path, site_dir: Path | None, password: str) -> DemoKey:
                 break
     if key is None:
         key = DemoKey.derive(password)
-        _DERIVED[key.salt, password] = key
+        _DERIVED[_memo_key(key.salt, password)] = key
         _write(entry, key)
     if beside is not None and (kept_beside is None or kept_beside[0] != key.salt):
         if kept_beside is not None:
@@ -98,13 +98,18 @@ def _demo_key(entry: Path, site_dir: Path | None, password: str) -> DemoKey:
 
 def _matching(kept: tuple[bytes, str], password: str) -> DemoKey | None:
     salt, check = kept
-    key = _DERIVED.get((salt, password))
+    key = _DERIVED.get(_memo_key(salt, password))
     if key is None:
         key = DemoKey.derive(password, salt, PBKDF2_ITERATIONS)
     if not hmac.compare_digest(check_value(key), check):
         return None
-    _DERIVED[salt, password] = key
+    _DERIVED[_memo_key(salt, password)] = key
     return key
+
+
+def _memo_key(salt: bytes, password: str) -> bytes:
+    """HMAC-SHA256 of the password under the salt: no password sits in a long-lived dict."""
+    return hmac.new(salt, password.encode("utf-8"), hashlib.sha256).digest()
 
 
 def check_value(key: DemoKey) -> str:

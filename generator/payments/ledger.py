@@ -1,18 +1,19 @@
 """Record a payment in `site.toml`: the milestone's paid flag, date and reference.
 
 tomlkit edits the document in place, so every comment and the file's layout survive; the new
-text goes to a temporary file that then replaces the old one, so a crash never leaves half a
-file."""
+text replaces the old whole and is flushed to the disk (`files.replace_file`), so a crash never
+leaves half a file or loses a recorded payment."""
 
 from __future__ import annotations
 
 import datetime as dt
-import os
 from dataclasses import dataclass
 from pathlib import Path
 
 import tomlkit
 from tomlkit.items import AoT, Table
+
+from sitegen.files import replace_file
 
 
 @dataclass(frozen=True)
@@ -42,7 +43,7 @@ def record(site_toml: Path, payment: Payment) -> None:
         for key in ("paid_on", "ref"):
             if key in table:
                 del table[key]
-    _replace(site_toml, tomlkit.dumps(document))
+    replace_file(site_toml, tomlkit.dumps(document), durable=True)
 
 
 def _milestone_table(document: tomlkit.TOMLDocument, milestone: str) -> Table:
@@ -52,15 +53,3 @@ def _milestone_table(document: tomlkit.TOMLDocument, milestone: str) -> Table:
         if table.get("id") == milestone:
             return table
     raise UnknownMilestone(milestone, [str(t.get("id")) for t in tables])
-
-
-def _replace(path: Path, text: str) -> None:
-    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    try:
-        with temporary.open("w", encoding="utf-8", newline="") as handle:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(temporary, path)
-    finally:
-        temporary.unlink(missing_ok=True)

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import fnmatch
 import hashlib
-import mimetypes
 import os
 import posixpath
 import re
@@ -17,6 +16,7 @@ from enum import StrEnum
 from pathlib import Path, PurePosixPath
 from urllib.parse import parse_qsl, quote, urlsplit
 
+from sitegen import mediatypes
 from sitegen.config.tomlcheck import Key, TableChecker, read_toml
 from sitegen.errors import SitegenError, did_you_mean
 from sitegen.model import Diagnostic
@@ -141,21 +141,6 @@ def _bad(url: str, problem: str, hint: str) -> TargetError:
 
 # --- rules from deploy/targets.toml ----------------------------------------------------------
 
-_TEXT_TYPES = """application/javascript application/json application/xml image/svg+xml
-    application/manifest+json application/ld+json application/rss+xml application/atom+xml"""
-TEXT_TYPES = frozenset(_TEXT_TYPES.split())
-# Web types spelled out, so a file gets the same type on every machine and Python version.
-_WEB_TYPES = """.html=text/html .htm=text/html .css=text/css .js=application/javascript
-    .mjs=application/javascript .json=application/json .map=application/json .txt=text/plain
-    .xml=application/xml .svg=image/svg+xml .png=image/png .jpg=image/jpeg .jpeg=image/jpeg
-    .gif=image/gif .webp=image/webp .avif=image/avif .ico=image/vnd.microsoft.icon
-    .woff=font/woff .woff2=font/woff2 .ttf=font/ttf .otf=font/otf .pdf=application/pdf
-    .webmanifest=application/manifest+json .wasm=application/wasm .zip=application/zip
-    .mp4=video/mp4 .webm=video/webm"""
-WEB_TYPES = dict(pair.split("=") for pair in _WEB_TYPES.split())
-# Python's own table only: the system's mime.types differs between machines.
-_BUILTIN_TYPES = mimetypes.MimeTypes(filenames=())
-
 
 @dataclass(frozen=True)
 class HeaderRule:
@@ -180,10 +165,7 @@ class HeaderRules:
         rule = self._rule(path, "content_type")
         if rule:
             return rule
-        suffix = PurePosixPath(path).suffix.lower()
-        kind = WEB_TYPES.get(suffix) or _BUILTIN_TYPES.guess_type("x" + suffix)[0]
-        kind = kind or "application/octet-stream"
-        return f"{kind}; charset=utf-8" if _is_text(kind) else kind
+        return mediatypes.media_type(path)
 
     def cache_control(self, path: str, content_type: str) -> str:
         rule = self._rule(path, "cache_control")
@@ -215,10 +197,6 @@ class SyncSettings:
     connect_timeout: int = 5  # seconds to open a connection
     read_timeout: int = 20  # seconds one socket read or write may wait, whatever the size
     stall_timeout: int = 60  # seconds without any answer before the sync is given up
-
-
-def _is_text(kind: str) -> bool:
-    return "charset=" not in kind and (kind.startswith("text/") or kind in TEXT_TYPES)
 
 
 def is_page(content_type: str) -> bool:
@@ -490,7 +468,7 @@ def _upload_order(uploads: list[Upload]) -> list[Upload]:
 
 
 def _is_page_path(path: str) -> bool:
-    return WEB_TYPES.get(PurePosixPath(path).suffix.lower()) == "text/html"
+    return mediatypes.WEB_TYPES.get(PurePosixPath(path).suffix.lower()) == "text/html"
 
 
 def inside_prefix(path: str) -> bool:

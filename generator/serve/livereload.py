@@ -60,11 +60,6 @@ class Hub:
         self._queues: set[queue.SimpleQueue[Event | None]] = set()
         self._closed = False
 
-    @property
-    def subscribers(self) -> int:
-        with self._lock:
-            return len(self._queues)
-
     def publish(self, event: Event) -> None:
         with self._lock:
             for waiting in self._queues:

@@ -11,7 +11,6 @@ needs."""
 from __future__ import annotations
 
 import ipaddress
-import mimetypes
 import signal
 import socket
 import ssl
@@ -25,6 +24,7 @@ from urllib.parse import parse_qs, quote, unquote, urlsplit
 
 import click
 
+from sitegen import mediatypes
 from sitegen.model import Mode, Output
 from sitegen.serve import livereload, servenames
 from sitegen.serve.livereload import Event, Hub
@@ -33,20 +33,6 @@ from sitegen.serve.rebuild import Preview, Snapshot
 DEFAULT_PORT = 8000
 DEFAULT_BIND = "127.0.0.1"
 HANDSHAKE_SECONDS = 10
-_TYPES = {
-    ".html": "text/html; charset=utf-8",
-    ".htm": "text/html; charset=utf-8",
-    ".css": "text/css; charset=utf-8",
-    ".js": "text/javascript; charset=utf-8",
-    ".mjs": "text/javascript; charset=utf-8",
-    ".json": "application/json",
-    ".svg": "image/svg+xml",
-    ".webp": "image/webp",
-    ".woff2": "font/woff2",
-    ".woff": "font/woff",
-    ".txt": "text/plain; charset=utf-8",
-    ".xml": "application/xml",
-}
 
 
 @dataclass(frozen=True)
@@ -81,14 +67,6 @@ def route(snapshot: Snapshot, raw_path: str) -> Answer:
 
 def _not_found(snapshot: Snapshot) -> Answer:
     return Answer(404, snapshot.files.get("404.html"))
-
-
-def content_type(path: str) -> str:
-    suffix = Path(path).suffix.lower()
-    if suffix in _TYPES:
-        return _TYPES[suffix]
-    guessed, _ = mimetypes.guess_type(path)
-    return guessed or "application/octet-stream"
 
 
 def bind_warning(host: str, mode: Mode, https: bool = False) -> str | None:
@@ -323,7 +301,7 @@ class _Handler(BaseHTTPRequestHandler):
             except OSError:
                 self._send(404, b"Not found\n", "text/plain; charset=utf-8", head)
                 return
-            kind = content_type(answer.output.path)
+            kind = mediatypes.media_type(answer.output.path)
             extra = {}
             if kind.startswith("text/html"):
                 port = self.server.server_address[1]
