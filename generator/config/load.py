@@ -23,6 +23,7 @@ from sitegen.model import (
     Site,
     Studio,
 )
+from sitegen.render import themefolders
 
 STUDIO_FILE = "sitegen.toml"
 SITE_FILE = "site.toml"
@@ -105,8 +106,9 @@ def load_site(studio: Studio, name: str) -> Site:
             hint="keep one: password_env keeps the password out of the repository",
         )
     theme = site.get("theme", studio.theme)
-    if not (studio.themes_dir / theme / "theme.toml").is_file():
-        available = sorted(p.parent.name for p in studio.themes_dir.glob("*/theme.toml"))
+    folders = themefolders.theme_folders(studio)
+    if themefolders.find_theme(folders, theme) is None:
+        available = themefolders.available_themes(folders)
         hint = did_you_mean(theme, available) or "available themes: " + ", ".join(available)
         checker.problem(f"theme '{theme}' not found in themes/", "site", "theme", hint=hint)
     if checker.problems:

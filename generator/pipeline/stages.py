@@ -38,6 +38,7 @@ from sitegen.model import (
 )
 from sitegen.payments import progress
 from sitegen.render import htmlpatch, sitemap, statuspage, templates, themes
+from sitegen.render.themefolders import theme_folders
 
 if TYPE_CHECKING:
     from sitegen.serve.memo import Memo
@@ -96,7 +97,7 @@ class Prepared:
 def prepare(studio: Studio, site: Site, mode: Mode, options: BuildOptions) -> Prepared:
     """Everything before rendering: content read and converted, the theme loaded, the demo's
     key derived and its image previews made."""
-    chain = themes.load_chain(studio.themes_dir, site.theme)
+    chain = themes.load_chain(theme_folders(studio), site.theme)
     cache = DiskCache(cache_dir(studio, options) / FRAGMENTS) if options.use_cache else None
     try:
         found = (
