@@ -65,6 +65,16 @@ def _studio(ctx: click.Context):
     return load_studio(root)
 
 
+def _warn_example_studio(studio) -> None:
+    """Demos built under the example studio's name show the wrong studio to a client."""
+    from sitegen.config.newstudio import example_values
+    from sitegen.errors import format_diagnostic
+
+    found = example_values(studio)
+    if found:
+        click.echo(f"warning: {format_diagnostic(found)}", err=True)
+
+
 def _pick_clients(studio, wanted: tuple[str, ...]) -> list[str]:
     from sitegen.config.load import list_clients
     from sitegen.errors import ConfigError
@@ -91,6 +101,26 @@ def _unknown(message: str, wanted: str, known: list[str], label: str) -> click.U
 
 
 @main.command()
+@click.argument("folder", default=".", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--name", "studio_name", help="Studio name, shown on every demo.")
+@click.option("--email", help="Studio email, shown on every demo.")
+@click.option("--phone", help="Studio phone number (optional).")
+@click.option("--demo-domain", help="Host the demos live under. Default: demo.EMAIL-DOMAIN.")
+def init(folder: Path, studio_name, email, phone, demo_domain):
+    """Start a studio of your own in FOLDER (default: here): a commented sitegen.toml with
+    your studio's name, email, phone and demo domain, and an empty sites/.
+
+    On a terminal it asks for what the options do not give; elsewhere --name and --email
+    are required. An existing sitegen.toml is never replaced."""
+    from sitegen.cli import initview
+    from sitegen.config import newstudio
+
+    answers = initview.ask(folder, studio_name, email, phone, demo_domain)
+    path = newstudio.new_studio(folder, answers)
+    initview.created(folder, path)
+
+
+@main.command()
 @click.argument("clients", nargs=-1, metavar="[CLIENT]...")
 @click.option("--release", is_flag=True, help="Also build the release for the client's domain.")
 @click.option("--drafts", is_flag=True, help="Include pages marked draft.")
@@ -111,6 +141,7 @@ def build(ctx: click.Context, clients: tuple[str, ...], release, drafts, no_cach
 
     studio = _studio(ctx)
     names = _pick_clients(studio, clients)
+    _warn_example_studio(studio)
     modes = [Mode.DEMO, Mode.RELEASE] if release else [Mode.DEMO]
     with buildview.BuildProgress(names, quiet) as progress:
         reports = build_clients(
@@ -224,7 +255,9 @@ def publish(ctx: click.Context, clients, target, dry_run, max_deletes, force_pre
     from sitegen.publish import publishing
 
     studio = _studio(ctx)
-    for name in _pick_clients(studio, clients):
+    names = _pick_clients(studio, clients)
+    _warn_example_studio(studio)
+    for name in names:
         with locks.client_lock(
             studio.build_dir, name, "sitegen publish", 0 if no_wait else None, _waiting
         ):
@@ -335,5 +368,6 @@ def serve(ctx: click.Context, client, port, bind, release, drafts, open_browser,
 
     studio = _studio(ctx)
     name = _pick_clients(studio, (client,))[0]
+    _warn_example_studio(studio)
     mode = Mode.RELEASE if release else Mode.DEMO
     preview_server.run(studio.root, name, mode, port, bind, drafts, open_browser, https)

@@ -49,6 +49,12 @@ def find_root(start: Path) -> Path:
 def load_studio(root: Path) -> Studio:
     path = root / STUDIO_FILE
     text, data = _read(path)
+    return Studio(root=root, **studio_values(path, text, data))
+
+
+def studio_values(path: Path, text: str, data: dict[str, Any]) -> dict[str, Any]:
+    """The [studio] values of a sitegen.toml already parsed; ConfigError naming every problem.
+    `sitegen init` checks the file it is about to write with it."""
     checker = TableChecker(path, text)
     for table in data:
         if table != "studio":
@@ -58,7 +64,7 @@ def load_studio(root: Path) -> Studio:
         checker.problems.append(Diagnostic(path, "missing table [studio]", 1))
     if checker.problems:
         raise ConfigError(checker.problems)
-    return Studio(root=root, **values)
+    return values
 
 
 def list_clients(studio: Studio) -> list[str]:
