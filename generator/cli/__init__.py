@@ -10,9 +10,43 @@ import click
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
 
+# Commands in the order of the work, for --help; any other after them.
+WORKFLOW = ("init", "new", "build", "serve", "publish", "status", "pay", "handover", "feedback")
+ROOT_HELP = "Project folder holding sitegen.toml. Default: this folder or the nearest one above."
+EXIT_CODES = """\b
+Exit codes: 0 success, 1 build or configuration error, 2 usage error (unknown option or
+client), 3 handover refused (not paid in full), 130 and 143 stopped by Ctrl-C or SIGTERM."""
+
+
+def _root_after_command(ctx: click.Context, param, value: Path | None) -> None:
+    """`--root` after the command (`sitegen build --root PATH`) counts as before it."""
+    if value is not None:
+        ctx.obj = value
+
+
+def _root_option() -> click.Option:
+    return click.Option(
+        ["--root"],
+        type=click.Path(file_okay=False, exists=True, path_type=Path),
+        expose_value=False,
+        callback=_root_after_command,
+        help=ROOT_HELP,
+    )
+
+
 class _Main(click.Group):
     """Every command stops cleanly on SIGTERM or Ctrl-C (exit 143 or 130), and a disk that
-    fails (full, read-only) is reported with the file and what to do, never a traceback."""
+    fails (full, read-only) is reported with the file and what to do, never a traceback.
+    Commands are listed in the order of the work, and each takes --root as the group does."""
+
+    def add_command(self, cmd: click.Command, name: str | None = None) -> None:
+        if cmd.name != "init":  # init makes the project folder: it has no --root to find
+            cmd.params.append(_root_option())
+        super().add_command(cmd, name)
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        order = {name: index for index, name in enumerate(WORKFLOW)}
+        return sorted(self.commands, key=lambda name: (order.get(name, len(order)), name))
 
     def invoke(self, ctx: click.Context):
         import errno
@@ -40,12 +74,10 @@ def _no_wait_option(command):
     )(command)
 
 
-@click.group(cls=_Main, context_settings=CONTEXT)
-@click.version_option(package_name="sitegen", prog_name="sitegen")
+@click.group(cls=_Main, context_settings=CONTEXT, epilog=EXIT_CODES)
+@click.version_option(None, "-V", "--version", package_name="sitegen", prog_name="sitegen")
 @click.option(
-    "--root",
-    type=click.Path(file_okay=False, exists=True, path_type=Path),
-    help="Project folder holding sitegen.toml. Default: this folder or the nearest one above.",
+    "--root", type=click.Path(file_okay=False, exists=True, path_type=Path), help=ROOT_HELP
 )
 @click.pass_context
 def main(ctx: click.Context, root: Path | None) -> None:
@@ -54,7 +86,8 @@ def main(ctx: click.Context, root: Path | None) -> None:
 
     \b
     Clients live in sites/CLIENT/, themes in themes/, output goes to build/.
-    Start with `sitegen new CLIENT`, then `sitegen build`."""
+    Start with `sitegen init FOLDER`, then `sitegen new CLIENT`, `sitegen build` and
+    `sitegen serve CLIENT`."""
     ctx.obj = root
 
 
@@ -190,7 +223,9 @@ def status(ctx: click.Context, clients: tuple[str, ...], as_json: bool):
 @click.argument("milestone")
 @click.option("--ref", help="Payment reference, such as the invoice number.")
 @click.option(
-    "--on", "paid_on", type=click.DateTime(["%Y-%m-%d"]), help="Payment date. Default: today."
+    "--on",
+    "paid_on",
+    help="Payment date: 2026-12-01, 1.12.2026 or 13/12/2026. Default: today.",
 )
 @click.option("--undo", is_flag=True, help="Clear the payment instead.")
 @click.pass_context
@@ -206,7 +241,17 @@ def pay(ctx: click.Context, client, milestone, ref, paid_on, undo):
     known = [m.id for m in site.milestones]
     if milestone not in known:
         raise _unknown(f"{name} has no milestone '{milestone}'", milestone, known, "milestones")
-    day = paid_on.date() if paid_on else None
+    day = None
+    if paid_on:
+        from sitegen.cli.dates import parse_day
+
+        try:
+            day, retyped = parse_day(paid_on)
+        except click.BadParameter as exc:
+            exc.param_hint = "'--on'"
+            raise
+        if retyped:
+            click.echo(f"Read --on {paid_on} as {day:%-d %B %Y} ({day.isoformat()}).")
     ledger.record(site.config_path, ledger.Payment(milestone, not undo, day, ref))
     site = load_site(studio, name)
     done = next(m for m in site.milestones if m.id == milestone)
@@ -248,7 +293,7 @@ def publish(ctx: click.Context, clients, target, dry_run, max_deletes, force_pre
 
     Only locked demos leave: every page must be behind the gate, and no original, page text
     or password may be in any file, or nothing is uploaded."""
-    from sitegen.cli import syncview
+    from sitegen.cli import passwords, syncview
     from sitegen.config.load import load_site
     from sitegen.errors import format_diagnostics
     from sitegen.pipeline import locks
@@ -270,6 +315,7 @@ def publish(ctx: click.Context, clients, target, dry_run, max_deletes, force_pre
             if outcome.warnings:
                 click.echo(f"warning in {name}:\n{format_diagnostics(outcome.warnings)}", err=True)
             syncview.report(name, outcome, dry_run)
+            click.echo(passwords.publish_note(studio, site, dry_run))
 
 
 @main.command()
@@ -363,6 +409,7 @@ def serve(ctx: click.Context, client, port, bind, release, drafts, open_browser,
     The demo is served with its password gate, as the client sees it; --release previews the
     release instead. Pages are served from memory: nothing but build/.cache is written.
     Stop with Ctrl-C."""
+    from sitegen.cli import passwords
     from sitegen.model import Mode
     from sitegen.serve import server as preview_server
 
@@ -370,4 +417,5 @@ def serve(ctx: click.Context, client, port, bind, release, drafts, open_browser,
     name = _pick_clients(studio, (client,))[0]
     _warn_example_studio(studio)
     mode = Mode.RELEASE if release else Mode.DEMO
-    preview_server.run(studio.root, name, mode, port, bind, drafts, open_browser, https)
+    notes = () if release else passwords.serve_notes(studio, name)
+    preview_server.run(studio.root, name, mode, port, bind, drafts, open_browser, https, notes)
