@@ -109,10 +109,13 @@ def _warn_example_studio(studio) -> None:
 
 
 def _pick_clients(studio, wanted: tuple[str, ...]) -> list[str]:
-    from sitegen.config.load import list_clients
-    from sitegen.errors import ConfigError
+    from sitegen.config.load import list_clients, not_clients
+    from sitegen.errors import ConfigError, format_diagnostic
 
     available = list_clients(studio)
+    if not wanted:
+        for skipped in not_clients(studio):
+            click.echo(f"warning: {format_diagnostic(skipped)}", err=True)
     if not available:
         raise ConfigError(
             f"no clients in {studio.sites_dir}: a client is a folder with a site.toml\n"

@@ -78,6 +78,25 @@ def list_clients(studio: Studio) -> list[str]:
     )
 
 
+def not_clients(studio: Studio) -> list[Diagnostic]:
+    """A warning for each folder in `sites/` that `list_clients` skips for want of a site.toml:
+    the user meant it as a client, or it should not be there."""
+    if not studio.sites_dir.is_dir():
+        return []
+    return [
+        Diagnostic(
+            folder,
+            f"no {SITE_FILE} in this folder, so it is not a client: skipped",
+            hint=f"add a {SITE_FILE} (`sitegen new` writes one for a new folder), "
+            "or move the folder out of sites/",
+        )
+        for folder in sorted(studio.sites_dir.iterdir())
+        if folder.is_dir()
+        and not (folder / SITE_FILE).is_file()
+        and not folder.name.startswith((".", "_"))
+    ]
+
+
 def load_site(studio: Studio, name: str) -> Site:
     folder = studio.sites_dir / name
     linked = _linked_folders(folder)
@@ -201,6 +220,25 @@ def demo_password(site: Site) -> tuple[str, list[Diagnostic]]:
             )
         )
     return site.demo.password, warnings
+
+
+def unpriced_milestones(site: Site) -> list[Diagnostic]:
+    """A warning for each milestone still at amount 0, as `sitegen new` writes them: the
+    client would read a price of nothing on the status page."""
+    free = [(index, m) for index, m in enumerate(site.milestones) if m.amount == 0]
+    if not free:
+        return []
+    path = site.config_path
+    checker = TableChecker(path, path.read_text("utf-8"))
+    return [
+        Diagnostic(
+            path,
+            f"milestone '{milestone.id}' has amount 0: the client sees a price of 0.00",
+            checker.line_of("milestones[]", "amount", index),
+            hint="set the milestone's price in amount",
+        )
+        for index, milestone in free
+    ]
 
 
 def site_base_url(studio: Studio, site: Site, mode: Mode) -> str:
