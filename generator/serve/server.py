@@ -248,10 +248,10 @@ def run(
         if port and server.port != port:
             click.echo(f"Port {port} is busy: using port {server.port} instead.")
         click.echo(f"Serving the {mode.value} of {client} at {url}  (Ctrl-C to stop)")
-        for note in notes:
-            click.echo(note)
         if len(server.urls) > 1:
             click.echo("Other devices on your network: " + ", ".join(server.urls[1:]))
+        for note in notes:
+            click.echo(note)
         if open_browser:
             import webbrowser
 
