@@ -392,7 +392,10 @@ def new(ctx: click.Context, client: str, client_name: str | None, email: str, la
     click.echo(
         f"Demo password: {created.password}  (stored in site.toml; share it with the client)"
     )
-    click.echo(f"Next: edit {created.folder / 'site.toml'}, then run `sitegen build {client}`")
+    click.echo(
+        f"Next: set the milestones' prices in {created.folder / 'site.toml'}, then run "
+        f"`sitegen build {client}` and `sitegen serve {client}` to see it"
+    )
 
 
 @main.command()
