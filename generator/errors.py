@@ -55,10 +55,16 @@ class OutputError(SitegenError):
     kind = "output error"
 
 
+def closest(word: str, choices: Iterable[str]) -> str | None:
+    """The valid choice `word` is most likely a typo of, if any is close."""
+    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
+    return close[0] if close else None
+
+
 def did_you_mean(word: str, choices: Iterable[str]) -> str | None:
     """A hint naming the closest valid choice, the way git and click suggest commands."""
-    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
-    return f"did you mean '{close[0]}'?" if close else None
+    close = closest(word, choices)
+    return f"did you mean '{close}'?" if close else None
 
 
 def display_path(path: Path | None) -> str:

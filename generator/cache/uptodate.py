@@ -24,6 +24,7 @@ from sitegen.demo import salt
 from sitegen.errors import SitegenError
 from sitegen.files import replace_file
 from sitegen.model import Diagnostic, Mode, Site, Studio
+from sitegen.render.themefolders import theme_folders
 
 FORMAT = 1
 HASHED_UP_TO = 1 << 20  # bytes: smaller files are fingerprinted by content, larger by stat
@@ -83,7 +84,8 @@ def inputs_digest(
         frame.update(f"\0{library}={_installed(library)}".encode())
     _add_tree(frame, Path(sitegen.__file__).parent, by_content=False, suffix=".py")
     _add_file(frame, studio.root / "sitegen.toml", "sitegen.toml")
-    _add_tree(frame, studio.themes_dir)
+    for folder in theme_folders(studio):
+        _add_tree(frame, folder)
     # The kept salt counts through the key's check value (it is written during a build).
     skip = (site.content_dir.name, site.assets_dir.name, salt.SALT_FILE)
     _add_tree(frame, site.path, skip=skip)

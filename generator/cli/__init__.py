@@ -10,9 +10,43 @@ import click
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
 
+# Commands in the order of the work, for --help; any other after them.
+WORKFLOW = ("init", "new", "build", "serve", "publish", "status", "pay", "handover", "feedback")
+ROOT_HELP = "Project folder holding sitegen.toml. Default: this folder or the nearest one above."
+EXIT_CODES = """\b
+Exit codes: 0 success, 1 build or configuration error, 2 usage error (unknown option or
+client), 3 handover refused (not paid in full), 130 and 143 stopped by Ctrl-C or SIGTERM."""
+
+
+def _root_after_command(ctx: click.Context, param, value: Path | None) -> None:
+    """`--root` after the command (`sitegen build --root PATH`) counts as before it."""
+    if value is not None:
+        ctx.obj = value
+
+
+def _root_option() -> click.Option:
+    return click.Option(
+        ["--root"],
+        type=click.Path(file_okay=False, exists=True, path_type=Path),
+        expose_value=False,
+        callback=_root_after_command,
+        help=ROOT_HELP,
+    )
+
+
 class _Main(click.Group):
     """Every command stops cleanly on SIGTERM or Ctrl-C (exit 143 or 130), and a disk that
-    fails (full, read-only) is reported with the file and what to do, never a traceback."""
+    fails (full, read-only) is reported with the file and what to do, never a traceback.
+    Commands are listed in the order of the work, and each takes --root as the group does."""
+
+    def add_command(self, cmd: click.Command, name: str | None = None) -> None:
+        if cmd.name != "init":  # init makes the project folder: it has no --root to find
+            cmd.params.append(_root_option())
+        super().add_command(cmd, name)
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        order = {name: index for index, name in enumerate(WORKFLOW)}
+        return sorted(self.commands, key=lambda name: (order.get(name, len(order)), name))
 
     def invoke(self, ctx: click.Context):
         import errno
@@ -40,12 +74,10 @@ def _no_wait_option(command):
     )(command)
 
 
-@click.group(cls=_Main, context_settings=CONTEXT)
-@click.version_option(package_name="sitegen", prog_name="sitegen")
+@click.group(cls=_Main, context_settings=CONTEXT, epilog=EXIT_CODES)
+@click.version_option(None, "-V", "--version", package_name="sitegen", prog_name="sitegen")
 @click.option(
-    "--root",
-    type=click.Path(file_okay=False, exists=True, path_type=Path),
-    help="Project folder holding sitegen.toml. Default: this folder or the nearest one above.",
+    "--root", type=click.Path(file_okay=False, exists=True, path_type=Path), help=ROOT_HELP
 )
 @click.pass_context
 def main(ctx: click.Context, root: Path | None) -> None:
@@ -54,7 +86,8 @@ def main(ctx: click.Context, root: Path | None) -> None:
 
     \b
     Clients live in sites/CLIENT/, themes in themes/, output goes to build/.
-    Start with `sitegen new CLIENT`, then `sitegen build`."""
+    Start with `sitegen init FOLDER`, then `sitegen new CLIENT`, `sitegen build` and
+    `sitegen serve CLIENT`."""
     ctx.obj = root
 
 
@@ -65,11 +98,24 @@ def _studio(ctx: click.Context):
     return load_studio(root)
 
 
+def _warn_example_studio(studio) -> None:
+    """Demos built under the example studio's name show the wrong studio to a client."""
+    from sitegen.config.newstudio import example_values
+    from sitegen.errors import format_diagnostic
+
+    found = example_values(studio)
+    if found:
+        click.echo(f"warning: {format_diagnostic(found)}", err=True)
+
+
 def _pick_clients(studio, wanted: tuple[str, ...]) -> list[str]:
-    from sitegen.config.load import list_clients
-    from sitegen.errors import ConfigError
+    from sitegen.config.load import list_clients, not_clients
+    from sitegen.errors import ConfigError, format_diagnostic
 
     available = list_clients(studio)
+    if not wanted:
+        for skipped in not_clients(studio):
+            click.echo(f"warning: {format_diagnostic(skipped)}", err=True)
     if not available:
         raise ConfigError(
             f"no clients in {studio.sites_dir}: a client is a folder with a site.toml\n"
@@ -88,6 +134,26 @@ def _unknown(message: str, wanted: str, known: list[str], label: str) -> click.U
     hint = did_you_mean(wanted, known)
     listed = ", ".join(known) or "none yet"
     return click.UsageError(message + (f"; {hint}" if hint else "") + f"\n{label}: {listed}")
+
+
+@main.command()
+@click.argument("folder", default=".", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--name", "studio_name", help="Studio name, shown on every demo.")
+@click.option("--email", help="Studio email, shown on every demo.")
+@click.option("--phone", help="Studio phone number (optional).")
+@click.option("--demo-domain", help="Host the demos live under. Default: demo.EMAIL-DOMAIN.")
+def init(folder: Path, studio_name, email, phone, demo_domain):
+    """Start a studio of your own in FOLDER (default: here): a commented sitegen.toml with
+    your studio's name, email, phone and demo domain, and an empty sites/.
+
+    On a terminal it asks for what the options do not give; elsewhere --name and --email
+    are required. An existing sitegen.toml is never replaced."""
+    from sitegen.cli import initview
+    from sitegen.config import newstudio
+
+    answers = initview.ask(folder, studio_name, email, phone, demo_domain)
+    path = newstudio.new_studio(folder, answers)
+    initview.created(folder, path)
 
 
 @main.command()
@@ -111,6 +177,7 @@ def build(ctx: click.Context, clients: tuple[str, ...], release, drafts, no_cach
 
     studio = _studio(ctx)
     names = _pick_clients(studio, clients)
+    _warn_example_studio(studio)
     modes = [Mode.DEMO, Mode.RELEASE] if release else [Mode.DEMO]
     with buildview.BuildProgress(names, quiet) as progress:
         reports = build_clients(
@@ -159,7 +226,9 @@ def status(ctx: click.Context, clients: tuple[str, ...], as_json: bool):
 @click.argument("milestone")
 @click.option("--ref", help="Payment reference, such as the invoice number.")
 @click.option(
-    "--on", "paid_on", type=click.DateTime(["%Y-%m-%d"]), help="Payment date. Default: today."
+    "--on",
+    "paid_on",
+    help="Payment date: 2026-12-01, 1.12.2026 or 13/12/2026. Default: today.",
 )
 @click.option("--undo", is_flag=True, help="Clear the payment instead.")
 @click.pass_context
@@ -175,7 +244,17 @@ def pay(ctx: click.Context, client, milestone, ref, paid_on, undo):
     known = [m.id for m in site.milestones]
     if milestone not in known:
         raise _unknown(f"{name} has no milestone '{milestone}'", milestone, known, "milestones")
-    day = paid_on.date() if paid_on else None
+    day = None
+    if paid_on:
+        from sitegen.cli.dates import parse_day
+
+        try:
+            day, retyped = parse_day(paid_on)
+        except click.BadParameter as exc:
+            exc.param_hint = "'--on'"
+            raise
+        if retyped:
+            click.echo(f"Read --on {paid_on} as {day:%-d %B %Y} ({day.isoformat()}).")
     ledger.record(site.config_path, ledger.Payment(milestone, not undo, day, ref))
     site = load_site(studio, name)
     done = next(m for m in site.milestones if m.id == milestone)
@@ -217,14 +296,16 @@ def publish(ctx: click.Context, clients, target, dry_run, max_deletes, force_pre
 
     Only locked demos leave: every page must be behind the gate, and no original, page text
     or password may be in any file, or nothing is uploaded."""
-    from sitegen.cli import syncview
+    from sitegen.cli import passwords, syncview
     from sitegen.config.load import load_site
     from sitegen.errors import format_diagnostics
     from sitegen.pipeline import locks
     from sitegen.publish import publishing
 
     studio = _studio(ctx)
-    for name in _pick_clients(studio, clients):
+    names = _pick_clients(studio, clients)
+    _warn_example_studio(studio)
+    for name in names:
         with locks.client_lock(
             studio.build_dir, name, "sitegen publish", 0 if no_wait else None, _waiting
         ):
@@ -237,6 +318,7 @@ def publish(ctx: click.Context, clients, target, dry_run, max_deletes, force_pre
             if outcome.warnings:
                 click.echo(f"warning in {name}:\n{format_diagnostics(outcome.warnings)}", err=True)
             syncview.report(name, outcome, dry_run)
+            click.echo(passwords.publish_note(studio, site, dry_run))
 
 
 @main.command()
@@ -310,7 +392,10 @@ def new(ctx: click.Context, client: str, client_name: str | None, email: str, la
     click.echo(
         f"Demo password: {created.password}  (stored in site.toml; share it with the client)"
     )
-    click.echo(f"Next: edit {created.folder / 'site.toml'}, then run `sitegen build {client}`")
+    click.echo(
+        f"Next: set the milestones' prices in {created.folder / 'site.toml'}, then run "
+        f"`sitegen build {client}` and `sitegen serve {client}` to see it"
+    )
 
 
 @main.command()
@@ -330,10 +415,13 @@ def serve(ctx: click.Context, client, port, bind, release, drafts, open_browser,
     The demo is served with its password gate, as the client sees it; --release previews the
     release instead. Pages are served from memory: nothing but build/.cache is written.
     Stop with Ctrl-C."""
+    from sitegen.cli import passwords
     from sitegen.model import Mode
     from sitegen.serve import server as preview_server
 
     studio = _studio(ctx)
     name = _pick_clients(studio, (client,))[0]
+    _warn_example_studio(studio)
     mode = Mode.RELEASE if release else Mode.DEMO
-    preview_server.run(studio.root, name, mode, port, bind, drafts, open_browser, https)
+    notes = () if release else passwords.serve_notes(studio, name)
+    preview_server.run(studio.root, name, mode, port, bind, drafts, open_browser, https, notes)

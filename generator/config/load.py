@@ -23,6 +23,7 @@ from sitegen.model import (
     Site,
     Studio,
 )
+from sitegen.render import themefolders
 
 STUDIO_FILE = "sitegen.toml"
 SITE_FILE = "site.toml"
@@ -48,6 +49,12 @@ def find_root(start: Path) -> Path:
 def load_studio(root: Path) -> Studio:
     path = root / STUDIO_FILE
     text, data = _read(path)
+    return Studio(root=root, **studio_values(path, text, data))
+
+
+def studio_values(path: Path, text: str, data: dict[str, Any]) -> dict[str, Any]:
+    """The [studio] values of a sitegen.toml already parsed; ConfigError naming every problem.
+    `sitegen init` checks the file it is about to write with it."""
     checker = TableChecker(path, text)
     for table in data:
         if table != "studio":
@@ -57,7 +64,7 @@ def load_studio(root: Path) -> Studio:
         checker.problems.append(Diagnostic(path, "missing table [studio]", 1))
     if checker.problems:
         raise ConfigError(checker.problems)
-    return Studio(root=root, **values)
+    return values
 
 
 def list_clients(studio: Studio) -> list[str]:
@@ -69,6 +76,25 @@ def list_clients(studio: Studio) -> list[str]:
         for p in studio.sites_dir.iterdir()
         if (p / SITE_FILE).is_file() and not p.name.startswith((".", "_"))
     )
+
+
+def not_clients(studio: Studio) -> list[Diagnostic]:
+    """A warning for each folder in `sites/` that `list_clients` skips for want of a site.toml:
+    the user meant it as a client, or it should not be there."""
+    if not studio.sites_dir.is_dir():
+        return []
+    return [
+        Diagnostic(
+            folder,
+            f"no {SITE_FILE} in this folder, so it is not a client: skipped",
+            hint=f"add a {SITE_FILE} (`sitegen new` writes one for a new folder), "
+            "or move the folder out of sites/",
+        )
+        for folder in sorted(studio.sites_dir.iterdir())
+        if folder.is_dir()
+        and not (folder / SITE_FILE).is_file()
+        and not folder.name.startswith((".", "_"))
+    ]
 
 
 def load_site(studio: Studio, name: str) -> Site:
@@ -105,8 +131,9 @@ def load_site(studio: Studio, name: str) -> Site:
             hint="keep one: password_env keeps the password out of the repository",
         )
     theme = site.get("theme", studio.theme)
-    if not (studio.themes_dir / theme / "theme.toml").is_file():
-        available = sorted(p.parent.name for p in studio.themes_dir.glob("*/theme.toml"))
+    folders = themefolders.theme_folders(studio)
+    if themefolders.find_theme(folders, theme) is None:
+        available = themefolders.available_themes(folders)
         hint = did_you_mean(theme, available) or "available themes: " + ", ".join(available)
         checker.problem(f"theme '{theme}' not found in themes/", "site", "theme", hint=hint)
     if checker.problems:
@@ -193,6 +220,25 @@ def demo_password(site: Site) -> tuple[str, list[Diagnostic]]:
             )
         )
     return site.demo.password, warnings
+
+
+def unpriced_milestones(site: Site) -> list[Diagnostic]:
+    """A warning for each milestone still at amount 0, as `sitegen new` writes them: the
+    client would read a price of nothing on the status page."""
+    free = [(index, m) for index, m in enumerate(site.milestones) if m.amount == 0]
+    if not free:
+        return []
+    path = site.config_path
+    checker = TableChecker(path, path.read_text("utf-8"))
+    return [
+        Diagnostic(
+            path,
+            f"milestone '{milestone.id}' has amount 0: the client sees a price of 0.00",
+            checker.line_of("milestones[]", "amount", index),
+            hint="set the milestone's price in amount",
+        )
+        for index, milestone in free
+    ]
 
 
 def site_base_url(studio: Studio, site: Site, mode: Mode) -> str:

@@ -14,7 +14,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from sitegen.errors import did_you_mean
+from sitegen.errors import closest
 from sitegen.model import Diagnostic
 
 _ARRAY_HEADER = re.compile(r"^\s*\[\[\s*([^\]]+?)\s*\]\]")
@@ -100,10 +100,13 @@ class TableChecker:
             self.problem(f"{label} must be a table", table, index=index)
             return {}
         values: dict[str, Any] = {}
+        typos: set[str] = set()  # keys a typo stands for: reported once, as the typo
         for key, value in data.items():
             spec = schema.get(key)
             if spec is None:
-                hint = did_you_mean(key, schema) or "allowed keys: " + ", ".join(schema)
+                meant = closest(key, schema)
+                typos.add(meant or "")
+                hint = f"did you mean '{meant}'?" if meant else "allowed keys: " + ", ".join(schema)
                 self.problem(f"unknown key '{key}' in {label}", table, key, index, hint)
                 continue
             value = _coerce(value, spec.kind)
@@ -117,7 +120,7 @@ class TableChecker:
                 continue
             values[key] = value
         for key, spec in schema.items():
-            if spec.required and key not in data:
+            if spec.required and key not in data and key not in typos:
                 self.problem(f"missing key '{key}' in {label}", table, index=index)
         return values
 

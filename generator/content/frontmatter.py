@@ -103,19 +103,9 @@ def _parse_yaml(path: Path, raw: str, memo: YamlMemo) -> dict[str, Any]:
     try:
         values = yaml.load(raw, Loader=_YAML_LOADER)
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = mark.line + 2 if mark else None
-        column = mark.column + 1 if mark else None
-        problem = getattr(exc, "problem", None) or str(exc)
-        raise FrontMatterError(
-            Diagnostic(
-                path,
-                f"front matter is not valid YAML: {problem}",
-                line,
-                column,
-                hint="quote values that contain ':' or start with a special character",
-            )
-        ) from None
+        raise FrontMatterError(_yaml_problem(path, exc)) from None
+    except ValueError:  # a timestamp that is no date, such as 2026-13-45
+        raise FrontMatterError(_bad_date(path, raw)) from None
     if values is None:
         return {}
     if not isinstance(values, dict):
@@ -124,6 +114,55 @@ def _parse_yaml(path: Path, raw: str, memo: YamlMemo) -> dict[str, Any]:
         )
     memo.new[raw] = copy.deepcopy(values)
     return values
+
+
+def _yaml_problem(path: Path, exc: yaml.YAMLError) -> Diagnostic:
+    """At the line the user must fix: an unclosed quote where it opened, not at the end of
+    the front matter where YAML noticed."""
+    problem = getattr(exc, "problem", None) or str(exc)
+    context = getattr(exc, "context", None) or ""
+    opened = getattr(exc, "context_mark", None)
+    if opened is not None and "quoted scalar" in context:
+        return Diagnostic(
+            path,
+            "front matter is not valid YAML: this quote is never closed",
+            opened.line + 2,
+            opened.column + 1,
+            hint="end the value with the same quote mark on this line",
+        )
+    mark = getattr(exc, "problem_mark", None)
+    return Diagnostic(
+        path,
+        f"front matter is not valid YAML: {problem}",
+        mark.line + 2 if mark else None,
+        mark.column + 1 if mark else None,
+        hint="quote values that contain ':' or start with a special character",
+    )
+
+
+_DATE_LIKE = re.compile(r"^\s*([^:#\s][^:]*?)\s*:\s*((\d{4})-(\d{1,2})-(\d{1,2})\S*)")
+
+
+def _bad_date(path: Path, raw: str) -> Diagnostic:
+    """The line of the value that YAML read as a date but that is none."""
+    for number, line in enumerate(raw.splitlines(), start=2):
+        found = _DATE_LIKE.match(line)
+        if found and not _real_date(int(found[3]), int(found[4]), int(found[5])):
+            return Diagnostic(
+                path,
+                f"'{found[1]}' is not a real date: {found[2]}",
+                number,
+                hint="write a date as year-month-day, like 2026-11-27",
+            )
+    return Diagnostic(path, "front matter holds a date that is not a real one", 2)
+
+
+def _real_date(year: int, month: int, day: int) -> bool:
+    try:
+        dt.date(year, month, day)
+    except ValueError:
+        return False
+    return True
 
 
 def _parse_toml(path: Path, raw: str) -> dict[str, Any]:

@@ -19,7 +19,7 @@ import jinja2
 from sitegen.assets import demofiles
 from sitegen.assets.previews import PreviewSettings
 from sitegen.cache.store import DiskCache
-from sitegen.config.load import STUDIO_FILE, demo_password, site_base_url
+from sitegen.config.load import STUDIO_FILE, demo_password, site_base_url, unpriced_milestones
 from sitegen.content import convert, markup, sitepages
 from sitegen.demo import chrome, lock, salt
 from sitegen.errors import ContentError, OutputError
@@ -38,6 +38,7 @@ from sitegen.model import (
 )
 from sitegen.payments import progress
 from sitegen.render import htmlpatch, sitemap, statuspage, templates, themes
+from sitegen.render.themefolders import theme_folders
 
 if TYPE_CHECKING:
     from sitegen.serve.memo import Memo
@@ -96,7 +97,7 @@ class Prepared:
 def prepare(studio: Studio, site: Site, mode: Mode, options: BuildOptions) -> Prepared:
     """Everything before rendering: content read and converted, the theme loaded, the demo's
     key derived and its image previews made."""
-    chain = themes.load_chain(studio.themes_dir, site.theme)
+    chain = themes.load_chain(theme_folders(studio), site.theme)
     cache = DiskCache(cache_dir(studio, options) / FRAGMENTS) if options.use_cache else None
     try:
         found = (
@@ -264,7 +265,8 @@ def _prepare_demo(
     status_title = chain.translate(site.language, "status_title") or "Project status"
     status_page = sitepages.status_page(site, status_title)
     theme_files, theme_warnings = demofiles.demo_theme_files(chain.static)
-    warnings = (*weak, *_insecure_demo_domain(studio), *files.warnings, *theme_warnings)
+    unpriced = unpriced_milestones(site)
+    warnings = (*weak, *unpriced, *_insecure_demo_domain(studio), *files.warnings, *theme_warnings)
     updates = sitepages.load_updates(site)
     return _Demo(files, withheld, status_page, updates, key, warnings, tuple(theme_files))
 

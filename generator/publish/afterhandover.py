@@ -11,6 +11,7 @@ from sitegen.config.load import STUDIO_FILE, site_base_url
 from sitegen.model import Mode, Site, Studio
 from sitegen.publish import publishing, stores, syncplan
 from sitegen.render import templates, themes
+from sitegen.render.themefolders import theme_folders
 
 BUNDLE_DAYS = 7
 
@@ -54,7 +55,7 @@ def _client_folder(url: str, client: str) -> str:
 
 def retire_demo(studio: Studio, site: Site, force_prefix: bool = False) -> syncplan.Target:
     """Replace the whole demo with one page that points to the live site."""
-    chain = themes.load_chain(studio.themes_dir, site.theme)
+    chain = themes.load_chain(theme_folders(studio), site.theme)
     env = templates.environment(chain, site)
     live = site_base_url(studio, site, Mode.RELEASE)
     demo_url = site_base_url(studio, site, Mode.DEMO)

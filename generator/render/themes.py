@@ -1,9 +1,11 @@
 """Resolve a theme and its ancestors into one chain: template folders, static files, strings.
 
-Reads theme folders only; a theme that is missing or extends itself is a ThemeError."""
+Themes are found in the folders `themefolders` names. Reads theme folders only; a theme that
+is missing or extends itself is a ThemeError."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from types import MappingProxyType
@@ -12,6 +14,7 @@ from sitegen.config.tomlcheck import Key, TableChecker, read_toml
 from sitegen.content.sitepages import walk
 from sitegen.errors import ThemeError, did_you_mean
 from sitegen.model import Diagnostic, StaticFile
+from sitegen.render.themefolders import available_themes, find_theme
 
 ROOT_THEME = "base"
 THEME_SCHEMA = {"name": Key(str), "extends": Key(str), "description": Key(str)}
@@ -42,7 +45,7 @@ class ThemeChain:
         return None
 
 
-def load_chain(themes_dir: Path, name: str) -> ThemeChain:
+def load_chain(folders: Sequence[Path], name: str) -> ThemeChain:
     themes: list[Theme] = []
     extends: str | None = name
     referrer: tuple[Path, int | None] | None = None
@@ -55,12 +58,13 @@ def load_chain(themes_dir: Path, name: str) -> ThemeChain:
                 else f"themes extend each other in a loop: {loop}"
             )
             raise ThemeError(_at(referrer, message, "remove or change 'extends' to break the loop"))
-        theme_toml = themes_dir / extends / "theme.toml"
-        if not theme_toml.is_file():
-            available = sorted(p.parent.name for p in themes_dir.glob("*/theme.toml"))
+        found = find_theme(folders, extends)
+        if found is None:
+            available = available_themes(folders)
             hint = did_you_mean(extends, available) or "available: " + ", ".join(available)
             raise ThemeError(_at(referrer, f"theme '{extends}' not found in themes/", hint))
-        themes.append(Theme(extends, theme_toml.parent))
+        theme_toml = found / "theme.toml"
+        themes.append(Theme(extends, found))
         parent, line = _read_parent(theme_toml)
         if parent is None and extends != ROOT_THEME:
             parent, line = ROOT_THEME, None

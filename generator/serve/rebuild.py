@@ -21,6 +21,7 @@ from sitegen.errors import SitegenError, source_line
 from sitegen.model import BuildOptions, BuildResult, Diagnostic, Mode, Output, Site
 from sitegen.pipeline import stages
 from sitegen.render import themes
+from sitegen.render.themefolders import theme_folders
 from sitegen.serve import livereload, memo
 from sitegen.serve.livereload import Event, Hub
 
@@ -132,7 +133,7 @@ class Preview:
         studio = load_studio(self.root)
         site = load_site(studio, self.client)
         try:
-            chain = themes.load_chain(studio.themes_dir, site.theme)
+            chain = themes.load_chain(theme_folders(studio), site.theme)
             self._themes = tuple(theme.name for theme in chain.themes)
         except SitegenError:
             self._themes = ()  # the build reports it

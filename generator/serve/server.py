@@ -10,13 +10,14 @@ needs."""
 
 from __future__ import annotations
 
+import errno
 import ipaddress
 import signal
 import socket
 import ssl
 import sys
 import threading
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -31,6 +32,7 @@ from sitegen.serve.livereload import Event, Hub
 from sitegen.serve.rebuild import Preview, Snapshot
 
 DEFAULT_PORT = 8000
+NEXT_FREE_PORTS = 20  # a busy port: the next free one of these is taken instead, and said
 DEFAULT_BIND = "127.0.0.1"
 HANDSHAKE_SECONDS = 10
 
@@ -143,14 +145,14 @@ class Server:
         path = quote(self.preview.snapshot.base_path)
         return servenames.urls(scheme, self._bind, port, path)
 
-    def start(self, in_thread: bool = True) -> str:
-        """Bind the port (first, so a taken port fails at once), build, start watching;
-        serve in a thread, or with `in_thread` False leave `serve_forever` to the caller.
-        Returns the site's URL."""
+    def start(self, in_thread: bool = True, next_free: int = 0) -> str:
+        """Bind the port (first, so a taken port fails at once, unless one of the `next_free`
+        ports after it is free), build, start watching; serve in a thread, or with `in_thread`
+        False leave `serve_forever` to the caller. Returns the site's URL."""
         try:
             family = socket.getaddrinfo(self._bind, self._port, type=socket.SOCK_STREAM)[0][0]
             server_class = type("Server", (_HTTPServer,), {"address_family": family})
-            self._http = server_class((self._bind, self._port), _Handler, self.preview, self.hub)
+            self._http = self._listen(server_class, next_free)
             names = servenames.own_names(self._bind)
             self._http.names = servenames.Names(self._http.server_address[1], frozenset(names))
             if self._https:
@@ -171,6 +173,21 @@ class Server:
             self._thread = threading.Thread(target=self.serve_forever, daemon=True)
             self._thread.start()
         return self.url
+
+    def _listen(self, server_class: type[_HTTPServer], next_free: int) -> _HTTPServer:
+        last = self._port + next_free if self._port else 0
+        for port in range(self._port, last + 1):
+            try:
+                return server_class((self._bind, port), _Handler, self.preview, self.hub)
+            except OSError as exc:
+                if exc.errno != errno.EADDRINUSE or port == last:
+                    raise
+        raise AssertionError("unreachable")
+
+    @property
+    def port(self) -> int:
+        assert self._http is not None
+        return self._http.server_address[1]
 
     def serve_forever(self) -> None:
         assert self._http is not None
@@ -196,18 +213,23 @@ def run(
     drafts: bool,
     open_browser: bool,
     https: bool = False,
+    notes: Sequence[str] = (),
 ) -> None:
-    """`sitegen serve` in the foreground, until Ctrl-C."""
+    """`sitegen serve` in the foreground, until Ctrl-C; `notes` are printed under its URL."""
     server = Server(root, client, mode, port, bind, drafts, https=https)
     signal.signal(signal.SIGTERM, _interrupt)  # `kill` stops it as cleanly as Ctrl-C
     try:
-        url = server.start(in_thread=False)
+        url = server.start(in_thread=False, next_free=NEXT_FREE_PORTS)
         warning = bind_warning(bind, mode, https)
         if warning:
             click.secho(warning, fg="yellow", err=True)
+        if port and server.port != port:
+            click.echo(f"Port {port} is busy: using port {server.port} instead.")
         click.echo(f"Serving the {mode.value} of {client} at {url}  (Ctrl-C to stop)")
         if len(server.urls) > 1:
             click.echo("Other devices on your network: " + ", ".join(server.urls[1:]))
+        for note in notes:
+            click.echo(note)
         if open_browser:
             import webbrowser
 
