@@ -46,6 +46,7 @@ class Studio:
     theme: str = "default"
     language: str = "en"
     phone: str | None = None
+    payment: str | None = None  # how to pay: a payment link, or bank details shown as text
     demo_target: str = "file:build/_published/demo/{client}/"
     bundle_target: str = "file:build/_published/bundles/"
 
@@ -77,6 +78,7 @@ class Milestone:
     paid_on: dt.date | None = None
     ref: str | None = None
     invoice_url: str | None = None
+    pay_url: str | None = None
     notes: str | None = None
 
 
