@@ -17,12 +17,13 @@ BANK = "IBAN AE07 0331 2345 6789 0123 456\nBIC EBILAEAD"
 
 
 def site_toml(language: str, currency: str, titles: tuple[str, ...]) -> str:
-    long_ago, late, soon = (TODAY - dt.timedelta(days=d) for d in (60, 10, -20))
+    long_ago, late, soon, later = (TODAY - dt.timedelta(days=d) for d in (60, 10, -5, -20))
     rows = [
         (titles[0], 20, 1000, long_ago, "approved", "paid = true"),
-        (titles[1], 30, 1500, long_ago, "delivered", ""),
+        (titles[1], 20, 1500, long_ago, "delivered", ""),
         (titles[2], 30, 5400, late, "in-progress", 'pay_url = "https://pay.example.com/3"'),
-        (titles[3], 20, 2100, soon, "planned", ""),
+        (titles[3], 10, 700, soon, "delivered", ""),
+        (titles[4], 20, 2100, later, "planned", ""),
     ]
     milestones = "".join(
         f"""
@@ -51,8 +52,8 @@ password = "{PASSWORD}"
 
 
 CASES = {
-    "en": ("EUR", ("Deposit", "Design", "Build", "Launch")),
-    "ar": ("AED", ("الدفعة المقدمة", "التصميم", "البناء", "الإطلاق")),
+    "en": ("EUR", ("Deposit", "Design", "Build", "Extras", "Launch")),
+    "ar": ("AED", ("الدفعة المقدمة", "التصميم", "البناء", "الإضافات", "الإطلاق")),
 }
 
 
@@ -129,17 +130,19 @@ def test_due_now_comes_first_in_english(browser, make_project, screens, width, h
         assert_amounts_on_one_line(page)
         due = page.locator(".status-due")
         text = due.inner_text()
-        assert "To pay now: €6,900.00" in text, "both overdue milestones count"
+        assert "To pay now: €7,600.00" in text, "overdue, and delivered work"
         assert "Of which overdue: €6,900.00" in text
         assert "“Design”: €1,500.00, overdue since" in text, "every overdue milestone named"
         assert "“Build”: €5,400.00, overdue since" in text
+        assert "“Extras”: €700.00, due" in text
         assert "Launch" not in text and "Deposit" not in text
         pay = due.locator("a.status-pay")
         assert pay.evaluate_all("els => els.map(e => e.href)") == [
             "https://pay.example.com/studio",
             "https://pay.example.com/3",
+            "https://pay.example.com/studio",
         ], "a milestone's own pay_url, else the studio's payment link"
-        assert pay.nth(0).is_visible() and pay.nth(1).is_visible()
+        assert all(pay.nth(n).is_visible() for n in range(3))
         next_steps = page.locator(".status-next").inner_text()
         assert "“Design” is delivered and waits for your approval." in next_steps
         assert "Next milestone: Build, in progress" in next_steps
@@ -159,8 +162,8 @@ def test_due_now_comes_first_in_arabic(browser, make_project, screens, width, he
         due = page.locator(".status-due")
         text = due.inner_text()
         assert "المستحق الآن" in text and "التصميم" in text and "البناء" in text
-        assert "د.إ." in text and "6,900.00" in text
-        assert "الإطلاق" not in text
+        assert "د.إ." in text and "7,600.00" in text and "6,900.00" in text
+        assert "الإضافات" in text and "الإطلاق" not in text
         assert due.locator("a.status-pay").evaluate_all("els => els.map(e => e.href)") == [
             "https://pay.example.com/3"
         ]
