@@ -165,7 +165,11 @@ def status(ctx: click.Context, clients: tuple[str, ...], as_json: bool):
 @click.pass_context
 def pay(ctx: click.Context, client, milestone, ref, paid_on, undo):
     """Record that the client paid MILESTONE: sets its paid flag, date and reference in
-    site.toml, keeping every comment. The site is handed over once every milestone is paid."""
+    site.toml, keeping every comment. The site is handed over once every milestone is paid.
+
+    A milestone already paid keeps its date and reference unless --on or --ref is given."""
+    import datetime as dt
+
     from sitegen.config.load import load_site
     from sitegen.payments import ledger, progress
 
@@ -176,7 +180,14 @@ def pay(ctx: click.Context, client, milestone, ref, paid_on, undo):
     if milestone not in known:
         raise _unknown(f"{name} has no milestone '{milestone}'", milestone, known, "milestones")
     day = paid_on.date() if paid_on else None
-    ledger.record(site.config_path, ledger.Payment(milestone, not undo, day, ref))
+    before = next(m for m in site.milestones if m.id == milestone)
+    decision = ledger.decide(before, undo, day, ref, dt.date.today())
+    if decision.payment is None:
+        click.echo(_unchanged(name, before, decision.reason))
+        return
+    if decision.future:
+        click.echo(f"warning: {decision.payment.paid_on} is in the future; check --on", err=True)
+    ledger.record(site.config_path, decision.payment)
     site = load_site(studio, name)
     done = next(m for m in site.milestones if m.id == milestone)
     if undo:
@@ -184,11 +195,23 @@ def pay(ctx: click.Context, client, milestone, ref, paid_on, undo):
     else:
         reference = f" ({done.ref})" if done.ref else ""
         click.echo(f"Recorded: '{milestone}' of {name} paid on {done.paid_on}{reference}.")
+    click.echo(f"The client sees it on the status page after the next `sitegen publish {name}`.")
     left = progress.unpaid(site)
     if progress.paid_in_full(site):
         click.echo(f"{name} is paid in full: ready for `sitegen handover {name}`.")
     else:
         click.echo(f"Still unpaid: {', '.join(m.id for m in left)}.")
+
+
+def _unchanged(client: str, milestone, reason: str) -> str:
+    if reason == "nothing to clear":
+        return f"'{milestone.id}' of {client} is not paid: there was nothing to clear."
+    on = f" on {milestone.paid_on}" if milestone.paid_on else ""
+    ref = f" (ref {milestone.ref})" if milestone.ref else ""
+    return (
+        f"'{milestone.id}' of {client} is already paid{on}{ref}: nothing changed.\n"
+        "To correct the payment, give --on DATE and/or --ref REF again."
+    )
 
 
 def _force_prefix_option(command):
