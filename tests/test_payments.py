@@ -202,3 +202,43 @@ def test_a_payment_in_the_future_is_recorded_with_a_warning(project):
 def test_pay_says_the_client_sees_it_after_the_next_publish(project):
     result = project.run("pay", "acme", "deposit")
     assert "after the next `sitegen publish acme`" in result.output
+
+
+WHOLE_AMOUNTS = """\
+[client]
+name = "Acme"
+email = "acme@example.com"
+[site]
+title = "Acme Site"
+[demo]
+password = "correct-horse-battery"
+[[milestones]]
+id = "deposit"
+title = "Deposit"
+share = 30
+amount = 600
+currency = "GBP"
+due = 2026-01-10
+state = "approved"
+paid = true
+[[milestones]]
+id = "final"
+title = "Final"
+share = 70
+amount = 1400.5
+currency = "GBP"
+due = 2099-01-10
+state = "planned"
+"""
+
+
+def test_money_is_one_format_per_place(make_project):
+    project = make_project(f"-- sites/acme/site.toml --\n{WHOLE_AMOUNTS}")
+    data = json.loads(project.run("status", "--json").output)[0]
+    assert (data["total"], data["paid"], data["outstanding"]) == ("2000.50", "600.00", "1400.50")
+    assert [m["amount"] for m in data["milestones"]] == ["600.00", "1400.50"]
+    assert data["next_payment"]["amount"] == "1400.50"
+    assert data["milestones"][0]["share"] == "30", "a share is a percentage, not money"
+    people = project.run("status", "acme").output + project.run("handover", "acme").output
+    assert "£600.00" in people and "£1,400.50" in people and "£2,000.50" in people
+    assert "GBP" not in people

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from babel.numbers import format_currency
 from rich.console import Console
 from rich.table import Table
 
+from sitegen.payments import money
 from sitegen.payments.overview import ClientStatus
 from sitegen.payments.progress import Progress
 
@@ -71,4 +71,4 @@ def _next_payment(p: Progress) -> str:
 
 
 def _money(amount: Decimal, currency: str | None) -> str:
-    return format_currency(amount, currency, locale="en") if currency else "—"
+    return money.for_people(amount, currency)

@@ -11,6 +11,7 @@ from decimal import Decimal
 
 from sitegen.config.load import site_base_url
 from sitegen.model import Mode, Site, Studio
+from sitegen.payments import money
 from sitegen.payments.progress import Progress, progress
 
 
@@ -53,7 +54,7 @@ def as_json(status: ClientStatus) -> dict:
             {
                 "id": s.milestone.id,
                 "title": s.milestone.title,
-                "share": _amount(s.milestone.share),
+                "share": str(s.milestone.share),  # a percentage, not money
                 "amount": _amount(s.milestone.amount),
                 "due": s.milestone.due.isoformat(),
                 "state": s.milestone.state,
@@ -72,7 +73,7 @@ def as_json(status: ClientStatus) -> dict:
 
 
 def _amount(value: Decimal) -> str:
-    return str(value)
+    return money.for_scripts(value)
 
 
 def _day(value: dt.date | None) -> str | None:

@@ -21,7 +21,7 @@ from sitegen.config.tomlcheck import TableChecker
 from sitegen.demo import audit, lock, salt
 from sitegen.errors import SitegenError
 from sitegen.model import DEFAULT_RELEASE_TARGET, BuildOptions, Diagnostic, Mode, Site, Studio
-from sitegen.payments import progress
+from sitegen.payments import money, progress
 from sitegen.pipeline import clients, stages
 from sitegen.publish import stores, syncplan
 
@@ -177,7 +177,9 @@ def check_paid(site: Site) -> None:
         return
     unpaid = progress.unpaid(site)
     lines = [f"{site.name} is not paid in full, so nothing goes to the client's domain"]
-    lines += [f"    unpaid: {m.id} — {m.title}: {m.amount} {m.currency}" for m in unpaid]
+    lines += [
+        f"    unpaid: {m.id} — {m.title}: {money.for_people(m.amount, m.currency)}" for m in unpaid
+    ]
     if not site.milestones:
         lines.append("    no milestones are recorded in site.toml")
     raise UnpaidError(

@@ -17,13 +17,13 @@ from urllib.parse import quote, urlencode
 
 import jinja2
 from babel.dates import format_date
-from babel.numbers import format_currency
 from markupsafe import Markup
 
 from sitegen.content.frontmatter import key_line
 from sitegen.content.sitepages import walk
 from sitegen.errors import TemplateError
 from sitegen.model import Diagnostic, Mode, Output, Page, Site, Studio
+from sitegen.payments import money
 from sitegen.render.jinjaenv import PublicEnvironment
 from sitegen.render.themes import ThemeChain
 
@@ -273,7 +273,7 @@ def _studio_view(studio: Studio) -> StudioView:
 def _money(amount, currency: str, locale: str) -> Markup:
     """An amount that never breaks across lines ("د.إ." would, at its dots), isolated from
     the text around it so its digits and sign keep their order in a right-to-left sentence."""
-    text = format_currency(amount, currency, locale=locale)
+    text = money.for_people(amount, currency, locale)
     return Markup('<bdi class="money">{}</bdi>').format(text)
 
 
