@@ -136,11 +136,15 @@ def status(ctx: click.Context, clients: tuple[str, ...], as_json: bool):
     from sitegen.cli import statusview
     from sitegen.config.load import load_site
     from sitegen.payments import overview
+    from sitegen.publish import publishing
 
     studio = _studio(ctx)
     names = _pick_clients(studio, clients)
     today = dt.date.today()
-    statuses = [overview.client_status(studio, load_site(studio, n), today) for n in names]
+    sites = [load_site(studio, n) for n in names]
+    statuses = [
+        overview.client_status(studio, s, today, publishing.handed_over_on(s)) for s in sites
+    ]
     if as_json:
         statuses_json = [overview.as_json(s) for s in statuses]
         click.echo(json.dumps(statuses_json, indent=2, ensure_ascii=False))
@@ -232,14 +236,18 @@ def _waiting(message: str) -> None:
 @click.option("--target", help="Upload here instead of the studio's demo_target, for this run.")
 @click.option("--dry-run", is_flag=True, help="Print the plan; change nothing.")
 @click.option("--max-deletes", type=int, help="Refuse a sync deleting more (default 256).")
+@click.option("--force", is_flag=True, help="Publish even clients already handed over.")
 @_force_prefix_option
 @_no_wait_option
 @click.pass_context
-def publish(ctx: click.Context, clients, target, dry_run, max_deletes, force_prefix, no_wait):
+def publish(
+    ctx: click.Context, clients, target, dry_run, max_deletes, force, force_prefix, no_wait
+):
     """Build the demos of every client, or of those named, and upload them to the demo target.
 
     Only locked demos leave: every page must be behind the gate, and no original, page text
-    or password may be in any file, or nothing is uploaded."""
+    or password may be in any file, or nothing is uploaded. Clients already handed over are
+    skipped unless --force is given."""
     from sitegen.cli import syncview
     from sitegen.config.load import load_site
     from sitegen.errors import format_diagnostics
@@ -252,6 +260,13 @@ def publish(ctx: click.Context, clients, target, dry_run, max_deletes, force_pre
             studio.build_dir, name, "sitegen publish", 0 if no_wait else None, _waiting
         ):
             site = load_site(studio, name)
+            handed_over = publishing.handed_over_on(site)
+            if handed_over and not force:
+                click.echo(
+                    f"skipping {name}: handed over on {handed_over}, so its demo stays as the "
+                    "handover left it (--force publishes the demo again)"
+                )
+                continue
             where = publishing.demo_target(studio, site, target)
             with syncview.SyncProgress(f"publishing {name}") as progress:
                 outcome = publishing.publish_demo(

@@ -78,7 +78,7 @@ def _row(status: ClientStatus) -> dict[str, str]:
         "paid": f"{_money(p.paid, p.currency)}\nof {_money(p.total, p.currency)}",
         "outstanding": _money(p.outstanding, p.currency),
         "next payment": _next_payment(p),
-        "handover": "[green]ready[/]" if p.paid_in_full else "—",
+        "handover": _handover(status),
     }
 
 
@@ -122,7 +122,15 @@ def print_detail(console: Console, status: ClientStatus) -> None:
         due = f" (due {task.due})" if task.due else ""
         console.print(f"• waiting for the client: {task.title}{due}")
     verdict = "[green]ready for handover[/]" if p.paid_in_full else "not ready for handover"
+    if status.handed_over:
+        verdict = f"[green]handed over on {status.handed_over}[/]"
     console.print(verdict)
+
+
+def _handover(status: ClientStatus) -> str:
+    if status.handed_over:
+        return f"[green]handed over\n{status.handed_over}[/]"
+    return "[green]ready[/]" if status.progress.paid_in_full else "—"
 
 
 def _next_payment(p: Progress) -> str:

@@ -20,10 +20,14 @@ class ClientStatus:
     site: Site
     progress: Progress
     demo_url: str
+    handed_over: dt.date | None = None  # the day of the last handover
 
 
-def client_status(studio: Studio, site: Site, today: dt.date) -> ClientStatus:
-    return ClientStatus(site, progress(site, today), site_base_url(studio, site, Mode.DEMO))
+def client_status(
+    studio: Studio, site: Site, today: dt.date, handed_over: dt.date | None = None
+) -> ClientStatus:
+    demo_url = site_base_url(studio, site, Mode.DEMO)
+    return ClientStatus(site, progress(site, today), demo_url, handed_over)
 
 
 def as_json(status: ClientStatus) -> dict:
@@ -49,6 +53,7 @@ def as_json(status: ClientStatus) -> dict:
         },
         "overdue": [s.milestone.id for s in p.overdue],
         "ready_for_handover": p.paid_in_full,
+        "handed_over": _day(status.handed_over),
         "contract_signed": p.contract_signed,
         "milestones": [
             {

@@ -273,6 +273,21 @@ def log_handover(site: Site, outcome: Outcome, folder: Path) -> dict:
     return record
 
 
+def handed_over_on(site: Site) -> dt.date | None:
+    """The day of the client's last handover, from handovers.log; None before the first.
+    A line that does not read (a hand edit, a cut write) is passed over, not fatal."""
+    try:
+        lines = (site.path / HANDOVER_LOG).read_text("utf-8").splitlines()
+    except FileNotFoundError:
+        return None
+    for line in reversed(lines):
+        try:
+            return dt.datetime.fromisoformat(json.loads(line)["time"]).date()
+        except (ValueError, KeyError, TypeError):
+            continue
+    return None
+
+
 def _cache_dir(studio: Studio) -> Path:
     return studio.build_dir / ".cache"
 
