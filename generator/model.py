@@ -106,6 +106,9 @@ class DemoSettings:
 
 
 DEFAULT_RELEASE_TARGET = "file:build/_published/release/{client}/"
+# Beside the site, where `publish` notes the target it last sent the demo to, so that a
+# handover retires the demo there. Not an input of the build.
+DEMO_PUBLISHED_FILE = "demo-published.json"
 
 
 @dataclass(frozen=True)

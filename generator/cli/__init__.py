@@ -260,6 +260,7 @@ def publish(
             studio.build_dir, name, "sitegen publish", 0 if no_wait else None, _waiting
         ):
             site = load_site(studio, name)
+            where = publishing.demo_target(studio, site, target)
             handed_over = publishing.handed_over_on(site)
             if handed_over and not force:
                 click.echo(
@@ -267,7 +268,6 @@ def publish(
                     "handover left it (--force publishes the demo again)"
                 )
                 continue
-            where = publishing.demo_target(studio, site, target)
             with syncview.SyncProgress(f"publishing {name}") as progress:
                 outcome = publishing.publish_demo(
                     studio, site, where, dry_run, max_deletes, progress.update, force_prefix
@@ -308,6 +308,7 @@ def handover(
         where = publishing.release_target(studio, site, target)
         if bundle:
             afterhandover.bundle_target(studio, site)  # a bad one refused before anything is built
+        retire_at = afterhandover.retire_target(studio, site) if retire_demo else None
         publishing.check_target_owned(studio, site, where, force_prefix)
         folder = publishing.prepare_release(studio, site)
         plan = publishing.plan_only(studio, site, folder, where, force_prefix)
@@ -328,7 +329,7 @@ def handover(
             label = "Download link (valid 7 days)" if link.startswith("http") else "Bundle"
             click.echo(f"{label}: {link}")
         if retire_demo:
-            retired = afterhandover.retire_demo(studio, site, force_prefix)
+            retired = afterhandover.retire_demo(studio, site, retire_at, force_prefix)
             click.echo(f"The demo at {retired} now points to the live site.")
 
 

@@ -15,12 +15,20 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from sitegen import __version__
+from sitegen import __version__, files
 from sitegen.config.load import STUDIO_FILE, demo_password, list_clients, load_site
 from sitegen.config.tomlcheck import TableChecker
 from sitegen.demo import audit, lock, salt
 from sitegen.errors import SitegenError
-from sitegen.model import DEFAULT_RELEASE_TARGET, BuildOptions, Diagnostic, Mode, Site, Studio
+from sitegen.model import (
+    DEFAULT_RELEASE_TARGET,
+    DEMO_PUBLISHED_FILE,
+    BuildOptions,
+    Diagnostic,
+    Mode,
+    Site,
+    Studio,
+)
 from sitegen.payments import money, progress
 from sitegen.pipeline import clients, stages
 from sitegen.publish import stores, syncplan
@@ -126,7 +134,41 @@ def publish_demo(
     if problems:
         raise LeakError([Diagnostic(None, p) for p in problems[:20]])
     outcome = _sync(studio, site, folder, target, dry_run, max_deletes, on_progress, force_prefix)
+    if not dry_run:
+        _note_demo_target(studio, site, target)
     return replace(outcome, warnings=tuple(warnings))
+
+
+def last_demo_target(studio: Studio, site: Site) -> syncplan.Target:
+    """Where the demo was last published (a `--target` included), else the configured target:
+    where a handover must retire it."""
+    path = site.path / DEMO_PUBLISHED_FILE
+    try:
+        recorded = json.loads(path.read_text("utf-8"))["target"]
+    except FileNotFoundError:
+        return demo_target(studio, site)
+    except (ValueError, KeyError, TypeError):
+        raise SitegenError(
+            Diagnostic(
+                path,
+                "cannot read where the demo was last published",
+                hint="delete the file to retire the demo at the studio's demo_target, or "
+                "publish the demo again to write it anew",
+            )
+        ) from None
+    return demo_target(studio, site, str(recorded))
+
+
+def _note_demo_target(studio: Studio, site: Site, target: syncplan.Target) -> None:
+    """Written only when the place changes, so the file stays quiet in version control; a
+    folder inside the project is kept relative to it, as the configuration writes it."""
+    where = str(target)
+    if isinstance(target, syncplan.FileTarget) and target.path.is_relative_to(studio.root):
+        where = "file:" + target.path.relative_to(studio.root).as_posix() + "/"
+    text = json.dumps({"target": where}, indent=2) + "\n"
+    path = site.path / DEMO_PUBLISHED_FILE
+    if not path.is_file() or path.read_text("utf-8") != text:
+        files.replace_file(path, text)
 
 
 def check_target_owned(
