@@ -47,6 +47,7 @@ class Studio:
     language: str = "en"
     phone: str | None = None
     payment: str | None = None  # how to pay: a payment link, or bank details shown as text
+    demo_days: int | None = None  # a demo ends this many days after its first publish
     demo_target: str = "file:build/_published/demo/{client}/"
     bundle_target: str = "file:build/_published/bundles/"
 
@@ -103,6 +104,7 @@ class DemoSettings:
     preview_quality: int = 60
     public: tuple[str, ...] = ()
     downloads: tuple[str, ...] = ()
+    expires: dt.date | None = None  # the last day the demo opens
 
 
 DEFAULT_RELEASE_TARGET = "file:build/_published/release/{client}/"

@@ -203,3 +203,17 @@ def test_bad_payment_settings_are_named(make_project):
     assert result.exit_code == 1
     assert "sitegen.toml" in result.output and "payment" in result.output
     assert "https://" in result.output
+
+
+def test_a_pay_url_must_be_https_and_is_named_with_its_line(make_project):
+    project = make_project()
+    toml = project.root / "sites/acme/site.toml"
+    toml.write_text(
+        toml.read_text()
+        + '[[milestones]]\nid = "all"\ntitle = "All"\nshare = 100\namount = 10\n'
+        + 'currency = "EUR"\ndue = 2026-01-01\nstate = "planned"\npay_url = "pay.example.com"\n'
+    )
+    result = project.run("build")
+    assert result.exit_code == 1
+    assert "site.toml:18" in result.output and "pay_url" in result.output
+    assert "https://" in result.output

@@ -143,7 +143,10 @@ def status(ctx: click.Context, clients: tuple[str, ...], as_json: bool):
     today = dt.date.today()
     sites = [load_site(studio, n) for n in names]
     statuses = [
-        overview.client_status(studio, s, today, publishing.handed_over_on(s)) for s in sites
+        overview.client_status(
+            studio, s, today, publishing.handed_over_on(s), publishing.demo_ends_on(studio, s)
+        )
+        for s in sites
     ]
     if as_json:
         statuses_json = [overview.as_json(s) for s in statuses]

@@ -72,6 +72,8 @@ def _row(status: ClientStatus) -> dict[str, str]:
     name = f"[bold]{status.site.name}[/]\n[dim]{status.demo_url}[/]"
     if p.contract_signed is False:
         name += "\n[yellow]contract not signed[/]"
+    if status.demo_ends:
+        name += "\n" + _demo_ends(status)
     return {
         "client / demo": name,
         "done": f"{p.percent_complete}%",
@@ -101,6 +103,8 @@ def print_detail(console: Console, status: ClientStatus) -> None:
     )
     if p.contract_signed is False:
         console.print("[yellow]The contract is not signed yet.[/]")
+    if status.demo_ends:
+        console.print(_demo_ends(status))
     table = Table(title_justify="left")
     amounts = [_money(item.milestone.amount, item.milestone.currency) for item in p.milestones]
     for column in ("milestone", "state", "share", "amount", "due", "payment"):
@@ -125,6 +129,15 @@ def print_detail(console: Console, status: ClientStatus) -> None:
     if status.handed_over:
         verdict = f"[green]handed over on {status.handed_over}[/]"
     console.print(verdict)
+
+
+def _demo_ends(status: ClientStatus) -> str:
+    day = status.demo_ends
+    if status.demo_ending == "ended":
+        return f"[red]demo ended {day}[/]"
+    if status.demo_ending == "soon":
+        return f"[yellow]demo ends {day}: within a week[/]"
+    return f"[dim]demo ends {day}[/]"
 
 
 def _handover(status: ClientStatus) -> str:

@@ -107,6 +107,7 @@ STUDIO_SCHEMA = {
     "email": Key(str, required=True, check=_email),
     "phone": Key(str),
     "payment": Key(str, check=_payment),
+    "demo_days": Key(int, check=_between(1, 3650)),
     "demo_domain": Key(str, required=True, check=_matches(_HOST, "a host name")),
     "theme": Key(str),
     "language": LANGUAGE,
@@ -136,6 +137,7 @@ SITE_SCHEMA = {
         "preview_quality": Key(int, check=_between(20, 95)),
         "public": Key(list, check=_globs),
         "downloads": Key(list, check=_globs),
+        "expires": Key(dt.date),
     },
     "release": {
         "domain": Key(str, check=_matches(_HOST, "a host name like 'www.example.com'")),

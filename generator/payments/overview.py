@@ -21,13 +21,31 @@ class ClientStatus:
     progress: Progress
     demo_url: str
     handed_over: dt.date | None = None  # the day of the last handover
+    demo_ends: dt.date | None = None  # the last day the demo opens
+    today: dt.date | None = None
+
+    @property
+    def demo_ending(self) -> str | None:
+        """ "ended", "soon" (within a week: time to ask the client) or "later"."""
+        if not self.demo_ends or not self.today:
+            return None
+        if self.today > self.demo_ends:
+            return "ended"
+        return "soon" if (self.demo_ends - self.today).days <= ENDING_SOON_DAYS else "later"
+
+
+ENDING_SOON_DAYS = 7
 
 
 def client_status(
-    studio: Studio, site: Site, today: dt.date, handed_over: dt.date | None = None
+    studio: Studio,
+    site: Site,
+    today: dt.date,
+    handed_over: dt.date | None = None,
+    demo_ends: dt.date | None = None,
 ) -> ClientStatus:
     demo_url = site_base_url(studio, site, Mode.DEMO)
-    return ClientStatus(site, progress(site, today), demo_url, handed_over)
+    return ClientStatus(site, progress(site, today), demo_url, handed_over, demo_ends, today)
 
 
 def as_json(status: ClientStatus) -> dict:
@@ -54,6 +72,7 @@ def as_json(status: ClientStatus) -> dict:
         "overdue": [s.milestone.id for s in p.overdue],
         "ready_for_handover": p.paid_in_full,
         "handed_over": _day(status.handed_over),
+        "demo_ends": _day(status.demo_ends),
         "contract_signed": p.contract_signed,
         "milestones": [
             {

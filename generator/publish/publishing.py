@@ -31,7 +31,7 @@ from sitegen.model import (
 )
 from sitegen.payments import money, progress
 from sitegen.pipeline import clients, stages
-from sitegen.publish import stores, syncplan
+from sitegen.publish import ended, stores, syncplan
 
 TARGETS_FILE = Path("deploy") / "targets.toml"
 HANDOVER_LOG = "handovers.log"
@@ -128,11 +128,15 @@ def publish_demo(
                 )
             )
     check_target_owned(studio, site, target, force_prefix)
-    folder, warnings = _build(studio, site, Mode.DEMO)
-    password, _ = demo_password(site)
-    problems = demo_problems(folder, site, password, _cache_dir(studio))
-    if problems:
-        raise LeakError([Diagnostic(None, p) for p in problems[:20]])
+    ends_on = demo_ends_on(studio, site)
+    if ends_on and dt.date.today() > ends_on:
+        folder, warnings = ended.ended_folder(studio, site), []
+    else:
+        folder, warnings = _build(studio, site, Mode.DEMO)
+        password, _ = demo_password(site)
+        problems = demo_problems(folder, site, password, _cache_dir(studio))
+        if problems:
+            raise LeakError([Diagnostic(None, p) for p in problems[:20]])
     outcome = _sync(studio, site, folder, target, dry_run, max_deletes, on_progress, force_prefix)
     if not dry_run:
         _note_demo_target(studio, site, target)
@@ -159,13 +163,34 @@ def last_demo_target(studio: Studio, site: Site) -> syncplan.Target:
     return demo_target(studio, site, str(recorded))
 
 
+def first_published(site: Site) -> dt.date | None:
+    """The day the demo was first published, from demo-published.json."""
+    try:
+        recorded = json.loads((site.path / DEMO_PUBLISHED_FILE).read_text("utf-8"))
+        return dt.date.fromisoformat(recorded["since"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+
+
+def demo_ends_on(studio: Studio, site: Site) -> dt.date | None:
+    """The last day the demo opens: `[demo] expires`, else the studio's `demo_days` after the
+    first publish; None when neither is set (or the demo was never published)."""
+    if site.demo.expires:
+        return site.demo.expires
+    since = first_published(site)
+    if studio.demo_days and since:
+        return since + dt.timedelta(days=studio.demo_days)
+    return None
+
+
 def _note_demo_target(studio: Studio, site: Site, target: syncplan.Target) -> None:
     """Written only when the place changes, so the file stays quiet in version control; a
     folder inside the project is kept relative to it, as the configuration writes it."""
     where = str(target)
     if isinstance(target, syncplan.FileTarget) and target.path.is_relative_to(studio.root):
         where = "file:" + target.path.relative_to(studio.root).as_posix() + "/"
-    text = json.dumps({"target": where}, indent=2) + "\n"
+    since = first_published(site) or dt.date.today()
+    text = json.dumps({"target": where, "since": since.isoformat()}, indent=2) + "\n"
     path = site.path / DEMO_PUBLISHED_FILE
     if not path.is_file() or path.read_text("utf-8") != text:
         files.replace_file(path, text)
