@@ -46,6 +46,8 @@ class Studio:
     theme: str = "default"
     language: str = "en"
     phone: str | None = None
+    payment: str | None = None  # how to pay: a payment link, or bank details shown as text
+    demo_days: int | None = None  # a demo ends this many days after its first publish
     demo_target: str = "file:build/_published/demo/{client}/"
     bundle_target: str = "file:build/_published/bundles/"
 
@@ -77,6 +79,7 @@ class Milestone:
     paid_on: dt.date | None = None
     ref: str | None = None
     invoice_url: str | None = None
+    pay_url: str | None = None
     notes: str | None = None
 
 
@@ -101,9 +104,13 @@ class DemoSettings:
     preview_quality: int = 60
     public: tuple[str, ...] = ()
     downloads: tuple[str, ...] = ()
+    expires: dt.date | None = None  # the last day the demo opens
 
 
 DEFAULT_RELEASE_TARGET = "file:build/_published/release/{client}/"
+# Beside the site, where `publish` notes the target it last sent the demo to, so that a
+# handover retires the demo there. Not an input of the build.
+DEMO_PUBLISHED_FILE = "demo-published.json"
 
 
 @dataclass(frozen=True)

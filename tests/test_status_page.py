@@ -105,7 +105,8 @@ def test_status_page_shows_payments_overdue_and_next_steps(browser, status_site,
         badges = page.eval_on_selector_all(".status-badge", "els => els.map(e => e.textContent)")
         assert badges == ["Paid", "Paid", "Overdue"]
         assert "€3,000.00" in text and "€1,800.00" in text and "€1,200.00" in text
-        assert "Payment overdue: €1,200.00 for “Build”" in text
+        assert "Overdue, to pay now: €1,200.00" in text
+        assert "“Build”: €1,200.00, overdue since" in text
         assert page.get_attribute("text=Invoice", "href") == "https://pay.example.com/inv-3"
         assert (
             page.get_attribute("text=Send the texts", "href") == "https://forms.example.com/texts"

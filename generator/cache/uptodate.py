@@ -23,7 +23,7 @@ from sitegen.config.load import demo_password
 from sitegen.demo import salt
 from sitegen.errors import SitegenError
 from sitegen.files import replace_file
-from sitegen.model import Diagnostic, Mode, Site, Studio
+from sitegen.model import DEMO_PUBLISHED_FILE, Diagnostic, Mode, Site, Studio
 from sitegen.render.themefolders import theme_folders
 
 FORMAT = 1
@@ -87,7 +87,7 @@ def inputs_digest(
     for folder in theme_folders(studio):
         _add_tree(frame, folder)
     # The kept salt counts through the key's check value (it is written during a build).
-    skip = (site.content_dir.name, site.assets_dir.name, salt.SALT_FILE)
+    skip = (site.content_dir.name, site.assets_dir.name, salt.SALT_FILE, DEMO_PUBLISHED_FILE)
     _add_tree(frame, site.path, skip=skip)
     whole = frame.copy()
     _add_tree(whole, site.content_dir)

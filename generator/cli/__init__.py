@@ -203,11 +203,18 @@ def status(ctx: click.Context, clients: tuple[str, ...], as_json: bool):
     from sitegen.cli import statusview
     from sitegen.config.load import load_site
     from sitegen.payments import overview
+    from sitegen.publish import publishing
 
     studio = _studio(ctx)
     names = _pick_clients(studio, clients)
     today = dt.date.today()
-    statuses = [overview.client_status(studio, load_site(studio, n), today) for n in names]
+    sites = [load_site(studio, n) for n in names]
+    statuses = [
+        overview.client_status(
+            studio, s, today, publishing.handed_over_on(s), publishing.demo_ends_on(studio, s)
+        )
+        for s in sites
+    ]
     if as_json:
         statuses_json = [overview.as_json(s) for s in statuses]
         click.echo(json.dumps(statuses_json, indent=2, ensure_ascii=False))
@@ -234,7 +241,11 @@ def status(ctx: click.Context, clients: tuple[str, ...], as_json: bool):
 @click.pass_context
 def pay(ctx: click.Context, client, milestone, ref, paid_on, undo):
     """Record that the client paid MILESTONE: sets its paid flag, date and reference in
-    site.toml, keeping every comment. The site is handed over once every milestone is paid."""
+    site.toml, keeping every comment. The site is handed over once every milestone is paid.
+
+    A milestone already paid keeps its date and reference unless --on or --ref is given."""
+    import datetime as dt
+
     from sitegen.config.load import load_site
     from sitegen.payments import ledger, progress
 
@@ -255,7 +266,14 @@ def pay(ctx: click.Context, client, milestone, ref, paid_on, undo):
             raise
         if retyped:
             click.echo(f"Read --on {paid_on} as {day:%-d %B %Y} ({day.isoformat()}).")
-    ledger.record(site.config_path, ledger.Payment(milestone, not undo, day, ref))
+    before = next(m for m in site.milestones if m.id == milestone)
+    decision = ledger.decide(before, undo, day, ref, dt.date.today())
+    if decision.payment is None:
+        click.echo(_unchanged(name, before, decision.reason))
+        return
+    if decision.future:
+        click.echo(f"warning: {decision.payment.paid_on} is in the future; check --on", err=True)
+    ledger.record(site.config_path, decision.payment)
     site = load_site(studio, name)
     done = next(m for m in site.milestones if m.id == milestone)
     if undo:
@@ -263,11 +281,23 @@ def pay(ctx: click.Context, client, milestone, ref, paid_on, undo):
     else:
         reference = f" ({done.ref})" if done.ref else ""
         click.echo(f"Recorded: '{milestone}' of {name} paid on {done.paid_on}{reference}.")
+    click.echo(f"The client sees it on the status page after the next `sitegen publish {name}`.")
     left = progress.unpaid(site)
     if progress.paid_in_full(site):
         click.echo(f"{name} is paid in full: ready for `sitegen handover {name}`.")
     else:
         click.echo(f"Still unpaid: {', '.join(m.id for m in left)}.")
+
+
+def _unchanged(client: str, milestone, reason: str) -> str:
+    if reason == "nothing to clear":
+        return f"'{milestone.id}' of {client} is not paid: there was nothing to clear."
+    on = f" on {milestone.paid_on}" if milestone.paid_on else ""
+    ref = f" (ref {milestone.ref})" if milestone.ref else ""
+    return (
+        f"'{milestone.id}' of {client} is already paid{on}{ref}: nothing changed.\n"
+        "To correct the payment, give --on DATE and/or --ref REF again."
+    )
 
 
 def _force_prefix_option(command):
@@ -288,14 +318,18 @@ def _waiting(message: str) -> None:
 @click.option("--target", help="Upload here instead of the studio's demo_target, for this run.")
 @click.option("--dry-run", is_flag=True, help="Print the plan; change nothing.")
 @click.option("--max-deletes", type=int, help="Refuse a sync deleting more (default 256).")
+@click.option("--force", is_flag=True, help="Publish even clients already handed over.")
 @_force_prefix_option
 @_no_wait_option
 @click.pass_context
-def publish(ctx: click.Context, clients, target, dry_run, max_deletes, force_prefix, no_wait):
+def publish(
+    ctx: click.Context, clients, target, dry_run, max_deletes, force, force_prefix, no_wait
+):
     """Build the demos of every client, or of those named, and upload them to the demo target.
 
     Only locked demos leave: every page must be behind the gate, and no original, page text
-    or password may be in any file, or nothing is uploaded."""
+    or password may be in any file, or nothing is uploaded. Clients already handed over are
+    skipped unless --force is given."""
     from sitegen.cli import passwords, syncview
     from sitegen.config.load import load_site
     from sitegen.errors import format_diagnostics
@@ -311,6 +345,13 @@ def publish(ctx: click.Context, clients, target, dry_run, max_deletes, force_pre
         ):
             site = load_site(studio, name)
             where = publishing.demo_target(studio, site, target)
+            handed_over = publishing.handed_over_on(site)
+            if handed_over and not force:
+                click.echo(
+                    f"skipping {name}: handed over on {handed_over}, so its demo stays as the "
+                    "handover left it (--force publishes the demo again)"
+                )
+                continue
             with syncview.SyncProgress(f"publishing {name}") as progress:
                 outcome = publishing.publish_demo(
                     studio, site, where, dry_run, max_deletes, progress.update, force_prefix
@@ -352,6 +393,7 @@ def handover(
         where = publishing.release_target(studio, site, target)
         if bundle:
             afterhandover.bundle_target(studio, site)  # a bad one refused before anything is built
+        retire_at = afterhandover.retire_target(studio, site) if retire_demo else None
         publishing.check_target_owned(studio, site, where, force_prefix)
         folder = publishing.prepare_release(studio, site)
         plan = publishing.plan_only(studio, site, folder, where, force_prefix)
@@ -372,7 +414,7 @@ def handover(
             label = "Download link (valid 7 days)" if link.startswith("http") else "Bundle"
             click.echo(f"{label}: {link}")
         if retire_demo:
-            retired = afterhandover.retire_demo(studio, site, force_prefix)
+            retired = afterhandover.retire_demo(studio, site, retire_at, force_prefix)
             click.echo(f"The demo at {retired} now points to the live site.")
 
 

@@ -159,6 +159,7 @@ def load_site(studio: Studio, name: str) -> Site:
             preview_quality=demo.get("preview_quality", 60),
             public=tuple(demo.get("public", ())),
             downloads=tuple(demo.get("downloads", ())),
+            expires=demo.get("expires"),
         ),
         release=ReleaseSettings(
             domain=tables.get("release", {}).get("domain"),

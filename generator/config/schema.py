@@ -68,6 +68,21 @@ def _web_url(value: str) -> str | None:
     return "must be a web address starting with https://"
 
 
+def _https_url(value: str) -> str | None:
+    if re.match(r"^https://[^\s/]+\S*$", value):
+        return None
+    return f"must be a web address starting with https://, not '{value}'"
+
+
+def _payment(value: str) -> str | None:
+    """A payment link (https only: the client types card details there), or bank details."""
+    if not value.strip():
+        return "must not be blank: a payment link, or bank details as text"
+    if re.match(r"^\S+://", value.strip()):
+        return _https_url(value.strip())
+    return None
+
+
 def _currency(value: str) -> str | None:
     from babel.numbers import is_currency
 
@@ -91,6 +106,8 @@ STUDIO_SCHEMA = {
     "name": Key(str, required=True),
     "email": Key(str, required=True, check=_email),
     "phone": Key(str),
+    "payment": Key(str, check=_payment),
+    "demo_days": Key(int, check=_between(1, 3650)),
     "demo_domain": Key(str, required=True, check=_matches(_HOST, "a host name")),
     "theme": Key(str),
     "language": LANGUAGE,
@@ -120,6 +137,7 @@ SITE_SCHEMA = {
         "preview_quality": Key(int, check=_between(20, 95)),
         "public": Key(list, check=_globs),
         "downloads": Key(list, check=_globs),
+        "expires": Key(dt.date),
     },
     "release": {
         "domain": Key(str, check=_matches(_HOST, "a host name like 'www.example.com'")),
@@ -143,6 +161,7 @@ MILESTONE_SCHEMA = {
     "paid_on": Key(dt.date),
     "ref": Key(str),
     "invoice_url": Key(str, check=_web_url),
+    "pay_url": Key(str, check=_https_url),
     "notes": Key(str),
 }
 

@@ -14,6 +14,7 @@ import tomlkit
 from tomlkit.items import AoT, Table
 
 from sitegen.files import replace_file
+from sitegen.model import Milestone
 
 
 @dataclass(frozen=True)
@@ -22,6 +23,32 @@ class Payment:
     paid: bool
     paid_on: dt.date | None = None
     ref: str | None = None
+
+
+@dataclass(frozen=True)
+class Decision:
+    """What `sitegen pay` does with a milestone as it stands: `payment` is what to write, or
+    None when nothing changes (`reason` says why)."""
+
+    payment: Payment | None
+    reason: str = ""  # "already paid" or "nothing to clear" when nothing changes
+    future: bool = False  # a payment dated after today: a typo more often than not
+
+
+def decide(
+    milestone: Milestone, undo: bool, paid_on: dt.date | None, ref: str | None, today: dt.date
+) -> Decision:
+    """Paying a paid milestone again changes nothing unless a new date or reference is given
+    (then only what is given), so a second run never moves the date of a payment to today."""
+    if undo:
+        if not milestone.paid:
+            return Decision(None, "nothing to clear")
+        return Decision(Payment(milestone.id, False))
+    if milestone.paid and paid_on is None and ref is None:
+        return Decision(None, "already paid")
+    day = paid_on or (milestone.paid_on if milestone.paid else None) or today
+    reference = ref if ref is not None else (milestone.ref if milestone.paid else None)
+    return Decision(Payment(milestone.id, True, day, reference), future=day > today)
 
 
 class UnknownMilestone(LookupError):

@@ -11,6 +11,7 @@ from decimal import Decimal
 
 from sitegen.config.load import site_base_url
 from sitegen.model import Mode, Site, Studio
+from sitegen.payments import money
 from sitegen.payments.progress import Progress, progress
 
 
@@ -19,10 +20,32 @@ class ClientStatus:
     site: Site
     progress: Progress
     demo_url: str
+    handed_over: dt.date | None = None  # the day of the last handover
+    demo_ends: dt.date | None = None  # the last day the demo opens
+    today: dt.date | None = None
+
+    @property
+    def demo_ending(self) -> str | None:
+        """ "ended", "soon" (within a week: time to ask the client) or "later"."""
+        if not self.demo_ends or not self.today:
+            return None
+        if self.today > self.demo_ends:
+            return "ended"
+        return "soon" if (self.demo_ends - self.today).days <= ENDING_SOON_DAYS else "later"
 
 
-def client_status(studio: Studio, site: Site, today: dt.date) -> ClientStatus:
-    return ClientStatus(site, progress(site, today), site_base_url(studio, site, Mode.DEMO))
+ENDING_SOON_DAYS = 7
+
+
+def client_status(
+    studio: Studio,
+    site: Site,
+    today: dt.date,
+    handed_over: dt.date | None = None,
+    demo_ends: dt.date | None = None,
+) -> ClientStatus:
+    demo_url = site_base_url(studio, site, Mode.DEMO)
+    return ClientStatus(site, progress(site, today), demo_url, handed_over, demo_ends, today)
 
 
 def as_json(status: ClientStatus) -> dict:
@@ -48,12 +71,14 @@ def as_json(status: ClientStatus) -> dict:
         },
         "overdue": [s.milestone.id for s in p.overdue],
         "ready_for_handover": p.paid_in_full,
+        "handed_over": _day(status.handed_over),
+        "demo_ends": _day(status.demo_ends),
         "contract_signed": p.contract_signed,
         "milestones": [
             {
                 "id": s.milestone.id,
                 "title": s.milestone.title,
-                "share": _amount(s.milestone.share),
+                "share": str(s.milestone.share),  # a percentage, not money
                 "amount": _amount(s.milestone.amount),
                 "due": s.milestone.due.isoformat(),
                 "state": s.milestone.state,
@@ -72,7 +97,7 @@ def as_json(status: ClientStatus) -> dict:
 
 
 def _amount(value: Decimal) -> str:
-    return str(value)
+    return money.for_scripts(value)
 
 
 def _day(value: dt.date | None) -> str | None:

@@ -13,6 +13,7 @@ from babel.numbers import get_currency_precision
 from sitegen.model import ClientTask, Milestone, Site
 
 DONE_STATES = ("delivered", "approved")
+WORK_STATES = ("planned", "in-progress")
 
 
 def paid_in_full(site: Site) -> bool:
@@ -53,15 +54,35 @@ class Progress:
     outstanding: Decimal
     percent_complete: int
     percent_paid: int
-    next_milestone: Milestone | None
+    next_milestone: Milestone | None  # the next one still being worked on
+    awaiting_approval: tuple[Milestone, ...]
     next_payment: MilestoneStatus | None
     open_tasks: tuple[ClientTask, ...]
     contract_signed: bool | None  # None: no contract task recorded
     paid_in_full: bool
+    today: dt.date
 
     @property
     def overdue(self) -> tuple[MilestoneStatus, ...]:
         return tuple(s for s in self.milestones if s.overdue)
+
+    @property
+    def due_now(self) -> tuple[MilestoneStatus, ...]:
+        """Unpaid milestones the client can be asked to pay today: their date has come, or
+        their work is delivered (finished work is invoiced on delivery)."""
+        return tuple(s for s in self.milestones if _due_now(s, self.today))
+
+    @property
+    def overdue_total(self) -> Decimal:
+        return self._sum(self.overdue)
+
+    @property
+    def due_now_total(self) -> Decimal:
+        return self._sum(self.due_now)
+
+    def _sum(self, statuses: tuple[MilestoneStatus, ...]) -> Decimal:
+        total = sum((s.milestone.amount for s in statuses), Decimal(0))
+        return rounded(total, self.currency) if self.currency else total
 
 
 def progress(site: Site, today: dt.date) -> Progress:
@@ -82,12 +103,19 @@ def progress(site: Site, today: dt.date) -> Progress:
         outstanding=total - paid,
         percent_complete=int(done.to_integral_value(rounding=ROUND_HALF_UP)),
         percent_paid=_percent(paid, total),
-        next_milestone=next((m for m in milestones if m.state != "approved"), None),
+        next_milestone=next((m for m in milestones if m.state in WORK_STATES), None),
+        awaiting_approval=tuple(m for m in milestones if m.state == "delivered"),
         next_payment=next((s for s in statuses if not s.milestone.paid), None),
         open_tasks=tuple(t for t in site.client_tasks if not t.done),
         contract_signed=all(t.done for t in contract) if contract else None,
         paid_in_full=paid_in_full(site),
+        today=today,
     )
+
+
+def _due_now(status: MilestoneStatus, today: dt.date) -> bool:
+    m = status.milestone
+    return not m.paid and (m.due <= today or m.state in DONE_STATES)
 
 
 def _percent(part: Decimal, whole: Decimal) -> int:

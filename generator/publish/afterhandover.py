@@ -8,7 +8,8 @@ import zipfile
 from pathlib import Path
 
 from sitegen.config.load import STUDIO_FILE, site_base_url
-from sitegen.model import Mode, Site, Studio
+from sitegen.errors import ConfigError
+from sitegen.model import Diagnostic, Mode, Site, Studio
 from sitegen.publish import publishing, stores, syncplan
 from sitegen.render import templates, themes
 from sitegen.render.themefolders import theme_folders
@@ -53,8 +54,25 @@ def _client_folder(url: str, client: str) -> str:
     return f"{base.rstrip('/')}/{client}/{mark}{query}"
 
 
-def retire_demo(studio: Studio, site: Site, force_prefix: bool = False) -> syncplan.Target:
-    """Replace the whole demo with one page that points to the live site."""
+def retire_target(studio: Studio, site: Site) -> syncplan.Target:
+    """Where the demo to retire is: where it was last published. Checked before the handover
+    starts, as is the live site's domain, which the page left there must link to."""
+    if not site.release.domain:
+        raise ConfigError(
+            Diagnostic(
+                site.config_path,
+                "--retire-demo needs the client's domain: the page left where the demo was "
+                "links to the live site, and without a domain it would link to itself",
+                hint='add [release] domain = "www.example.com" to site.toml',
+            )
+        )
+    return publishing.last_demo_target(studio, site)
+
+
+def retire_demo(
+    studio: Studio, site: Site, target: syncplan.Target, force_prefix: bool = False
+) -> syncplan.Target:
+    """Replace the whole demo at `target` with one page that points to the live site."""
     chain = themes.load_chain(theme_folders(studio), site.theme)
     env = templates.environment(chain, site)
     live = site_base_url(studio, site, Mode.RELEASE)
@@ -67,6 +85,5 @@ def retire_demo(studio: Studio, site: Site, force_prefix: bool = False) -> syncp
     staging.mkdir(parents=True)
     for name in ("index.html", "404.html"):
         (staging / name).write_bytes(page)
-    target = publishing.demo_target(studio, site)
     publishing.sync_folder(studio, site, staging, target, 10**9, force_prefix)
     return target

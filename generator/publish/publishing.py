@@ -15,15 +15,23 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from sitegen import __version__
+from sitegen import __version__, files
 from sitegen.config.load import STUDIO_FILE, demo_password, list_clients, load_site
 from sitegen.config.tomlcheck import TableChecker
 from sitegen.demo import audit, lock, salt
 from sitegen.errors import SitegenError
-from sitegen.model import DEFAULT_RELEASE_TARGET, BuildOptions, Diagnostic, Mode, Site, Studio
-from sitegen.payments import progress
+from sitegen.model import (
+    DEFAULT_RELEASE_TARGET,
+    DEMO_PUBLISHED_FILE,
+    BuildOptions,
+    Diagnostic,
+    Mode,
+    Site,
+    Studio,
+)
+from sitegen.payments import money, progress
 from sitegen.pipeline import clients, stages
-from sitegen.publish import stores, syncplan
+from sitegen.publish import ended, stores, syncplan
 
 TARGETS_FILE = Path("deploy") / "targets.toml"
 HANDOVER_LOG = "handovers.log"
@@ -120,13 +128,72 @@ def publish_demo(
                 )
             )
     check_target_owned(studio, site, target, force_prefix)
-    folder, warnings = _build(studio, site, Mode.DEMO)
-    password, _ = demo_password(site)
-    problems = demo_problems(folder, site, password, _cache_dir(studio))
-    if problems:
-        raise LeakError([Diagnostic(None, p) for p in problems[:20]])
+    ends_on = demo_ends_on(studio, site)
+    if ends_on and dt.date.today() > ends_on:
+        folder, warnings = ended.ended_folder(studio, site), []
+    else:
+        folder, warnings = _build(studio, site, Mode.DEMO)
+        password, _ = demo_password(site)
+        problems = demo_problems(folder, site, password, _cache_dir(studio))
+        if problems:
+            raise LeakError([Diagnostic(None, p) for p in problems[:20]])
     outcome = _sync(studio, site, folder, target, dry_run, max_deletes, on_progress, force_prefix)
+    if not dry_run:
+        _note_demo_target(studio, site, target)
     return replace(outcome, warnings=tuple(warnings))
+
+
+def last_demo_target(studio: Studio, site: Site) -> syncplan.Target:
+    """Where the demo was last published (a `--target` included), else the configured target:
+    where a handover must retire it."""
+    path = site.path / DEMO_PUBLISHED_FILE
+    try:
+        recorded = json.loads(path.read_text("utf-8"))["target"]
+    except FileNotFoundError:
+        return demo_target(studio, site)
+    except (ValueError, KeyError, TypeError):
+        raise SitegenError(
+            Diagnostic(
+                path,
+                "cannot read where the demo was last published",
+                hint="delete the file to retire the demo at the studio's demo_target, or "
+                "publish the demo again to write it anew",
+            )
+        ) from None
+    return demo_target(studio, site, str(recorded))
+
+
+def first_published(site: Site) -> dt.date | None:
+    """The day the demo was first published, from demo-published.json."""
+    try:
+        recorded = json.loads((site.path / DEMO_PUBLISHED_FILE).read_text("utf-8"))
+        return dt.date.fromisoformat(recorded["since"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+
+
+def demo_ends_on(studio: Studio, site: Site) -> dt.date | None:
+    """The last day the demo opens: `[demo] expires`, else the studio's `demo_days` after the
+    first publish; None when neither is set (or the demo was never published)."""
+    if site.demo.expires:
+        return site.demo.expires
+    since = first_published(site)
+    if studio.demo_days and since:
+        return since + dt.timedelta(days=studio.demo_days)
+    return None
+
+
+def _note_demo_target(studio: Studio, site: Site, target: syncplan.Target) -> None:
+    """Written only when the place changes, so the file stays quiet in version control; a
+    folder inside the project is kept relative to it, as the configuration writes it."""
+    where = str(target)
+    if isinstance(target, syncplan.FileTarget) and target.path.is_relative_to(studio.root):
+        where = "file:" + target.path.relative_to(studio.root).as_posix() + "/"
+    since = first_published(site) or dt.date.today()
+    text = json.dumps({"target": where, "since": since.isoformat()}, indent=2) + "\n"
+    path = site.path / DEMO_PUBLISHED_FILE
+    if not path.is_file() or path.read_text("utf-8") != text:
+        files.replace_file(path, text)
 
 
 def check_target_owned(
@@ -177,7 +244,9 @@ def check_paid(site: Site) -> None:
         return
     unpaid = progress.unpaid(site)
     lines = [f"{site.name} is not paid in full, so nothing goes to the client's domain"]
-    lines += [f"    unpaid: {m.id} — {m.title}: {m.amount} {m.currency}" for m in unpaid]
+    lines += [
+        f"    unpaid: {m.id} — {m.title}: {money.for_people(m.amount, m.currency)}" for m in unpaid
+    ]
     if not site.milestones:
         lines.append("    no milestones are recorded in site.toml")
     raise UnpaidError(
@@ -269,6 +338,21 @@ def log_handover(site: Site, outcome: Outcome, folder: Path) -> dict:
     with (site.path / HANDOVER_LOG).open("a", encoding="utf-8") as log:
         log.write(json.dumps(record, ensure_ascii=False) + "\n")
     return record
+
+
+def handed_over_on(site: Site) -> dt.date | None:
+    """The day of the client's last handover, from handovers.log; None before the first.
+    A line that does not read (a hand edit, a cut write) is passed over, not fatal."""
+    try:
+        lines = (site.path / HANDOVER_LOG).read_text("utf-8").splitlines()
+    except FileNotFoundError:
+        return None
+    for line in reversed(lines):
+        try:
+            return dt.datetime.fromisoformat(json.loads(line)["time"]).date()
+        except (ValueError, KeyError, TypeError):
+            continue
+    return None
 
 
 def _cache_dir(studio: Studio) -> Path:

@@ -17,13 +17,13 @@ from urllib.parse import quote, urlencode
 
 import jinja2
 from babel.dates import format_date
-from babel.numbers import format_currency
 from markupsafe import Markup
 
 from sitegen.content.frontmatter import key_line
 from sitegen.content.sitepages import walk
 from sitegen.errors import TemplateError
 from sitegen.model import Diagnostic, Mode, Output, Page, Site, Studio
+from sitegen.payments import money
 from sitegen.render.jinjaenv import PublicEnvironment
 from sitegen.render.themes import ThemeChain
 
@@ -83,6 +83,8 @@ class StudioView:
     email: str
     phone: str
     demo_domain: str
+    payment: str = ""  # bank details as text, or "" when `payment_url` is set
+    payment_url: str = ""
 
 
 @dataclass(frozen=True)
@@ -242,17 +244,37 @@ def _set_globals(env, chain, studio, site, mode, base_url, views, project) -> No
     )
     env.globals.update(
         site=site_view,
-        studio=StudioView(studio.name, studio.email, studio.phone or "", studio.demo_domain),
+        studio=_studio_view(studio),
         url=lambda path="": path if "://" in path else base_path + path.lstrip("/"),
         t=_translator(chain, site.language),
         project=project,
         mailto=_mailto,
     )
     env.filters.update(
-        money=lambda amount, currency: format_currency(amount, currency, locale=_locale(site)),
+        money=lambda amount, currency: _money(amount, currency, _locale(site)),
         longdate=lambda day: format_date(day, format="long", locale=_locale(site)),
         tel=lambda phone: "tel:" + re.sub(r"[^\d+]", "", phone),
     )
+
+
+def _studio_view(studio: Studio) -> StudioView:
+    payment = (studio.payment or "").strip()
+    link = "://" in payment  # the schema allows https links only; anything else is text
+    return StudioView(
+        studio.name,
+        studio.email,
+        studio.phone or "",
+        studio.demo_domain,
+        payment="" if link else payment,
+        payment_url=payment if link else "",
+    )
+
+
+def _money(amount, currency: str, locale: str) -> Markup:
+    """An amount that never breaks across lines ("د.إ." would, at its dots), isolated from
+    the text around it so its digits and sign keep their order in a right-to-left sentence."""
+    text = money.for_people(amount, currency, locale)
+    return Markup('<bdi class="money">{}</bdi>').format(text)
 
 
 def gate_renderer(env: jinja2.Environment) -> Callable[[str, str], bytes]:
@@ -378,6 +400,8 @@ def _translator(chain: ThemeChain, language: str):
             raise jinja2.UndefinedError(
                 f"no text for '{key}' in any theme's i18n/{language}.toml or i18n/en.toml"
             )
+        if any(isinstance(v, Markup) for v in values.values()):
+            return Markup.escape(text).format(**values)  # such as an amount from `money`
         return text.format(**values) if values else text
 
     return translate
