@@ -4,8 +4,9 @@ Reads files only.
 
 A demo leaks if any output holds the demo password or a sentence of a page's text, if any
 output, or what it decrypts to, is an original the allow-list keeps out of demos (see
-`demofiles.kind_of`), holds bytes of one, or is an image larger than a preview; an output that
-does not decrypt is refused too."""
+`demofiles.kind_of`), holds bytes of one, is a PDF or Photoshop document (a proof ships only
+its pages' previews), or is an image larger than a preview; an output that does not decrypt
+is refused too."""
 
 from __future__ import annotations
 
@@ -23,6 +24,7 @@ from sitegen.model import Site
 
 PHRASE_WORDS = 8  # long enough that theme text never matches a client's sentence by chance
 MIN_SENTENCE_WORDS = 6
+_DOCUMENT_STARTS = (b"%PDF", b"8BPS")
 PROBE_BYTES = 64
 PROBES_PER_FILE = 8
 _TAG = re.compile(r"<[^>]+>")
@@ -44,6 +46,7 @@ def find_leaks(demo_dir: Path, site: Site, password: str | None, key: bytes) -> 
     originals: dict[str, Path] = {}  # by SHA-256: no output may be one of these
     locked: dict[str, Path] = {}  # nor decrypt to one of these, which add the site code
     probes: list[tuple[bytes, Path]] = []
+    locked_probes: list[tuple[bytes, Path]] = []  # nor hold a piece of one once decrypted
     for path, kind in _client_files(site):
         data = path.read_bytes()
         if kind is not demofiles.Kind.PUBLIC:
@@ -51,6 +54,7 @@ def find_leaks(demo_dir: Path, site: Site, password: str | None, key: bytes) -> 
             probes += _probes(data, path)
         if not kind.ships_original:
             locked[_sha256(data)] = path
+            locked_probes += _probes(data, path)
     phrases = _phrases(site)
     sizes = sorted({len(phrase) for phrase in phrases})
     leaks: list[Leak] = []
@@ -74,12 +78,18 @@ def find_leaks(demo_dir: Path, site: Site, password: str | None, key: bytes) -> 
         if phrase is not None:
             source = phrases[phrase].relative_to(site.path)
             leaks.append(Leak(rel, f"text of {source}: “{' '.join(phrase)}”"))
-        leaks += _plaintext_leaks(demo_dir, rel, data, site, key, locked)
+        leaks += _plaintext_leaks(demo_dir, rel, data, site, key, locked, locked_probes)
     return leaks
 
 
 def _plaintext_leaks(
-    demo_dir: Path, rel: Path, data: bytes, site: Site, key: bytes, originals: dict[str, Path]
+    demo_dir: Path,
+    rel: Path,
+    data: bytes,
+    site: Site,
+    key: bytes,
+    originals: dict[str, Path],
+    probes: list[tuple[bytes, Path]],
 ) -> list[Leak]:
     """What a client holding the password gets from this output: an original kept out of
     demos, or an image larger than a preview. An unencrypted output is checked as it is."""
@@ -101,6 +111,13 @@ def _plaintext_leaks(
     if original is not None:
         where = original.relative_to(site.path)
         leaks.append(Leak(rel, f"an original file, encrypted: {where}"))
+    elif encrypted:
+        source = next((source for probe, source in probes if probe in plain), None)
+        if source is not None:
+            where = source.relative_to(site.path)
+            leaks.append(Leak(rel, f"bytes of an original, encrypted: {where}"))
+    if plain.startswith(_DOCUMENT_STARTS):
+        leaks.append(Leak(rel, "a PDF or Photoshop document: a proof ships only its previews"))
     size = pixels.image_size(plain)
     limit = site.demo.preview_size
     if size is not None and (size[0] > limit or size[1] > limit):
