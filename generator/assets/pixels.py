@@ -90,9 +90,11 @@ def _preview_format(source_format: str | None, has_alpha: bool) -> str:
 
 def proof_page(image: Image.Image, settings: PreviewSettings) -> bytes:
     """A page of a proof as a preview: on white paper, as printed, so every page is a JPEG."""
-    image = image.convert("RGBA") if image.mode != "RGBA" else image
-    paper = Image.new("RGBA", image.size, (255, 255, 255, 255))
-    return finish(Image.alpha_composite(paper, image).convert("RGB"), settings, None)
+    if image.mode in ("RGBA", "LA", "PA", "RGBa", "La") or "transparency" in image.info:
+        image = image.convert("RGBA") if image.mode != "RGBA" else image
+        paper = Image.new("RGBA", image.size, (255, 255, 255, 255))
+        image = Image.alpha_composite(paper, image)
+    return finish(image.convert("RGB") if image.mode != "RGB" else image, settings, None)
 
 
 def open_psd(original: bytes) -> Image.Image:
