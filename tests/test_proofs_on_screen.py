@@ -1,6 +1,6 @@
 """A proof as the client sees it in Chromium: its pages one at a time, "page 2 of 3" after the
-arrow key that goes forward in the site's direction, the paper size, zoom to full size, and an
-approve link naming the proof and its version. English and Arabic, desktop and phone.
+arrow key or the swipe that goes forward in the site's direction, the paper size, zoom to full
+size, and an approve link naming the proof and its version. English and Arabic, desktop and phone.
 Screenshots go to a temporary folder, named in the test output."""
 
 from __future__ import annotations
@@ -53,6 +53,22 @@ def built(tmp_path_factory):
     return project
 
 
+def swipe(page, distance: int) -> None:
+    """A finger drawn across the page `distance` pixels (negative: leftwards)."""
+    page.evaluate(
+        """distance => {
+            const stage = document.querySelector(".proof-stage");
+            const at = x => new Touch({identifier: 1, target: stage, clientX: x, clientY: 300});
+            const start = 250 - distance / 2;
+            stage.dispatchEvent(new TouchEvent("touchstart",
+                {touches: [at(start)], changedTouches: [at(start)], bubbles: true}));
+            stage.dispatchEvent(new TouchEvent("touchend",
+                {touches: [], changedTouches: [at(start + distance)], bubbles: true}));
+        }""",
+        distance,
+    )
+
+
 @pytest.mark.parametrize("width", (1280, 375))
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_a_proof_shows_its_pages_navigates_by_keyboard_and_names_what_is_approved(
@@ -60,7 +76,7 @@ def test_a_proof_shows_its_pages_navigates_by_keyboard_and_names_what_is_approve
 ):
     forward, counter, approve = LANGUAGES[language]
     with serve_folder(built.root / "build" / language / "demo") as port:
-        page = browser.new_page(viewport={"width": width, "height": 900})
+        page = browser.new_page(viewport={"width": width, "height": 900}, has_touch=True)
         page.goto(f"http://127.0.0.1:{port}/")
         page.fill("#sitegen-password", PASSWORD)
         page.click("button[type=submit]")
@@ -90,6 +106,8 @@ def test_a_proof_shows_its_pages_navigates_by_keyboard_and_names_what_is_approve
         assert page.locator(".proof-status").inner_text() == counter.format(page=2)
         page.keyboard.press("ArrowLeft" if forward == "ArrowRight" else "ArrowRight")
         assert page.locator(".proof-status").inner_text() == counter.format(page=1)
+        swipe(page, -200 if forward == "ArrowRight" else 200)  # towards the next page
+        assert page.locator(".proof-status").inner_text() == counter.format(page=2)
         page.keyboard.press("End")
         assert page.locator(".proof-status").inner_text() == counter.format(page=3)
 
