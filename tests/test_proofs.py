@@ -284,3 +284,23 @@ def test_the_audit_refuses_a_proof_that_carries_its_original(site):
         "assets/poster.psd" in problems
     ), problems
     assert any(p.startswith("_proofs/assets/poster.psd/2.jpg holds a PDF") for p in problems)
+
+
+def test_serve_shows_a_proof_and_a_new_version_after_the_pdf_changes(site):
+    from test_serve import start
+
+    from conftest import decrypt_gate
+
+    served = start(site)
+    try:
+        path = "/_proofs/proofs/brochure.pdf/"
+        page = decrypt_gate(served.get(path)[2].decode(), read=served.read)
+        assert "page 1 of 3" in page and "page 1 of 2" not in page
+        brochure = "sites/acme/content/proofs/brochure.pdf"
+        served.change(lambda root: (root / brochure).write_bytes(text_pdf(SENTENCES[:2])))
+        page = decrypt_gate(served.get(path)[2].decode(), read=served.read)
+        assert "page 1 of 2" in page and "page 3 of" not in page
+        assert served.get(path + "2.jpg")[2].startswith(b"SGE2")
+        assert served.get(path + "3.jpg")[0] == 404
+    finally:
+        served.server.stop()
