@@ -16,7 +16,7 @@ from urllib.parse import quote
 
 import jinja2
 
-from sitegen.assets import demofiles
+from sitegen.assets import demofiles, proofpages
 from sitegen.assets.previews import PreviewSettings
 from sitegen.cache.store import DiskCache
 from sitegen.config.load import STUDIO_FILE, demo_password, site_base_url
@@ -264,71 +264,18 @@ def _prepare_demo(
     )
     title = chain.translate(site.language, "withheld_title") or "Comes with the handover"
     withheld = {f: sitepages.withheld_page(site, f, title) for f in files.withheld}
-    proofs = {p.file: _proof_page(site, p) for p in files.proofs}
-    gallery = _gallery(site, chain, files.proofs, proofs)
+    proofs = {p.file: proofpages.proof_page(site, p) for p in files.proofs}
+    gallery_title = chain.translate(site.language, "proofs_title") or "Proofs"
+    gallery = proofpages.gallery(site, gallery_title, files.proofs, proofs)
     status_title = chain.translate(site.language, "status_title") or "Project status"
-    status_page = sitepages.status_page(site, status_title, _proof_list(site, proofs, gallery))
+    shown = proofpages.status_params(site, proofs, gallery)
+    status_page = sitepages.status_page(site, status_title, shown)
     theme_files, theme_warnings = demofiles.demo_theme_files(chain.static)
     warnings = (*weak, *_insecure_demo_domain(studio), *files.warnings, *theme_warnings)
     updates = sitepages.load_updates(site)
     return _Demo(
         files, withheld, proofs, gallery, status_page, updates, key, warnings, tuple(theme_files)
     )
-
-
-def _proof_page(site: Site, proof: demofiles.ProofFile) -> SourcePage:
-    """A proof's page: its pages' previews in order, with their paper sizes."""
-    pages = [
-        {"image": posixpath.basename(path), "mm": size.millimetres, "inches": size.inches}
-        for path, size in zip(proof.pages, proof.sizes, strict=True)
-    ]
-    name = posixpath.basename(proof.file.output)
-    params = {
-        "file": name,
-        "pages": pages,
-        "page_count": proof.page_count,
-        "version": proof.version,
-        "modified": proof.modified,
-    }
-    return sitepages.proof_page(site, demofiles.proof_folder(proof.file), name, params)
-
-
-PROOFS_FOLDER = "content/proofs/"  # a client's folder of proofs gets a gallery page
-
-
-def _gallery(
-    site: Site,
-    chain: themes.ThemeChain,
-    found: Sequence[demofiles.ProofFile],
-    pages: dict[StaticFile, SourcePage],
-) -> SourcePage | None:
-    listed = [pages[p.file] for p in found if p.file.origin.startswith(PROOFS_FOLDER)]
-    if not listed:
-        return None
-    title = chain.translate(site.language, "proofs_title") or "Proofs"
-    return sitepages.proof_gallery(site, title, {"proofs": _proof_entries(site, listed)})
-
-
-def _proof_list(
-    site: Site, proofs: dict[StaticFile, SourcePage], gallery: SourcePage | None
-) -> dict:
-    """What the status page shows of the proofs: each, to approve, and the gallery."""
-    gallery_url = site.demo.base_path + gallery.url_path[1:] if gallery else ""
-    return {"proofs": _proof_entries(site, list(proofs.values())), "gallery": gallery_url}
-
-
-def _proof_entries(site: Site, pages: list[SourcePage]) -> list[dict]:
-    return [
-        {
-            "name": p.params["file"],
-            "url": site.demo.base_path + p.url_path[1:],
-            "cover": site.demo.base_path + p.url_path[1:] + demofiles.PROOF_COVER,
-            "version": p.params["version"],
-            "modified": p.params["modified"],
-            "pages": p.params["page_count"],
-        }
-        for p in sorted(pages, key=lambda page: page.rel)
-    ]
 
 
 def _project(
