@@ -27,6 +27,7 @@ MIN_SENTENCE_WORDS = 6
 _DOCUMENT_STARTS = (b"%PDF", b"8BPS")
 PROBE_BYTES = 64
 PROBES_PER_FILE = 8
+PROBE_VARIETY = 4  # distinct byte values a slice needs to tell its file apart
 _TAG = re.compile(r"<[^>]+>")
 _NON_WORD = re.compile(r"[\W_]+", re.UNICODE)
 _MARKDOWN_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
@@ -142,12 +143,21 @@ def _client_files(site: Site) -> Iterator[tuple[Path, demofiles.Kind]]:
 
 def _probes(data: bytes, path: Path) -> list[tuple[bytes, Path]]:
     """Slices spread over an original big enough to be told apart by them: any copied piece
-    longer than a quarter of it holds at least one."""
+    longer than a quarter of it holds at least one. A run of one or two byte values (blank
+    pixels, padding) could turn up in any file, so each slice is the first varied one of its
+    stretch."""
     if len(data) < PROBE_BYTES * PROBES_PER_FILE * 2:
         return []
     step = len(data) // PROBES_PER_FILE
-    starts = range(0, len(data) - PROBE_BYTES + 1, step)
-    return [(data[i : i + PROBE_BYTES], path) for i in starts]
+    last = len(data) - PROBE_BYTES
+    probes = []
+    for start in range(0, last + 1, step):
+        for at in range(start, min(start + step, last + 1), PROBE_BYTES):
+            piece = data[at : at + PROBE_BYTES]
+            if len(set(piece)) >= PROBE_VARIETY:
+                probes.append((piece, path))
+                break
+    return probes
 
 
 def _phrases(site: Site) -> dict[tuple[str, ...], Path]:
