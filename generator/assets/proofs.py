@@ -111,7 +111,7 @@ def _pdf(original: bytes, settings: PreviewSettings, max_pages: int) -> Rendered
     except pdfium.PdfiumError as exc:
         if "password" in str(exc).lower():
             raise ProofError("the PDF is protected by a password; save it without one") from None
-        raise ProofError(f"the PDF is damaged ({exc})") from None
+        raise ProofError(f"the PDF is damaged ({str(exc).rstrip('.')})") from None
     try:
         count = len(document)
         if count == 0:
@@ -126,7 +126,7 @@ def _pdf(original: bytes, settings: PreviewSettings, max_pages: int) -> Rendered
             sizes.append(PaperSize(round(width, 2), round(height, 2)))
             page.close()
     except pdfium.PdfiumError as exc:
-        raise ProofError(f"the PDF is damaged ({exc})") from None
+        raise ProofError(f"the PDF is damaged ({str(exc).rstrip('.')})") from None
     finally:
         document.close()
     notes = ()
