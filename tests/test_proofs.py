@@ -304,3 +304,19 @@ def test_serve_shows_a_proof_and_a_new_version_after_the_pdf_changes(site):
         assert served.get(path + "3.jpg")[0] == 404
     finally:
         served.server.stop()
+
+
+def test_a_pdf_compatible_ai_and_a_compressed_svg_are_proofs(make_project):
+    import gzip
+
+    project = make_project("-- sites/acme/content/_index.md --\n[Mark](mark.ai) ![](mark.svgz)\n")
+    content = project.root / "sites/acme/content"
+    (content / "mark.ai").write_bytes(text_pdf(SENTENCES[:1], width=288, height=144))
+    (content / "mark.svgz").write_bytes(gzip.compress(SVG.encode()))
+    result = project.build()
+    assert "withheld" not in result.output
+    plain = decrypt_demo_tree(project.root / "build/acme/demo")
+    assert "102 × 51 mm (4.00 × 2.00 in)" in plain["_proofs/mark.ai/index.html"].decode()
+    assert jpeg_size(plain["_proofs/mark.ai/1.jpg"]) == (1200, 600)
+    assert jpeg_size(plain["_proofs/mark.svgz/1.jpg"]) == (1200, 600)
+    assert 'data-sitegen-src="/_proofs/mark.svgz/1.jpg"' in plain["index.html"].decode()

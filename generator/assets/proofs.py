@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from sitegen.assets.previews import RECIPE, PreviewSettings
 
 PROOF_SUFFIXES = frozenset({".pdf", ".ai", ".psd", ".svg", ".svgz"})
-PROOF_RECIPE = f"proof-1-{RECIPE}"  # bump when the rendering changes
+PROOF_RECIPE = f"proof-2-{RECIPE}"  # bump when the rendering changes
 POINTS_PER_INCH = 72.0
 MM_PER_INCH = 25.4
 CSS_DPI = 96.0  # resvg-py reads mm, cm and in as nothing without it
@@ -120,7 +120,7 @@ def _pdf(original: bytes, settings: PreviewSettings, max_pages: int) -> Rendered
         for index in range(min(count, max_pages)):
             page = document[index]
             width, height = page.get_size()
-            scale = min(settings.size / max(width, height, 1), 4.0)
+            scale = settings.size / max(width, height, 1)  # a vector page fills the preview
             bitmap = page.render(scale=scale, draw_annots=True)
             pages.append(pixels.proof_page(bitmap.to_pil(), settings))
             sizes.append(PaperSize(round(width, 2), round(height, 2)))
