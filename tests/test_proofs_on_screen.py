@@ -12,6 +12,7 @@ from urllib.parse import unquote
 
 import pytest
 from test_proofs import SENTENCES, text_pdf
+from test_status_page import serious_violations
 
 from conftest import PASSWORD, SITE_TOML, serve_folder
 
@@ -90,6 +91,8 @@ def test_a_proof_shows_its_pages_navigates_by_keyboard_and_names_what_is_approve
         first = page.locator(".proof-page").nth(0)
         assert first.is_visible() and not page.locator(".proof-page").nth(1).is_visible()
         assert page.locator(".proof-status").inner_text() == counter.format(page=1)
+        assert page.locator("[data-proof-step='-1']").is_disabled()
+        assert serious_violations(page) == []
         box = first.locator("img").bounding_box()
         assert box["width"] > 200 and box["x"] >= 0 and box["x"] + box["width"] <= width
         assert "210 × 297 mm" in first.inner_text()
@@ -110,6 +113,7 @@ def test_a_proof_shows_its_pages_navigates_by_keyboard_and_names_what_is_approve
         assert page.locator(".proof-status").inner_text() == counter.format(page=2)
         page.keyboard.press("End")
         assert page.locator(".proof-status").inner_text() == counter.format(page=3)
+        assert page.locator("[data-proof-step='1']").is_disabled()
 
         page.click("[data-proof-zoom]")
         shown = page.locator(".proof-page:not([hidden]) img")
