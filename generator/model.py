@@ -102,6 +102,7 @@ class DemoSettings:
     password_env: str | None = None
     preview_size: int = 1200
     preview_quality: int = 60
+    proof_pages: int = 40  # pages of a PDF rendered as a proof; the rest are left out
     public: tuple[str, ...] = ()
     downloads: tuple[str, ...] = ()
     expires: dt.date | None = None  # the last day the demo opens

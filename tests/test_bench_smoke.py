@@ -81,3 +81,9 @@ def test_scenarios_run_and_warm_photos_are_not_remade(tmp_path):
 def test_stall_measures_a_publish_giving_up():
     output = run_script("stall.py", "--pages", "3", "--stall-timeout", "2")
     assert "exit code 1 after" in output and "no progress for 2 s" in output
+
+
+def test_proofs_renders_a_brochure_and_compares_with_pdftoppm_when_installed():
+    output = run_script("proofs.py", "--pages", "2", "--size", "300", "--runs", "1")
+    assert float(figures(output, "sitegen")[0]) > 0
+    assert "pdftoppm" in output

@@ -133,7 +133,6 @@ def others() -> dict[str, bytes]:
         "scene.blend": b"BLENDER-v300" + junk,
         "plan.dwg": b"AC1032" + junk,
         "vector.eps": b"%!PS-Adobe-3.0 EPSF-3.0\n%%BoundingBox: 0 0 10 10\n" + junk,
-        "logo.svg": b'<svg xmlns="http://www.w3.org/2000/svg"><text>logo</text></svg>',
         "notes.txt": b"Client notes: the launch date and the supplier's prices.\n",
         "fake.jpg": b"a text file that only calls itself a JPEG\n",
         "data.xyz": junk,
@@ -147,6 +146,9 @@ def others() -> dict[str, bytes]:
         "export.html": "<p>Caf\u00e9 menu exported by a word processor</p>".encode("cp1252"),
     }
 
+
+# Design files that render: each becomes a proof, its pages previews (see test_proofs.py).
+DESIGNS = {"logo.svg": b'<svg xmlns="http://www.w3.org/2000/svg"><text>logo</text></svg>'}
 
 SITE_CODE = {
     "style.css": b"body { color: #222; }\n",
@@ -166,7 +168,7 @@ def demo(tmp_path_factory):
     shutil.copytree(REPO / "themes", root / "themes")
     (root / "sitegen.toml").write_text(STUDIO_TOML, encoding="utf-8")
     project = Project(root).add_client("acme")
-    files = {**images(), **others(), **SITE_CODE}
+    files = {**images(), **others(), **SITE_CODE, **DESIGNS}
     assets = root / "sites/acme/assets"
     assets.mkdir(parents=True)
     for name, data in files.items():
@@ -248,7 +250,9 @@ def test_everything_else_is_withheld_and_its_link_leads_to_the_handover(demo):
     summary = next(line for line in result.output.splitlines() if line.startswith("✓ acme"))
     assert f"({len(withheld)} files withheld until the handover)" in summary
     assert "assets/fake.jpg: kept out of the demo: named like an image" in result.output
-    assert "assets/logo.svg: kept out of the demo: a vector image" in result.output
+    for name in ("proposal.pdf", "mockup.psd", "logo.ai"):
+        assert f"assets/{name}: withheld: it cannot be shown as a proof" in result.output, name
+    assert 'href="/_proofs/assets/logo.svg/"' in home and "assets/logo.svg" not in plain
 
 
 def test_client_html_is_locked_as_a_page(demo):

@@ -136,12 +136,12 @@ def test_deliverables_stay_out_and_the_link_explains_the_handover(image_site):
     assert "price-list.pdf" in handover and "handed over" in handover
 
 
-def test_svg_is_kept_out_unless_marked_public(image_site, make_project):
+def test_svg_is_a_proof_unless_marked_public(image_site, make_project):
     svg = b'<svg xmlns="http://www.w3.org/2000/svg"><text>logo</text></svg>'
     project, result, _ = image_site({"logo.svg": svg})
     assert result.exit_code == 0
-    assert "logo.svg: kept out of the demo" in result.output
     assert "assets/logo.svg" not in project.out_files()
+    assert "_proofs/assets/logo.svg/1.jpg" in project.out_files()
     site_toml = project.root / "sites/acme/site.toml"
     site_toml.write_text(site_toml.read_text() + 'public = ["assets/logo.svg"]\n')
     assert project.run("build").exit_code == 0

@@ -3,12 +3,15 @@
 A release publishes them as they are. A demo lets a client's file through only on an
 allow-list, since a file type nobody thought of must not reach the client before payment:
 an image (told by its content, whatever its name) becomes a preview, made once per original
-and settings and kept in the cache; site code the pages need (`SITE_CODE_SUFFIXES`) and
+and settings and kept in the cache; a design file (PDF, AI, PSD, SVG) becomes a proof, each
+of its pages a preview, cached the same way; site code the pages need (`SITE_CODE_SUFFIXES`) and
 HTML pages are encrypted as they are; files listed in `[demo] public` ship unencrypted.
-Everything else is withheld until the handover. Touches nothing but the preview cache."""
+Everything else, and a design file that cannot be rendered, is withheld until the handover.
+Touches nothing but the preview cache."""
 
 from __future__ import annotations
 
+import datetime as dt
 import enum
 import fnmatch
 import hashlib
@@ -18,6 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 from sitegen import processes
+from sitegen.assets import proofs
 from sitegen.assets.previews import PreviewError, PreviewSettings, make_preview
 from sitegen.cache import store
 from sitegen.errors import ContentError
@@ -28,7 +32,6 @@ from sitegen.model import DemoSettings, Diagnostic, Output, StaticFile
 # data. Text files (.txt) are not on it: they are as often a client's document as a robots.txt.
 SITE_CODE_SUFFIXES = frozenset({".css", ".js", ".mjs", ".json", ".webmanifest", ".map"})
 PAGE_SUFFIXES = frozenset({".html", ".htm"})  # locked behind the gate like the other pages
-VECTOR_SUFFIXES = frozenset({".svg", ".svgz"})
 DIGEST_BYTES = 32  # SHA-256 of a cached preview, stored before it
 
 
@@ -36,6 +39,7 @@ class Kind(enum.Enum):
     """How a client's file goes into a demo."""
 
     IMAGE = "a preview"  # public too when listed in [demo] public
+    PROOF = "a proof"  # every page a preview, never the original
     CODE = "encrypted as it is"
     PAGE = "locked as a page"
     PUBLIC = "published as it is"
@@ -55,6 +59,8 @@ def kind_of(source: Path, origin: str, settings: DemoSettings) -> Kind:
     suffix = PurePosixPath(origin).suffix.lower()
     if _matches(origin, settings.downloads):
         return Kind.WITHHELD
+    if suffix in proofs.PROOF_SUFFIXES and not _matches(origin, settings.public):
+        return Kind.PROOF  # a PSD too: a design file, shown and approved as the others are
     if pixels.image_size(source) is not None:
         return Kind.IMAGE
     if _matches(origin, settings.public):
@@ -124,6 +130,28 @@ class DemoFiles:
     public: tuple[Output, ...]  # marked public in site.toml: published unencrypted
     withheld: tuple[StaticFile, ...]  # a page says they come with the handover
     warnings: tuple[Diagnostic, ...]
+    proofs: tuple[ProofFile, ...] = ()  # their pages' previews are among `protected`
+
+
+PROOF_FOLDER = "_proofs"
+PROOF_COVER = "1.jpg"  # a proof's first page, in its folder: what an embedded design file shows
+
+
+@dataclass(frozen=True)
+class ProofFile:
+    """A design file shown as a proof: where its pages' previews are, and what its page says."""
+
+    file: StaticFile
+    pages: tuple[str, ...]  # output paths of the pages' previews, in order
+    sizes: tuple[proofs.PaperSize, ...]
+    page_count: int  # of the original; more than `pages` when over [demo] proof_pages
+    version: str  # the start of the original's SHA-256: what the client approves
+    modified: dt.date  # the original's modification date, shown as the version's date
+
+
+def proof_folder(file: StaticFile) -> str:
+    """Where a proof's page and its pages' previews go, beside no file of the client's."""
+    return f"{PROOF_FOLDER}/{file.output}/"
 
 
 def demo_files(
@@ -136,11 +164,13 @@ def demo_files(
 ) -> DemoFiles:
     """The client's files sorted by `kind_of`, with previews made for the images (from the
     preview cache where it holds a sound entry, unless `use_cache` is off)."""
-    protected, public, withheld, warnings, images = [], [], [], [], []
+    protected, public, withheld, warnings, images, designs = [], [], [], [], [], []
     for file in files:
         kind = kind_of(file.source, file.origin, settings)
         if kind is Kind.IMAGE:
             images.append(file)
+        elif kind is Kind.PROOF:
+            designs.append(file)
         elif kind is Kind.WITHHELD:
             withheld.append(file)
             warnings += _why_withheld(file, settings)
@@ -157,21 +187,91 @@ def demo_files(
             warnings.append(_public_warning(image.source))
         else:
             protected.append(output)
-    return DemoFiles(tuple(protected), tuple(public), tuple(withheld), tuple(warnings))
+    shown, pages, unshown, notes = _proofs(
+        designs, settings, preview, cache_dir, workers, use_cache
+    )
+    protected += pages
+    withheld += unshown
+    warnings += notes
+    return DemoFiles(
+        tuple(protected), tuple(public), tuple(withheld), tuple(warnings), tuple(shown)
+    )
+
+
+def _proofs(
+    designs: list[StaticFile],
+    settings: DemoSettings,
+    preview: PreviewSettings,
+    cache_dir: Path,
+    workers: int,
+    use_cache: bool,
+) -> tuple[list[ProofFile], list[Output], list[StaticFile], list[Diagnostic]]:
+    """Each design file rendered (from the cache where a sound entry is kept): its proof and
+    the previews of its pages, or, when it cannot be rendered, withheld with a warning."""
+    cache = cache_dir / "previews"
+    originals = [file.source.read_bytes() for file in designs]
+    entries = [cache / proofs.cache_key(o, preview, settings.proof_pages) for o in originals]
+    rendered: dict[int, proofs.Rendered | proofs.ProofError] = {}
+    for index, entry in enumerate(entries):
+        kept = _read_entry(entry) if use_cache else None
+        if kept is not None:
+            rendered[index] = proofs.Rendered.from_bytes(kept)
+    missing = [i for i in range(len(designs)) if i not in rendered]
+    jobs = [
+        (originals[i], designs[i].source.suffix.lower(), preview, settings.proof_pages)
+        for i in missing
+    ]
+    for index, result in zip(missing, _run(jobs, workers, _render_proof), strict=True):
+        if isinstance(result, proofs.Rendered):
+            _write_entry(entries[index], result.to_bytes())
+        rendered[index] = result
+    shown, pages, unshown, notes = [], [], [], []
+    for index, file in enumerate(designs):
+        result = rendered[index]
+        if isinstance(result, proofs.ProofError):
+            unshown.append(file)
+            notes.append(
+                Diagnostic(
+                    file.source,
+                    f"withheld: it cannot be shown as a proof, {result}",
+                    hint="export it again (PDF without a password, or PNG), or leave it for "
+                    "the handover",
+                )
+            )
+            continue
+        notes += [Diagnostic(file.source, note) for note in result.notes]
+        folder = proof_folder(file)
+        paths = tuple(f"{folder}{n}.jpg" for n in range(1, len(result.pages) + 1))
+        assert paths[0] == folder + PROOF_COVER
+        origin = f"{file.origin} (proof)"
+        pages += [
+            Output(p, data=d, origin=origin) for p, d in zip(paths, result.pages, strict=True)
+        ]
+        modified = dt.date.fromtimestamp(file.source.stat().st_mtime)
+        version = hashlib.sha256(originals[index]).hexdigest()[:12]
+        shown.append(ProofFile(file, paths, result.sizes, result.page_count, version, modified))
+    return shown, pages, unshown, notes
+
+
+def _render_proof(job: tuple) -> proofs.Rendered | proofs.ProofError:
+    try:
+        return proofs.render(*job)
+    except proofs.ProofError as exc:
+        return exc
+    except Exception as exc:  # a renderer's surprise on a client's file must not stop the build
+        return proofs.ProofError(f"the renderer failed ({type(exc).__name__}: {exc})")
 
 
 def _why_withheld(file: StaticFile, settings: DemoSettings) -> list[Diagnostic]:
-    """A word where withholding may surprise the studio: a vector, or a file named like an
-    image that is none. Other files are only counted in the build's summary."""
+    """A word where withholding may surprise the studio: a file named like an image that is
+    none (a design file that cannot be rendered gets its own). Other files are only counted
+    in the build's summary."""
     from sitegen.assets import pixels
 
     suffix = file.source.suffix.lower()
     if _matches(file.origin, settings.downloads):
         return []
-    if suffix in VECTOR_SUFFIXES:
-        message = "kept out of the demo: a vector image is its own original"
-        hint = f'to show it anyway, add "{file.origin}" to public in [demo]'
-    elif suffix in PAGE_SUFFIXES | SITE_CODE_SUFFIXES:
+    if suffix in PAGE_SUFFIXES | SITE_CODE_SUFFIXES:
         message = "kept out of the demo: named like a page or site code, but it is not " + (
             "UTF-8 text" if suffix not in _JSON_SUFFIXES else "UTF-8 JSON"
         )
@@ -223,7 +323,7 @@ def _previews(
             made[index] = kept
     problems = []
     jobs = [(original, settings) for _, original, _ in missing]
-    for (index, _, entry), result in zip(missing, _run(jobs, workers), strict=True):
+    for (index, _, entry), result in zip(missing, _run(jobs, workers, _make), strict=True):
         if isinstance(result, PreviewError):
             problems.append(Diagnostic(images[index].source, f"cannot make a preview: {result}"))
         else:
@@ -238,15 +338,15 @@ def _previews(
     ]
 
 
-def _run(jobs: list[tuple], workers: int) -> list[bytes | PreviewError]:
+def _run(jobs: list[tuple], workers: int, work) -> list:
     """Results in the order of the jobs; in the pool the largest originals go first, one at a
     time, so no process is left with a long tail of work while the other idles."""
     if len(jobs) > 1 and workers > 1:
         order = sorted(range(len(jobs)), key=lambda i: len(jobs[i][0]), reverse=True)
         with processes.pool(min(workers, len(jobs))) as pool:
-            results = dict(zip(order, pool.map(_make, [jobs[i] for i in order]), strict=True))
+            results = dict(zip(order, pool.map(work, [jobs[i] for i in order]), strict=True))
         return [results[i] for i in range(len(jobs))]
-    return [_make(job) for job in jobs]
+    return [work(job) for job in jobs]
 
 
 def _make(job: tuple) -> bytes | PreviewError:

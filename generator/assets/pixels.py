@@ -52,8 +52,12 @@ def image_size(source: Path | bytes) -> tuple[int, int] | None:
 def make_preview(original: bytes, settings: PreviewSettings) -> bytes:
     """The preview of an image: JPEG, or PNG or WebP where there is transparency."""
     image = _open(original, settings.size)
+    return finish(image, settings, image.format)
+
+
+def finish(image: Image.Image, settings: PreviewSettings, source_format: str | None) -> bytes:
+    """An opened image made a preview: scaled, turned upright, watermarked, re-encoded."""
     try:
-        source_format = image.format
         has_alpha = image.mode in ("RGBA", "LA", "PA", "RGBa", "La") or (
             "transparency" in image.info
         )
@@ -82,6 +86,20 @@ def _preview_format(source_format: str | None, has_alpha: bool) -> str:
     if source_format in ("PNG", "WEBP"):
         return source_format
     return "PNG" if has_alpha else "JPEG"
+
+
+def proof_page(image: Image.Image, settings: PreviewSettings) -> bytes:
+    """A page of a proof as a preview: on white paper, as printed, so every page is a JPEG."""
+    if image.mode in ("RGBA", "LA", "PA", "RGBa", "La") or "transparency" in image.info:
+        image = image.convert("RGBA") if image.mode != "RGBA" else image
+        paper = Image.new("RGBA", image.size, (255, 255, 255, 255))
+        image = Image.alpha_composite(paper, image)
+    return finish(image.convert("RGB") if image.mode != "RGB" else image, settings, None)
+
+
+def open_psd(original: bytes) -> Image.Image:
+    """A Photoshop file's flattened composite, with the preview's pixel limit."""
+    return _open(original, 0)
 
 
 def _open(original: bytes, size: int) -> Image.Image:

@@ -157,6 +157,7 @@ def load_site(studio: Studio, name: str) -> Site:
             password_env=demo.get("password_env"),
             preview_size=demo.get("preview_size", 1200),
             preview_quality=demo.get("preview_quality", 60),
+            proof_pages=demo.get("proof_pages", 40),
             public=tuple(demo.get("public", ())),
             downloads=tuple(demo.get("downloads", ())),
             expires=demo.get("expires"),

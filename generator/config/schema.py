@@ -135,6 +135,7 @@ SITE_SCHEMA = {
         "base_path": Key(str, check=_base_path),
         "preview_size": Key(int, check=_between(200, 4000)),
         "preview_quality": Key(int, check=_between(20, 95)),
+        "proof_pages": Key(int, check=_between(1, 500)),
         "public": Key(list, check=_globs),
         "downloads": Key(list, check=_globs),
         "expires": Key(dt.date),

@@ -85,9 +85,9 @@ def load_updates(site: Site) -> tuple[SourcePage, ...]:
     return tuple(sorted(updates, key=lambda u: (_day(u.date), u.rel), reverse=True))
 
 
-def status_page(site: Site, title: str) -> SourcePage:
-    """The demo's project status page: milestones, payments, what happens next."""
-    return _generated(site, "_status.md", "status", ["status"], None, title)
+def status_page(site: Site, title: str, params: dict | None = None) -> SourcePage:
+    """The demo's project status page: milestones, payments, what happens next, proofs."""
+    return _generated(site, "_status.md", "status", ["status"], None, title, params)
 
 
 def _day(value: dt.date) -> dt.date:
@@ -126,6 +126,17 @@ def withheld_page(site: Site, file: StaticFile, title: str) -> SourcePage:
     return _generated(
         site, f"_handover/{file.output}.md", "withheld", parts, None, title, {"file": name}
     )
+
+
+def proof_page(site: Site, folder: str, title: str, params: dict) -> SourcePage:
+    """The page a demo shows for a design file: its pages' previews, in `folder`."""
+    parts = folder.strip("/").split("/")
+    return _generated(site, f"{folder.rstrip('/')}.md", "proof", parts, None, title, params)
+
+
+def proof_gallery(site: Site, title: str, params: dict) -> SourcePage:
+    """The page listing the proofs of the client's `content/proofs/` folder."""
+    return _generated(site, "_proofs/_index.md", "proofs", ["_proofs"], None, title, params)
 
 
 def _generated(

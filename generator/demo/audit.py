@@ -4,8 +4,9 @@ Reads files only.
 
 A demo leaks if any output holds the demo password or a sentence of a page's text, if any
 output, or what it decrypts to, is an original the allow-list keeps out of demos (see
-`demofiles.kind_of`), holds bytes of one, or is an image larger than a preview; an output that
-does not decrypt is refused too."""
+`demofiles.kind_of`), holds bytes of one, is a PDF or Photoshop document (a proof ships only
+its pages' previews), or is an image larger than a preview; an output that does not decrypt
+is refused too."""
 
 from __future__ import annotations
 
@@ -23,8 +24,10 @@ from sitegen.model import Site
 
 PHRASE_WORDS = 8  # long enough that theme text never matches a client's sentence by chance
 MIN_SENTENCE_WORDS = 6
+_DOCUMENT_STARTS = (b"%PDF", b"8BPS")
 PROBE_BYTES = 64
 PROBES_PER_FILE = 8
+PROBE_VARIETY = 4  # distinct byte values a slice needs to tell its file apart
 _TAG = re.compile(r"<[^>]+>")
 _NON_WORD = re.compile(r"[\W_]+", re.UNICODE)
 _MARKDOWN_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
@@ -44,6 +47,7 @@ def find_leaks(demo_dir: Path, site: Site, password: str | None, key: bytes) -> 
     originals: dict[str, Path] = {}  # by SHA-256: no output may be one of these
     locked: dict[str, Path] = {}  # nor decrypt to one of these, which add the site code
     probes: list[tuple[bytes, Path]] = []
+    locked_probes: list[tuple[bytes, Path]] = []  # nor hold a piece of one once decrypted
     for path, kind in _client_files(site):
         data = path.read_bytes()
         if kind is not demofiles.Kind.PUBLIC:
@@ -51,6 +55,7 @@ def find_leaks(demo_dir: Path, site: Site, password: str | None, key: bytes) -> 
             probes += _probes(data, path)
         if not kind.ships_original:
             locked[_sha256(data)] = path
+            locked_probes += _probes(data, path)
     phrases = _phrases(site)
     sizes = sorted({len(phrase) for phrase in phrases})
     leaks: list[Leak] = []
@@ -74,12 +79,18 @@ def find_leaks(demo_dir: Path, site: Site, password: str | None, key: bytes) -> 
         if phrase is not None:
             source = phrases[phrase].relative_to(site.path)
             leaks.append(Leak(rel, f"text of {source}: “{' '.join(phrase)}”"))
-        leaks += _plaintext_leaks(demo_dir, rel, data, site, key, locked)
+        leaks += _plaintext_leaks(demo_dir, rel, data, site, key, locked, locked_probes)
     return leaks
 
 
 def _plaintext_leaks(
-    demo_dir: Path, rel: Path, data: bytes, site: Site, key: bytes, originals: dict[str, Path]
+    demo_dir: Path,
+    rel: Path,
+    data: bytes,
+    site: Site,
+    key: bytes,
+    originals: dict[str, Path],
+    probes: list[tuple[bytes, Path]],
 ) -> list[Leak]:
     """What a client holding the password gets from this output: an original kept out of
     demos, or an image larger than a preview. An unencrypted output is checked as it is."""
@@ -101,6 +112,13 @@ def _plaintext_leaks(
     if original is not None:
         where = original.relative_to(site.path)
         leaks.append(Leak(rel, f"an original file, encrypted: {where}"))
+    elif encrypted:
+        source = next((source for probe, source in probes if probe in plain), None)
+        if source is not None:
+            where = source.relative_to(site.path)
+            leaks.append(Leak(rel, f"bytes of an original, encrypted: {where}"))
+    if plain.startswith(_DOCUMENT_STARTS):
+        leaks.append(Leak(rel, "a PDF or Photoshop document: a proof ships only its previews"))
     size = pixels.image_size(plain)
     limit = site.demo.preview_size
     if size is not None and (size[0] > limit or size[1] > limit):
@@ -125,12 +143,21 @@ def _client_files(site: Site) -> Iterator[tuple[Path, demofiles.Kind]]:
 
 def _probes(data: bytes, path: Path) -> list[tuple[bytes, Path]]:
     """Slices spread over an original big enough to be told apart by them: any copied piece
-    longer than a quarter of it holds at least one."""
+    longer than a quarter of it holds at least one. A run of one or two byte values (blank
+    pixels, padding) could turn up in any file, so each slice is the first varied one of its
+    stretch."""
     if len(data) < PROBE_BYTES * PROBES_PER_FILE * 2:
         return []
     step = len(data) // PROBES_PER_FILE
-    starts = range(0, len(data) - PROBE_BYTES + 1, step)
-    return [(data[i : i + PROBE_BYTES], path) for i in starts]
+    last = len(data) - PROBE_BYTES
+    probes = []
+    for start in range(0, last + 1, step):
+        for at in range(start, min(start + step, last + 1), PROBE_BYTES):
+            piece = data[at : at + PROBE_BYTES]
+            if len(set(piece)) >= PROBE_VARIETY:
+                probes.append((piece, path))
+                break
+    return probes
 
 
 def _phrases(site: Site) -> dict[tuple[str, ...], Path]:

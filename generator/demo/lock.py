@@ -33,6 +33,7 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.pbkdf2 import PBKDF2HMAC
 
+from sitegen.assets.demofiles import PROOF_COVER
 from sitegen.demo import chrome
 from sitegen.model import Output
 from sitegen.render.htmlpatch import insert_before_body_end
@@ -305,7 +306,9 @@ def rewrite_references(text: str, protected: set[str], withheld: dict[str, str])
         url = html.unescape(value).split("#", 1)[0].split("?", 1)[0]
         if url in withheld and attribute.lower() == "href":
             return f"{attribute}={mark}{html.escape(withheld[url])}{mark}"
-        if url not in protected:
+        if url in withheld and withheld[url] + PROOF_COVER in protected:
+            value = html.escape(withheld[url] + PROOF_COVER)  # a design file shows its proof
+        elif url not in protected:
             return match[0]
         if attribute.lower() == "href":
             return f'{match[0]} data-sitegen-href=""'

@@ -16,7 +16,7 @@ from urllib.parse import quote
 
 import jinja2
 
-from sitegen.assets import demofiles
+from sitegen.assets import demofiles, proofpages
 from sitegen.assets.previews import PreviewSettings
 from sitegen.cache.store import DiskCache
 from sitegen.config.load import STUDIO_FILE, demo_password, site_base_url, unpriced_milestones
@@ -110,7 +110,8 @@ def prepare(studio: Studio, site: Site, mode: Mode, options: BuildOptions) -> Pr
         not_found = chain.translate(site.language, "not_found_title") or "Page not found"
         sources = sitepages.with_generated_pages(found.pages, site, not_found)
         if demo:
-            sources += [*demo.withheld.values(), demo.status_page]
+            sources += [*demo.withheld.values(), *demo.proofs.values(), demo.status_page]
+            sources += [demo.gallery] if demo.gallery else []
         links = markup.LinkMap(
             pages={p.rel: base_path + p.url_path[1:] for p in sources},
             files=frozenset(f.origin for f in found.files),
@@ -227,6 +228,8 @@ def _theme_files(prepared: Prepared) -> list[Output]:
 class _Demo:
     files: demofiles.DemoFiles
     withheld: dict[StaticFile, SourcePage]  # deliverable -> the page shown in its place
+    proofs: dict[StaticFile, SourcePage]  # design file -> its proof page
+    gallery: SourcePage | None  # the proofs of content/proofs/, when there are any
     status_page: SourcePage
     updates: tuple[SourcePage, ...]
     key: Future[lock.DemoKey]
@@ -262,13 +265,19 @@ def _prepare_demo(
     )
     title = chain.translate(site.language, "withheld_title") or "Comes with the handover"
     withheld = {f: sitepages.withheld_page(site, f, title) for f in files.withheld}
+    proofs = {p.file: proofpages.proof_page(site, p) for p in files.proofs}
+    gallery_title = chain.translate(site.language, "proofs_title") or "Proofs"
+    gallery = proofpages.gallery(site, gallery_title, files.proofs, proofs)
     status_title = chain.translate(site.language, "status_title") or "Project status"
-    status_page = sitepages.status_page(site, status_title)
+    shown = proofpages.status_params(site, proofs, gallery)
+    status_page = sitepages.status_page(site, status_title, shown)
     theme_files, theme_warnings = demofiles.demo_theme_files(chain.static)
     unpriced = unpriced_milestones(site)
     warnings = (*weak, *unpriced, *_insecure_demo_domain(studio), *files.warnings, *theme_warnings)
     updates = sitepages.load_updates(site)
-    return _Demo(files, withheld, status_page, updates, key, warnings, tuple(theme_files))
+    return _Demo(
+        files, withheld, proofs, gallery, status_page, updates, key, warnings, tuple(theme_files)
+    )
 
 
 def _project(
@@ -314,10 +323,11 @@ def _lock(prepared: Prepared):
 
 
 def _withheld_urls(demo: _Demo, base_path: str) -> dict[str, str]:
-    """The URL of each deliverable, and of the page shown in its place."""
+    """The URL of each deliverable, and of the page shown in its place: a proof's page for
+    a design file, else one saying it comes with the handover."""
     return {
         base_path + quote(f.output): base_path + page.url_path[1:]
-        for f, page in demo.withheld.items()
+        for f, page in (*demo.withheld.items(), *demo.proofs.items())
     }
 
 

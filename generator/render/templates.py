@@ -33,6 +33,8 @@ DEFAULT_TEMPLATES = {
     "page": ("page.html",),
     "404": ("404.html", "page.html"),
     "withheld": ("withheld.html", "page.html"),
+    "proof": ("proof.html",),
+    "proofs": ("proofs.html",),
     "status": ("status.html",),
 }
 GATE_TEMPLATE = "gate.html"  # the password form, one file per demo
@@ -253,6 +255,7 @@ def _set_globals(env, chain, studio, site, mode, base_url, views, project) -> No
     env.filters.update(
         money=lambda amount, currency: _money(amount, currency, _locale(site)),
         longdate=lambda day: format_date(day, format="long", locale=_locale(site)),
+        daymonth=lambda day: format_date(day, format="d MMMM", locale=_locale(site)),
         tel=lambda phone: "tel:" + re.sub(r"[^\d+]", "", phone),
     )
 
