@@ -16,6 +16,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from sitegen import __version__, files
+from sitegen.cache import folders
 from sitegen.config.load import STUDIO_FILE, demo_password, list_clients, load_site
 from sitegen.config.tomlcheck import TableChecker
 from sitegen.demo import audit, lock, salt
@@ -89,7 +90,7 @@ def outside_sources(
     build = studio.build_dir.resolve()
     if folder.is_relative_to(root) or root.is_relative_to(folder):
         own = folder.relative_to(build).parts[:1] if folder.is_relative_to(build) else ()
-        if not own or own[0] in (".cache", *list_clients(studio)):
+        if not own or own[0] in (folders.ROOT, *list_clients(studio)):
             path, line = None, None
             if where is not None:
                 path = where[0]
@@ -356,7 +357,7 @@ def handed_over_on(site: Site) -> dt.date | None:
 
 
 def _cache_dir(studio: Studio) -> Path:
-    return studio.build_dir / ".cache"
+    return folders.of(studio).root
 
 
 def _build(studio: Studio, site: Site, mode: Mode) -> tuple[Path, list[Diagnostic]]:
@@ -379,7 +380,7 @@ def _sync(studio, site, folder, target, dry_run, max_deletes, on_progress, force
         max_deletes=max_deletes if max_deletes is not None else settings.max_deletes,
         on_progress=on_progress,
         settings=settings,
-        cache_dir=studio.build_dir / ".cache",
+        cache_dir=_cache_dir(studio),
         owner=site.name,
         force_prefix=force_prefix,
     )

@@ -20,6 +20,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Protocol
 
+from sitegen.cache.folders import CacheFolders
 from sitegen.errors import naming
 from sitegen.files import replace_file
 from sitegen.model import Diagnostic
@@ -103,7 +104,7 @@ def open_store(
 def cache_file(cache_dir: Path, target: Target) -> Path:
     """Where `sync` keeps the checksums learned from a target, one file per target URL."""
     name = hashlib.sha256(str(target).encode()).hexdigest()[:24]
-    return cache_dir / "deploy" / f"{name}.json"
+    return CacheFolders(cache_dir).sync_record(name)
 
 
 def sync(
