@@ -11,6 +11,7 @@ from pathlib import Path
 from sitegen.config.load import site_base_url
 from sitegen.model import Mode, Site, Studio
 from sitegen.render import templates, themes
+from sitegen.render.themefolders import theme_folders
 
 ENDED_TEMPLATE = "ended.html"
 
@@ -18,7 +19,7 @@ ENDED_TEMPLATE = "ended.html"
 def ended_folder(studio: Studio, site: Site) -> Path:
     """A folder holding only the ended page, as the site's home and its not-found page, so
     every address of the old demo shows it."""
-    chain = themes.load_chain(studio.themes_dir, site.theme)
+    chain = themes.load_chain(theme_folders(studio), site.theme)
     env = templates.environment(chain, site)
     demo_url = site_base_url(studio, site, Mode.DEMO)
     page = templates.render_standalone(
