@@ -235,14 +235,9 @@ class BuildOptions:
     never imports the stages (Markdown, templates, images)."""
 
     include_drafts: bool = False
-    cache_dir: Path | None = None  # default: build/.cache
+    cache_dir: Path | None = None  # default: the studio's (`cache.folders`)
     workers: int = 1  # processes for Markdown and image previews
     use_cache: bool = True  # False: convert every page again (`sitegen build --no-cache`)
     today: dt.date | None = None  # for "overdue" on the status page; default: the real today
     inject_html: str = ""  # `sitegen serve` only: put before </body> of every page, pre-lock
     memo: Memo | None = None  # `sitegen serve` only: reuses its previous builds' work
-
-
-def cache_dir(studio: Studio, options: BuildOptions) -> Path:
-    """Where the build's caches live: build/.cache unless the options say otherwise."""
-    return options.cache_dir or studio.build_dir / ".cache"

@@ -13,6 +13,7 @@ from deploy_fixtures import bucket_objects, new_bucket
 
 from sitegen.config.load import load_site, load_studio
 from sitegen.publish.publishing import demo_problems
+from sitegen.publish.syncplan import BuiltFolder
 
 MILESTONES = """
 [[milestones]]
@@ -157,6 +158,7 @@ def test_a_leaking_demo_is_never_uploaded(project):
     (demo / "plain.html").write_text(
         "<p>We bake bread before the sun comes up over the harbour.</p>"
     )
-    problems = demo_problems(demo, site, site.demo.password, studio.build_dir / ".cache")
+    built = BuiltFolder.read(demo)
+    problems = demo_problems(built, site, site.demo.password, studio.build_dir / ".cache")
     assert "plain.html is not locked behind the gate" in problems
     assert any("text of content/about.md" in p for p in problems)

@@ -12,6 +12,7 @@ from conftest import PASSWORD, SITE_TOML
 from sitegen.config.load import load_site, load_studio
 from sitegen.demo import audit, lock, salt
 from sitegen.publish.publishing import demo_problems
+from sitegen.publish.syncplan import BuiltFolder
 
 PUBLISHED = "build/_published/demo/acme"
 
@@ -39,7 +40,7 @@ def problems_of(project) -> list[str]:
     studio = load_studio(project.root)
     site = load_site(studio, "acme")
     folder = project.root / "build/acme/demo"
-    return demo_problems(folder, site, PASSWORD, studio.build_dir / ".cache")
+    return demo_problems(BuiltFolder.read(folder), site, PASSWORD, studio.build_dir / ".cache")
 
 
 def plant_encrypted(project, output: str, data: bytes) -> None:

@@ -24,6 +24,7 @@ from sitegen import processes
 from sitegen.assets import proofs
 from sitegen.assets.previews import PreviewError, PreviewSettings, make_preview
 from sitegen.cache import store
+from sitegen.cache.folders import CacheFolders
 from sitegen.errors import ContentError
 from sitegen.files import replace_file
 from sitegen.model import DemoSettings, Diagnostic, Output, StaticFile
@@ -180,7 +181,7 @@ def demo_files(
             output = Output(file.output, source=file.source, origin=file.origin)
             (public if kind is Kind.PUBLIC else protected).append(output)
             warnings += [_public_warning(file.source)] if kind is Kind.PUBLIC else []
-    previews = _previews(images, preview, cache_dir / "previews", workers, use_cache)
+    previews = _previews(images, preview, CacheFolders(cache_dir).previews, workers, use_cache)
     for image, output in zip(images, previews, strict=True):
         if _matches(image.origin, settings.public):
             public.append(output)

@@ -4,7 +4,8 @@ everything that made them, so a hit is always right and nothing needs invalidati
 One SQLite file: writes are atomic, several processes may share it, and it is safe to delete
 at any time. It stays under a size limit by pruning the least recently used entries. A damaged
 file or entry is ignored and replaced, never trusted. Caches kept as a folder of files (the
-image previews) are pruned by the same last-use bookkeeping: a file unused for 30 days goes."""
+image previews) are pruned by the same last-use bookkeeping: a file unused for 30 days goes.
+Where each cache lives, this store's file among them, is named in `folders` alone."""
 
 from __future__ import annotations
 

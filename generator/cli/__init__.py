@@ -395,8 +395,8 @@ def handover(
             afterhandover.bundle_target(studio, site)  # a bad one refused before anything is built
         retire_at = afterhandover.retire_target(studio, site) if retire_demo else None
         publishing.check_target_owned(studio, site, where, force_prefix)
-        folder = publishing.prepare_release(studio, site)
-        plan = publishing.plan_only(studio, site, folder, where, force_prefix)
+        built = publishing.prepare_release(studio, site)
+        plan = publishing.plan_only(studio, site, built, where, force_prefix)
         syncview.show_plan(f"handover of {name} to {where}", plan)
         if dry_run:
             return
@@ -406,11 +406,11 @@ def handover(
             click.confirm(f"Deploy {name} to {where}?", abort=True)
         with syncview.SyncProgress(f"handing over {name}") as progress:
             outcome = publishing.hand_over(
-                studio, site, folder, where, False, progress.update, force_prefix
+                studio, site, built, where, False, progress.update, force_prefix
             )
         syncview.report(name, outcome, False)
         if bundle:
-            link = afterhandover.bundle(studio, site, folder)
+            link = afterhandover.bundle(studio, site, built.folder)
             label = "Download link (valid 7 days)" if link.startswith("http") else "Bundle"
             click.echo(f"{label}: {link}")
         if retire_demo:

@@ -7,6 +7,7 @@ import secrets
 from dataclasses import dataclass
 from pathlib import Path
 
+from sitegen.cache import folders
 from sitegen.config.load import RTL_LANGUAGES
 from sitegen.config.schema import LANGUAGE, SITE_SCHEMA
 from sitegen.demo import salt
@@ -162,7 +163,7 @@ def new_client(
     (folder / "content" / "_index.md").write_text(HOME_MD.format(**values), encoding="utf-8")
     (folder / "content" / "about.md").write_text(ABOUT_MD.format(**values), encoding="utf-8")
     # The demo's salt, committed with the site from the start (keystore says why).
-    salt.demo_key(studio.build_dir / ".cache", client, password, folder)
+    salt.demo_key(folders.of(studio).root, client, password, folder)
     return NewClient(folder, password)
 
 

@@ -40,10 +40,12 @@ class Leak:
     what: str
 
 
-def find_leaks(demo_dir: Path, site: Site, password: str | None, key: bytes) -> list[Leak]:
+def find_leaks(
+    demo_dir: Path, site: Site, password: str | None, key: bytes, files: list[Path] | None = None
+) -> list[Leak]:
     """Every leak of the demo in `demo_dir`; `key` is the demo's AES key, as the build got it
-    (`salt.demo_key`), to read each output as the client would."""
-    outputs = [p for p in sorted(demo_dir.rglob("*")) if p.is_file()]
+    (`salt.demo_key`), to read each output as the client would; `files`: the demo's, if listed."""
+    outputs = [p for p in sorted(demo_dir.rglob("*") if files is None else files) if p.is_file()]
     originals: dict[str, Path] = {}  # by SHA-256: no output may be one of these
     locked: dict[str, Path] = {}  # nor decrypt to one of these, which add the site code
     probes: list[tuple[bytes, Path]] = []

@@ -18,6 +18,7 @@ import os
 import threading
 from pathlib import Path
 
+from sitegen.cache.folders import CacheFolders
 from sitegen.demo.lock import PBKDF2_ITERATIONS, DemoKey
 from sitegen.files import replace_file
 
@@ -56,7 +57,7 @@ def demo_key(cache_dir: Path, client: str, password: str, site_dir: Path | None 
         if site_dir is not None:
             _SITE_FOLDERS[client] = site_dir
         site_dir = site_dir or _SITE_FOLDERS.get(client)
-        return _demo_key(cache_dir / "keys" / f"{client}.json", site_dir, password)
+        return _demo_key(CacheFolders(cache_dir).legacy_salt(client), site_dir, password)
 
 
 def use_site_folder(client: str, site_dir: Path) -> None:

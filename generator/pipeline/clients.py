@@ -63,9 +63,7 @@ def build_client(
         ):
             site = load_site(studio, client)
             for mode in modes:
-                options = BuildOptions(
-                    include_drafts, studio.build_dir / ".cache", workers, use_cache=use_cache
-                )
+                options = BuildOptions(include_drafts, None, workers, use_cache=use_cache)
                 summary, mode_warnings = build_and_write(studio, site, mode, options)
                 summaries.append(summary)
                 warnings.extend(mode_warnings)
@@ -83,16 +81,15 @@ def build_and_write(studio: Studio, site, mode: Mode, options):
     summary and warnings."""
     import datetime as dt
 
-    from sitegen.cache import uptodate
-    from sitegen.model import cache_dir
+    from sitegen.cache import folders, uptodate
 
     started = time.perf_counter()
     options = replace(options, today=options.today or dt.date.today())
-    caches = cache_dir(studio, options)
+    caches = folders.of(studio, options)
     inputs = uptodate.inputs_digest(
-        studio, site, mode, options.include_drafts, options.today, caches
+        studio, site, mode, options.include_drafts, options.today, caches.root
     )
-    record_path = caches / "builds" / f"{site.name}.{mode.value}.json"
+    record_path = caches.build_record(site.name, mode)
     try:
         return _build_unless_fresh(studio, site, mode, options, inputs, record_path, started)
     finally:

@@ -18,6 +18,7 @@ import jinja2
 
 from sitegen.assets import demofiles, proofpages
 from sitegen.assets.previews import PreviewSettings
+from sitegen.cache import folders
 from sitegen.cache.store import DiskCache
 from sitegen.config.load import STUDIO_FILE, demo_password, site_base_url, unpriced_milestones
 from sitegen.content import convert, markup, sitepages
@@ -34,7 +35,6 @@ from sitegen.model import (
     SourcePage,
     StaticFile,
     Studio,
-    cache_dir,
 )
 from sitegen.payments import progress
 from sitegen.render import htmlpatch, sitemap, statuspage, templates, themes
@@ -46,7 +46,6 @@ if TYPE_CHECKING:
 DEMO_RUNTIME = "theme/sitegen/"  # the gate's script and styles: published in demos only
 UNLOCK_SCRIPT = DEMO_RUNTIME + "unlock.js"
 GATE_FORM = "_sitegen/gate.html"  # the gate's form, fetched by locked pages (see locked.html)
-FRAGMENTS = "fragments.sqlite"  # converted Markdown and front matter, in the cache folder
 
 
 def build(
@@ -98,7 +97,7 @@ def prepare(studio: Studio, site: Site, mode: Mode, options: BuildOptions) -> Pr
     """Everything before rendering: content read and converted, the theme loaded, the demo's
     key derived and its image previews made."""
     chain = themes.load_chain(theme_folders(studio), site.theme)
-    cache = DiskCache(cache_dir(studio, options) / FRAGMENTS) if options.use_cache else None
+    cache = DiskCache(folders.of(studio, options).fragments) if options.use_cache else None
     try:
         found = (
             options.memo.content(site, options.include_drafts, cache)
@@ -249,7 +248,7 @@ def _prepare_demo(
     # PBKDF2 runs in OpenSSL outside the GIL: the key is ready by the time pages are. A new
     # thread per build: a thread pool kept across builds would not survive a fork.
     background = ThreadPoolExecutor(max_workers=1, thread_name_prefix="sitegen-key")
-    caches = cache_dir(studio, options)
+    caches = folders.of(studio, options).root
     salt.use_site_folder(site.name, site.path)  # the salt is kept beside the site
     derive = options.memo.demo_key if options.memo else salt.demo_key
     key = background.submit(derive, caches, site.name, password)

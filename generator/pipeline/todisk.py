@@ -15,9 +15,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from sitegen import processes
-from sitegen.cache import pagerecords
+from sitegen.cache import folders, pagerecords
 from sitegen.errors import SitegenError
-from sitegen.model import BuildOptions, Diagnostic, Mode, Site, Studio, cache_dir
+from sitegen.model import BuildOptions, Diagnostic, Mode, Site, Studio
 from sitegen.pipeline import stages, write
 
 PARALLEL_FROM = 400  # fewer pages than this render faster than a process forks
@@ -48,7 +48,7 @@ def build_to_disk(
     prepared = stages.prepare(studio, site, mode, options)
     others = stages.site_outputs(prepared)
     stages.check_unique(stages.page_paths(prepared) + others)
-    records_path = cache_dir(studio, options) / "renders" / f"{site.name}.{mode.value}.json"
+    records_path = folders.of(studio, options).render_record(site.name, mode)
     previous = pagerecords.load(records_path) if frame and options.use_cache else {}
     with write.staged(studio.build_dir, site.name, mode.value) as staging:
         site_wide = stages.site_wide(prepared)

@@ -16,6 +16,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from sitegen import __version__, files
+from sitegen.cache import folders
 from sitegen.config.load import STUDIO_FILE, demo_password, list_clients, load_site
 from sitegen.config.tomlcheck import TableChecker
 from sitegen.demo import audit, lock, salt
@@ -89,7 +90,7 @@ def outside_sources(
     build = studio.build_dir.resolve()
     if folder.is_relative_to(root) or root.is_relative_to(folder):
         own = folder.relative_to(build).parts[:1] if folder.is_relative_to(build) else ()
-        if not own or own[0] in (".cache", *list_clients(studio)):
+        if not own or own[0] in (folders.ROOT, *list_clients(studio)):
             path, line = None, None
             if where is not None:
                 path = where[0]
@@ -130,14 +131,15 @@ def publish_demo(
     check_target_owned(studio, site, target, force_prefix)
     ends_on = demo_ends_on(studio, site)
     if ends_on and dt.date.today() > ends_on:
-        folder, warnings = ended.ended_folder(studio, site), []
+        built, warnings = read_built(studio, ended.ended_folder(studio, site)), []
     else:
         folder, warnings = _build(studio, site, Mode.DEMO)
+        built = read_built(studio, folder)  # listed once: the checks and the plan share it
         password, _ = demo_password(site)
-        problems = demo_problems(folder, site, password, _cache_dir(studio))
+        problems = demo_problems(built, site, password, _cache_dir(studio))
         if problems:
             raise LeakError([Diagnostic(None, p) for p in problems[:20]])
-    outcome = _sync(studio, site, folder, target, dry_run, max_deletes, on_progress, force_prefix)
+    outcome = _sync(studio, site, built, target, dry_run, max_deletes, on_progress, force_prefix)
     if not dry_run:
         _note_demo_target(studio, site, target)
     return replace(outcome, warnings=tuple(warnings))
@@ -222,20 +224,22 @@ def check_target_owned(
                 )
 
 
-def demo_problems(folder: Path, site: Site, password: str, cache_dir: Path) -> list[str]:
+def demo_problems(
+    built: syncplan.BuiltFolder, site: Site, password: str, cache_dir: Path
+) -> list[str]:
     """Why this demo must not be uploaded: an unlocked page, or anything that leaks, read
     with the key the build used (kept in `cache_dir`), as the client will read it."""
+    folder, paths = built.folder, built.paths()
     problems = [
         f"{page.relative_to(folder)} is not locked behind the gate"
-        for page in sorted(p for p in folder.rglob("*") if lock.is_page(p.name))
-        if page.relative_to(folder).as_posix() != stages.GATE_FORM
+        for page in paths
+        if lock.is_page(page.name)
+        and page.relative_to(folder).as_posix() != stages.GATE_FORM
         and b'id="sitegen-payload"' not in page.read_bytes()
     ]
     key = salt.demo_key(cache_dir, site.name, password, site.path).key
-    problems += [
-        f"{leak.output} holds {leak.what}" for leak in audit.find_leaks(folder, site, password, key)
-    ]
-    return problems
+    leaks = audit.find_leaks(folder, site, password, key, paths)
+    return problems + [f"{leak.output} holds {leak.what}" for leak in leaks]
 
 
 def check_paid(site: Site) -> None:
@@ -258,20 +262,22 @@ def check_paid(site: Site) -> None:
     )
 
 
-def prepare_release(studio: Studio, site: Site) -> Path:
-    """A fresh release build, checked to carry none of the demo's marks."""
+def prepare_release(studio: Studio, site: Site) -> syncplan.BuiltFolder:
+    """A fresh release build, checked to carry none of the demo's marks; listed once, for the
+    checks, the plan, the sync and the handover log."""
     check_paid(site)
     folder, _ = _build(studio, site, Mode.RELEASE)
-    problems = release_problems(folder)
+    built = read_built(studio, folder)
+    problems = release_problems(built)
     if problems:
         raise SitegenError([Diagnostic(None, p) for p in problems[:20]])
-    return folder
+    return built
 
 
-def release_problems(folder: Path) -> list[str]:
+def release_problems(built: syncplan.BuiltFolder) -> list[str]:
     problems = []
-    for path in sorted(p for p in folder.rglob("*") if p.is_file()):
-        rel = path.relative_to(folder).as_posix()
+    for path in built.paths():
+        rel = path.relative_to(built.folder).as_posix()
         if rel.startswith(stages.DEMO_RUNTIME):
             problems.append(f"{rel} belongs to the demo")
         elif path.suffix in (".html", ".htm"):
@@ -283,7 +289,7 @@ def release_problems(folder: Path) -> list[str]:
 def hand_over(
     studio: Studio,
     site: Site,
-    folder: Path,
+    built: syncplan.BuiltFolder,
     target: syncplan.Target,
     dry_run: bool = False,
     on_progress: Callable | None = None,
@@ -291,16 +297,20 @@ def hand_over(
 ) -> Outcome:
     """Sync the release; the paid flag is read again from site.toml just before."""
     check_paid(load_site(studio, site.name))
-    outcome = _sync(studio, site, folder, target, dry_run, None, on_progress, force_prefix)
+    outcome = _sync(studio, site, built, target, dry_run, None, on_progress, force_prefix)
     if not dry_run:
-        log_handover(site, outcome, folder)
+        log_handover(site, outcome, built)
     return outcome
 
 
 def plan_only(
-    studio: Studio, site: Site, folder: Path, target: syncplan.Target, force_prefix: bool = False
+    studio: Studio,
+    site: Site,
+    built: syncplan.BuiltFolder,
+    target: syncplan.Target,
+    force_prefix: bool = False,
 ) -> syncplan.DeployPlan:
-    return _sync(studio, site, folder, target, True, None, None, force_prefix).plan
+    return _sync(studio, site, built, target, True, None, None, force_prefix).plan
 
 
 def sync_folder(
@@ -313,16 +323,15 @@ def sync_folder(
 ) -> Outcome:
     """Sync any prepared folder of a client (a bundle, a retired demo) with the studio's
     settings."""
-    return _sync(studio, site, folder, target, False, max_deletes, None, force_prefix)
+    built = read_built(studio, folder)
+    return _sync(studio, site, built, target, False, max_deletes, None, force_prefix)
 
 
-def log_handover(site: Site, outcome: Outcome, folder: Path) -> dict:
+def log_handover(site: Site, outcome: Outcome, built: syncplan.BuiltFolder) -> dict:
     """One JSON line per handover in sites/CLIENT/handovers.log: what went where, when."""
-    manifest = "\n".join(
-        f"{p.relative_to(folder).as_posix()} {hashlib.sha256(p.read_bytes()).hexdigest()}"
-        for p in sorted(folder.rglob("*"))
-        if p.is_file()
-    )
+    by_path = {file.path: file for file in built.files}
+    in_order = [by_path[p.relative_to(built.folder).as_posix()] for p in built.paths()]
+    manifest = "\n".join(f"{file.path} {file.sha256}" for file in in_order)
     summary = outcome.summary
     record = {
         "time": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
@@ -330,7 +339,7 @@ def log_handover(site: Site, outcome: Outcome, folder: Path) -> dict:
         "target": outcome.target,
         "files": len(manifest.splitlines()),
         "uploaded": summary.uploaded if summary else 0,
-        "bytes": sum(p.stat().st_size for p in folder.rglob("*") if p.is_file()),
+        "bytes": sum(file.size for file in built.files),
         "manifest_sha256": hashlib.sha256(manifest.encode()).hexdigest(),
         "sitegen": __version__,
         "commit": _git_commit(site.path),
@@ -356,7 +365,7 @@ def handed_over_on(site: Site) -> dt.date | None:
 
 
 def _cache_dir(studio: Studio) -> Path:
-    return studio.build_dir / ".cache"
+    return folders.of(studio).root
 
 
 def _build(studio: Studio, site: Site, mode: Mode) -> tuple[Path, list[Diagnostic]]:
@@ -365,23 +374,32 @@ def _build(studio: Studio, site: Site, mode: Mode) -> tuple[Path, list[Diagnosti
     return summary.path, list(warnings)
 
 
-def _sync(studio, site, folder, target, dry_run, max_deletes, on_progress, force_prefix) -> Outcome:
+def read_built(studio: Studio, folder: Path) -> syncplan.BuiltFolder:
+    """The built folder listed and hashed once, with the studio's header rules."""
+    return syncplan.BuiltFolder.read(folder, _settings(studio)[1])
+
+
+def _settings(studio: Studio) -> tuple[syncplan.SyncSettings, syncplan.HeaderRules]:
     targets_file = studio.root / TARGETS_FILE
     if targets_file.is_file():
-        settings, rules = syncplan.load_settings(targets_file)
-    else:
-        settings, rules = syncplan.SyncSettings(), syncplan.HeaderRules()
+        return syncplan.load_settings(targets_file)
+    return syncplan.SyncSettings(), syncplan.HeaderRules()
+
+
+def _sync(studio, site, built, target, dry_run, max_deletes, on_progress, force_prefix) -> Outcome:
+    settings, rules = _settings(studio)
     plan, summary = stores.sync(
-        folder,
+        built.folder,
         target,
         rules,
         dry_run=dry_run,
         max_deletes=max_deletes if max_deletes is not None else settings.max_deletes,
         on_progress=on_progress,
         settings=settings,
-        cache_dir=studio.build_dir / ".cache",
+        cache_dir=_cache_dir(studio),
         owner=site.name,
         force_prefix=force_prefix,
+        local=built.files,
     )
     return Outcome(str(target), plan, summary)
 

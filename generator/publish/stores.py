@@ -20,6 +20,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Protocol
 
+from sitegen.cache.folders import CacheFolders
 from sitegen.errors import naming
 from sitegen.files import replace_file
 from sitegen.model import Diagnostic
@@ -103,7 +104,7 @@ def open_store(
 def cache_file(cache_dir: Path, target: Target) -> Path:
     """Where `sync` keeps the checksums learned from a target, one file per target URL."""
     name = hashlib.sha256(str(target).encode()).hexdigest()[:24]
-    return cache_dir / "deploy" / f"{name}.json"
+    return CacheFolders(cache_dir).sync_record(name)
 
 
 def sync(
@@ -117,12 +118,14 @@ def sync(
     cache_dir: Path | None = None,
     owner: str | None = None,
     force_prefix: bool = False,
+    local: tuple[LocalFile, ...] | None = None,
 ) -> tuple[DeployPlan, SyncSummary | None]:
     """Plan the sync of `folder` to `target`, then (unless `dry_run`) apply it and invalidate
     the CDN if the target names a CloudFront distribution. A target holding files sitegen did
-    not write, or wrote for another client than `owner`, is refused unless `force_prefix`."""
+    not write, or wrote for another client than `owner`, is refused unless `force_prefix`.
+    `local`: the folder's manifest, when the caller has listed it already."""
     settings, started = settings or SyncSettings(), time.perf_counter()
-    if not folder.is_dir() or not any(folder.iterdir()):
+    if not folder.is_dir() or not (any(folder.iterdir()) if local is None else local):
         raise DeployError(
             Diagnostic(folder, "nothing to sync: the build folder is missing or empty")
         )
@@ -130,10 +133,13 @@ def sync(
     cache = cache_file(cache_dir, target) if cache_dir else None
     watch = Watch(target, settings.stall_timeout, _idle_reporter(target, on_progress))
     with ThreadPoolExecutor(max_workers=1) as hashing:
-        local = hashing.submit(syncplan.local_manifest, folder, rules)  # while the target lists
+        if local is None:  # hashed while the target lists
+            listed = hashing.submit(syncplan.local_manifest, folder, rules)
+        else:
+            listed = hashing.submit(tuple, local)
         with open_store(target, settings, cache, owner, watch.beat) as store:
             remote = watch.call("listing", store.list)
-            the_plan = syncplan.plan(local.result(), remote, max_deletes, owner, force_prefix)
+            the_plan = syncplan.plan(listed.result(), remote, max_deletes, owner, force_prefix)
             if dry_run:
                 return the_plan, None
             summary = apply(the_plan, store, folder, settings.workers, on_progress, watch)

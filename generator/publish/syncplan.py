@@ -320,6 +320,23 @@ def local_manifest(folder: Path, rules: HeaderRules) -> tuple[LocalFile, ...]:
     return tuple(files)
 
 
+@dataclass(frozen=True)
+class BuiltFolder:
+    """A build folder listed once: its files as the plan needs them. The checks before a sync
+    take their paths from here too, so all of them see the same files and none lists again."""
+
+    folder: Path
+    files: tuple[LocalFile, ...]
+
+    @classmethod
+    def read(cls, folder: Path, rules: HeaderRules | None = None) -> BuiltFolder:
+        return cls(folder, local_manifest(folder, rules or HeaderRules()))
+
+    def paths(self) -> list[Path]:
+        """Every file's full path, in path order."""
+        return sorted(self.folder / file.path for file in self.files)
+
+
 class Reason(StrEnum):
     NEW = "new"
     CONTENT = "content differs"

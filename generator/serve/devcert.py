@@ -1,9 +1,9 @@
 """The certificate of `sitegen serve --https`: browsers offer the WebCrypto the demo gate
 needs only in a secure context, which a phone on the studio's network gets over https alone.
 
-Self-signed (EC P-256) with `cryptography`, made at first use and kept in build/.cache/tls/,
-made again when it nears its end or lacks a name the server answers to. The browser warns
-once; the studio accepts the warning on each device."""
+Self-signed (EC P-256) with `cryptography`, made at first use and kept in the cache (its
+folder named in `cache.folders`), made again when it nears its end or lacks a name the server
+answers to. The browser warns once; the studio accepts the warning on each device."""
 
 from __future__ import annotations
 

@@ -141,7 +141,6 @@ class Preview:
         banner = release_banner(site) if self.mode is Mode.RELEASE else None
         options = BuildOptions(
             include_drafts=self.drafts,
-            cache_dir=studio.build_dir / ".cache",
             # Image previews in a process pool only before the server's threads start: a fork
             # from a process with threads can inherit a lock some thread holds.
             workers=1 if self._attempts else os.cpu_count() or 1,

@@ -26,6 +26,8 @@ from urllib.parse import parse_qs, quote, unquote, urlsplit
 import click
 
 from sitegen import mediatypes
+from sitegen.cache import folders
+from sitegen.config.load import load_studio
 from sitegen.model import Mode, Output
 from sitegen.serve import livereload, servenames
 from sitegen.serve.livereload import Event, Hub
@@ -158,7 +160,7 @@ class Server:
             if self._https:
                 from sitegen.serve import devcert  # cryptography's x509 only when asked for
 
-                folder = self.preview.root / "build" / ".cache" / "tls"
+                folder = folders.of(load_studio(self.preview.root)).tls
                 certified = servenames.certificate_names(self._bind)
                 self._http.tls = devcert.server_context(folder, certified)
         except OSError as exc:
