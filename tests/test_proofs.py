@@ -265,6 +265,7 @@ def test_the_audit_refuses_a_proof_that_carries_its_original(site):
     from sitegen.config.load import load_site, load_studio
     from sitegen.demo import lock, salt
     from sitegen.publish.publishing import demo_problems
+    from sitegen.publish.syncplan import BuiltFolder
 
     site.build()
     studio = load_studio(site.root)
@@ -278,7 +279,7 @@ def test_the_audit_refuses_a_proof_that_carries_its_original(site):
     for output, data in planted.items():
         path = demo / output
         path.write_bytes(lock.encrypt_file(key, "acme", "/" + output, data))
-    problems = demo_problems(demo, load_site(studio, "acme"), PASSWORD, cache)
+    problems = demo_problems(BuiltFolder.read(demo), load_site(studio, "acme"), PASSWORD, cache)
     assert (
         "_proofs/assets/poster.psd/1.jpg holds bytes of an original, encrypted: "
         "assets/poster.psd" in problems

@@ -209,7 +209,7 @@ def _proofs(
 ) -> tuple[list[ProofFile], list[Output], list[StaticFile], list[Diagnostic]]:
     """Each design file rendered (from the cache where a sound entry is kept): its proof and
     the previews of its pages, or, when it cannot be rendered, withheld with a warning."""
-    cache = cache_dir / "previews"
+    cache = CacheFolders(cache_dir).previews
     originals = [file.source.read_bytes() for file in designs]
     entries = [cache / proofs.cache_key(o, preview, settings.proof_pages) for o in originals]
     rendered: dict[int, proofs.Rendered | proofs.ProofError] = {}
