@@ -60,6 +60,7 @@ def test_gate_refuses_a_wrong_password_and_opens_with_the_right_one(browser, dem
     page.goto(base + "/")
     page.wait_for_selector("#sitegen-password", state="visible")
     assert "Fresh bread" not in page.content()
+    assert not page.is_visible("#sitegen-offline"), "the message for when the gate cannot run"
     page.screenshot(path=str(screenshots / "demo-gate.png"))
 
     unlock(page, "wrong password")
@@ -130,4 +131,18 @@ def test_gate_over_plain_http_from_another_host_says_to_use_https(browser, demo)
     text = page.inner_text("#sitegen-gate-insecure")
     assert "https" in text and f"https://insecure.test:{port}/about/" in text
     assert not page.is_visible("#sitegen-password")
+    page.close()
+
+
+def test_a_demo_opened_from_disk_says_how_to_open_it(browser, make_project):
+    """Opened from file://, a locked page says to use its web address or `sitegen serve`,
+    instead of a password form that cannot work there."""
+    project = make_project("-- sites/acme/content/about.md --\nWe bake bread.\n")
+    project.build()
+    page = browser.new_page()
+    page.goto((project.root / "build/acme/demo/about/index.html").as_uri())
+    note = page.locator("#sitegen-offline")
+    note.wait_for(state="visible")
+    assert "sitegen serve" in note.inner_text() and "web address" in note.inner_text()
+    assert not page.locator("#sitegen-password").count()
     page.close()

@@ -8,6 +8,11 @@
 (function () {
   "use strict";
   var script = document.currentScript;
+  // The locked page's plain message (no JavaScript, or opened from disk, where this script
+  // is not found) is for when this script does not run: hidden before the body is drawn.
+  var quiet = document.createElement("style");
+  quiet.textContent = "#sitegen-offline{display:none}";
+  document.head.appendChild(quiet);
   var payload = JSON.parse(document.getElementById("sitegen-payload").textContent);
   var prefix = "sitegen-key:" + payload.site + ":";
   var storageName = prefix + payload.salt;
@@ -206,7 +211,9 @@
     });
   }
 
-  if (!window.isSecureContext || !window.crypto || !crypto.subtle) {
+  if (location.protocol === "file:") {
+    unavailable();  // a page's path on disk is not its address: say how to open the demo
+  } else if (!window.isSecureContext || !window.crypto || !crypto.subtle) {
     refuse("insecure");
   } else if (!inPlace()) {
     refuse("misplaced");
