@@ -45,6 +45,7 @@ class Record:
     files: int
     warnings: tuple[Diagnostic, ...] = ()
     withheld: int = 0  # the client's files the demo leaves for the handover
+    proofs: tuple[tuple[str, str], ...] = ()  # (output path, version): what a publish records
 
 
 @dataclass(frozen=True)
@@ -141,6 +142,7 @@ def read(record_path: Path) -> Record | None:
             data["files"],
             warnings,
             data.get("withheld", 0),
+            tuple((str(path), str(version)) for path, version in data["proofs"]),
         )
     except (OSError, ValueError, KeyError, TypeError):  # missing or damaged: build again
         return None

@@ -92,6 +92,12 @@ class Prepared:
         """How many of the client's files a demo leaves for the handover."""
         return len(self.demo.withheld) if self.demo else 0
 
+    @property
+    def proof_versions(self) -> tuple[tuple[str, str], ...]:
+        """(output path, version) of each proof a demo shows: what a publish records."""
+        proofs = self.demo.files.proofs if self.demo else ()
+        return tuple(sorted((p.file.output, p.version) for p in proofs))
+
 
 def prepare(studio: Studio, site: Site, mode: Mode, options: BuildOptions) -> Prepared:
     """Everything before rendering: content read and converted, the theme loaded, the demo's
