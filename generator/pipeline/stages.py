@@ -21,6 +21,7 @@ from sitegen.assets.previews import PreviewSettings
 from sitegen.cache import folders
 from sitegen.cache.store import DiskCache
 from sitegen.config.load import STUDIO_FILE, demo_password, site_base_url, unpriced_milestones
+from sitegen.config.published import published_proofs
 from sitegen.content import convert, markup, sitepages
 from sitegen.demo import chrome, lock, salt
 from sitegen.errors import ContentError, OutputError
@@ -270,7 +271,8 @@ def _prepare_demo(
     )
     title = chain.translate(site.language, "withheld_title") or "Comes with the handover"
     withheld = {f: sitepages.withheld_page(site, f, title) for f in files.withheld}
-    proofs = {p.file: proofpages.proof_page(site, p) for p in files.proofs}
+    published = published_proofs(site)
+    proofs = {p.file: proofpages.proof_page(site, p, published) for p in files.proofs}
     gallery_title = chain.translate(site.language, "proofs_title") or "Proofs"
     gallery = proofpages.gallery(site, gallery_title, files.proofs, proofs)
     status_title = chain.translate(site.language, "status_title") or "Project status"
