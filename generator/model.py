@@ -110,7 +110,8 @@ class DemoSettings:
 
 DEFAULT_RELEASE_TARGET = "file:build/_published/release/{client}/"
 # Beside the site, where `publish` notes the target it last sent the demo to, so that a
-# handover retires the demo there. Not an input of the build.
+# handover retires the demo there, and the proof versions it sent: of it, the build reads
+# only those (`config.published`), to mark proofs new.
 DEMO_PUBLISHED_FILE = "demo-published.json"
 
 

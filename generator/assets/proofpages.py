@@ -4,15 +4,18 @@
 from __future__ import annotations
 
 import posixpath
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from sitegen.assets import demofiles
 from sitegen.content import sitepages
 from sitegen.model import Site, SourcePage, StaticFile
 
 
-def proof_page(site: Site, proof: demofiles.ProofFile) -> SourcePage:
-    """A proof's page: its pages' previews in order, with their paper sizes."""
+def proof_page(
+    site: Site, proof: demofiles.ProofFile, published: Mapping[str, str] | None = None
+) -> SourcePage:
+    """A proof's page: its pages' previews in order, with their paper sizes, and whether it
+    is new since the last publish (`published`: the versions it sent, see `is_new`)."""
     pages = [
         {"image": posixpath.basename(path), "mm": size.millimetres, "inches": size.inches}
         for path, size in zip(proof.pages, proof.sizes, strict=True)
@@ -24,8 +27,15 @@ def proof_page(site: Site, proof: demofiles.ProofFile) -> SourcePage:
         "page_count": proof.page_count,
         "version": proof.version,
         "modified": proof.modified,
+        "new": is_new(proof, published),
     }
     return sitepages.proof_page(site, demofiles.proof_folder(proof.file), name, params)
+
+
+def is_new(proof: demofiles.ProofFile, published: Mapping[str, str] | None) -> bool:
+    """Whether the client has not been sent this version: a changed or added file. Before
+    the first publish (`published` is None) there is nothing to compare with: none is new."""
+    return published is not None and published.get(proof.file.output) != proof.version
 
 
 PROOFS_FOLDER = "content/proofs/"  # a client's folder of proofs gets a gallery page
@@ -60,6 +70,7 @@ def _entries(site: Site, pages: list[SourcePage]) -> list[dict]:
             "version": p.params["version"],
             "modified": p.params["modified"],
             "pages": p.params["page_count"],
+            "new": p.params["new"],
         }
         for p in sorted(pages, key=lambda page: page.rel)
     ]

@@ -2,7 +2,8 @@
 
 A build is fresh while every input it could read has the fingerprint it had when the build
 was written (the client's folder, every theme, sitegen.toml, sitegen itself and the libraries
-that shape its output, the demo key and today's date, which the status page shows) and the
+that shape its output, the demo key, today's date, which the status page shows, and the proof
+versions the last publish recorded, by which a demo marks proofs new) and the
 output folder is as that build left it. A no-change `sitegen build` then costs a walk of the
 inputs instead of a build. The record holds digests and counts, never a password or a key."""
 
@@ -20,6 +21,7 @@ from pathlib import Path
 
 import sitegen
 from sitegen.config.load import demo_password
+from sitegen.config.published import published_proofs
 from sitegen.demo import salt
 from sitegen.errors import SitegenError
 from sitegen.files import replace_file
@@ -45,6 +47,7 @@ class Record:
     files: int
     warnings: tuple[Diagnostic, ...] = ()
     withheld: int = 0  # the client's files the demo leaves for the handover
+    proofs: tuple[tuple[str, str], ...] = ()  # (output path, version): what a publish records
 
 
 @dataclass(frozen=True)
@@ -92,7 +95,19 @@ def inputs_digest(
     whole = frame.copy()
     _add_tree(whole, site.content_dir)
     _add_tree(whole, site.assets_dir)
+    # Not in `frame`: only the proof pages, the gallery and the status page show it, and
+    # their page records see it in their params, so no other page is made again after a
+    # publish. The rest of the record (where, since when) no build reads.
+    whole.update(f"\0published {_published(site) if mode is Mode.DEMO else ''}".encode())
     return Inputs(frame.hexdigest(), whole.hexdigest(), key_check)
+
+
+def _published(site: Site) -> str:
+    try:
+        proofs = published_proofs(site)
+    except SitegenError:  # the build itself reports it, naming the file
+        return "unreadable"
+    return repr(None if proofs is None else sorted(proofs.items()))
 
 
 def _joined(files: str, key_check: str) -> str:
@@ -141,6 +156,7 @@ def read(record_path: Path) -> Record | None:
             data["files"],
             warnings,
             data.get("withheld", 0),
+            tuple((str(path), str(version)) for path, version in data["proofs"]),
         )
     except (OSError, ValueError, KeyError, TypeError):  # missing or damaged: build again
         return None

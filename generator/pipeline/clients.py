@@ -26,6 +26,7 @@ class ModeSummary:
     up_to_date: bool = False  # nothing to do: the build in `path` is what it would give
     rendered: int | None = None  # pages made again; the others were kept from the last build
     withheld: int = 0  # the client's files a demo leaves for the handover
+    proofs: tuple[tuple[str, str], ...] = ()  # (output path, version) of a demo's proofs
 
 
 @dataclass(frozen=True)
@@ -107,8 +108,9 @@ def _build_unless_fresh(
     if kept is not None:
         seconds = time.perf_counter() - started
         summary = ModeSummary(
-            mode.value, kept.pages, kept.files, seconds, target, True, withheld=kept.withheld
-        )
+            mode.value, kept.pages, kept.files, seconds, target, True,
+            withheld=kept.withheld, proofs=kept.proofs,
+        )  # fmt: skip
         return summary, kept.warnings
     from sitegen.pipeline import todisk  # the stages, imported only when there is work for them
 
@@ -122,6 +124,7 @@ def _build_unless_fresh(
         written.files,
         written.warnings,
         written.withheld,
+        written.proofs,
     )
     uptodate.write(record_path, record)
     seconds = time.perf_counter() - started
@@ -134,6 +137,7 @@ def _build_unless_fresh(
         False,
         written.rendered,
         written.withheld,
+        written.proofs,
     )
     return summary, written.warnings + _renewed_salt(site)
 

@@ -21,6 +21,7 @@ from sitegen.assets.previews import PreviewSettings
 from sitegen.cache import folders
 from sitegen.cache.store import DiskCache
 from sitegen.config.load import STUDIO_FILE, demo_password, site_base_url, unpriced_milestones
+from sitegen.config.published import published_proofs
 from sitegen.content import convert, markup, sitepages
 from sitegen.demo import chrome, lock, salt
 from sitegen.errors import ContentError, OutputError
@@ -91,6 +92,12 @@ class Prepared:
     def withheld(self) -> int:
         """How many of the client's files a demo leaves for the handover."""
         return len(self.demo.withheld) if self.demo else 0
+
+    @property
+    def proof_versions(self) -> tuple[tuple[str, str], ...]:
+        """(output path, version) of each proof a demo shows: what a publish records."""
+        proofs = self.demo.files.proofs if self.demo else ()
+        return tuple(sorted((p.file.output, p.version) for p in proofs))
 
 
 def prepare(studio: Studio, site: Site, mode: Mode, options: BuildOptions) -> Prepared:
@@ -264,7 +271,8 @@ def _prepare_demo(
     )
     title = chain.translate(site.language, "withheld_title") or "Comes with the handover"
     withheld = {f: sitepages.withheld_page(site, f, title) for f in files.withheld}
-    proofs = {p.file: proofpages.proof_page(site, p) for p in files.proofs}
+    published = published_proofs(site)
+    proofs = {p.file: proofpages.proof_page(site, p, published) for p in files.proofs}
     gallery_title = chain.translate(site.language, "proofs_title") or "Proofs"
     gallery = proofpages.gallery(site, gallery_title, files.proofs, proofs)
     status_title = chain.translate(site.language, "status_title") or "Project status"

@@ -33,6 +33,7 @@ class Written:
     warnings: tuple[Diagnostic, ...]
     rendered: int  # pages made again; the others were kept from the previous build
     withheld: int = 0  # the client's files a demo leaves for the handover
+    proofs: tuple[tuple[str, str], ...] = ()  # (output path, version) of a demo's proofs
 
 
 def build_to_disk(
@@ -67,7 +68,10 @@ def build_to_disk(
     pages = len(prepared.views)
     rendered = pages - len(kept & records.keys())
     files = pages + len(others)
-    return Written(staging.target, pages, files, prepared.warnings, rendered, prepared.withheld)
+    return Written(
+        staging.target, pages, files, prepared.warnings, rendered, prepared.withheld,
+        prepared.proof_versions,
+    )  # fmt: skip
 
 
 @dataclass(frozen=True)

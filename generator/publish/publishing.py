@@ -17,6 +17,7 @@ from pathlib import Path
 
 from sitegen import __version__, files
 from sitegen.cache import folders
+from sitegen.config import published
 from sitegen.config.load import STUDIO_FILE, demo_password, list_clients, load_site
 from sitegen.config.tomlcheck import TableChecker
 from sitegen.demo import audit, lock, salt
@@ -130,18 +131,20 @@ def publish_demo(
             )
     check_target_owned(studio, site, target, force_prefix)
     ends_on = demo_ends_on(studio, site)
+    proofs = None  # an ended demo shows none: the client last saw those recorded before
     if ends_on and dt.date.today() > ends_on:
         built, warnings = read_built(studio, ended.ended_folder(studio, site)), []
     else:
-        folder, warnings = _build(studio, site, Mode.DEMO)
-        built = read_built(studio, folder)  # listed once: the checks and the plan share it
+        summary, warnings = _build(studio, site, Mode.DEMO)
+        proofs = summary.proofs
+        built = read_built(studio, summary.path)  # listed once: the checks and the plan share it
         password, _ = demo_password(site)
         problems = demo_problems(built, site, password, _cache_dir(studio))
         if problems:
             raise LeakError([Diagnostic(None, p) for p in problems[:20]])
     outcome = _sync(studio, site, built, target, dry_run, max_deletes, on_progress, force_prefix)
     if not dry_run:
-        _note_demo_target(studio, site, target)
+        _note_demo_target(studio, site, target, proofs)
     return replace(outcome, warnings=tuple(warnings))
 
 
@@ -185,17 +188,33 @@ def demo_ends_on(studio: Studio, site: Site) -> dt.date | None:
     return None
 
 
-def _note_demo_target(studio: Studio, site: Site, target: syncplan.Target) -> None:
-    """Written only when the place changes, so the file stays quiet in version control; a
-    folder inside the project is kept relative to it, as the configuration writes it."""
+def _note_demo_target(
+    studio: Studio, site: Site, target: syncplan.Target, proofs: tuple[tuple[str, str], ...] | None
+) -> None:
+    """Written only when the place or the proofs sent change, so the file stays quiet in
+    version control; a folder inside the project is kept relative to it, as the configuration
+    writes it. `proofs` (output path, version), the next build's measure of what is new;
+    None keeps those recorded."""
     where = str(target)
     if isinstance(target, syncplan.FileTarget) and target.path.is_relative_to(studio.root):
         where = "file:" + target.path.relative_to(studio.root).as_posix() + "/"
     since = first_published(site) or dt.date.today()
-    text = json.dumps({"target": where, "since": since.isoformat()}, indent=2) + "\n"
+    record = {"target": where, "since": since.isoformat()}
+    sent = dict(proofs) if proofs is not None else _recorded_proofs(site)
+    if sent is not None:
+        record[published.PROOFS] = sent
+    text = json.dumps(record, indent=2, ensure_ascii=False) + "\n"
     path = site.path / DEMO_PUBLISHED_FILE
     if not path.is_file() or path.read_text("utf-8") != text:
         files.replace_file(path, text)
+
+
+def _recorded_proofs(site: Site) -> dict[str, str] | None:
+    try:
+        recorded = published.published_proofs(site)
+    except SitegenError:  # a damaged record: what the ended demo shows is what counts now
+        return None
+    return dict(recorded) if recorded is not None else None
 
 
 def check_target_owned(
@@ -266,8 +285,8 @@ def prepare_release(studio: Studio, site: Site) -> syncplan.BuiltFolder:
     """A fresh release build, checked to carry none of the demo's marks; listed once, for the
     checks, the plan, the sync and the handover log."""
     check_paid(site)
-    folder, _ = _build(studio, site, Mode.RELEASE)
-    built = read_built(studio, folder)
+    summary, _ = _build(studio, site, Mode.RELEASE)
+    built = read_built(studio, summary.path)
     problems = release_problems(built)
     if problems:
         raise SitegenError([Diagnostic(None, p) for p in problems[:20]])
@@ -368,10 +387,10 @@ def _cache_dir(studio: Studio) -> Path:
     return folders.of(studio).root
 
 
-def _build(studio: Studio, site: Site, mode: Mode) -> tuple[Path, list[Diagnostic]]:
+def _build(studio: Studio, site: Site, mode: Mode) -> tuple[clients.ModeSummary, list[Diagnostic]]:
     options = BuildOptions(cache_dir=_cache_dir(studio), workers=os.cpu_count() or 1)
     summary, warnings = clients.build_and_write(studio, site, mode, options)
-    return summary.path, list(warnings)
+    return summary, list(warnings)
 
 
 def read_built(studio: Studio, folder: Path) -> syncplan.BuiltFolder:
