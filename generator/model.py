@@ -123,6 +123,16 @@ class ReleaseSettings:
 
 
 @dataclass(frozen=True)
+class MenuEntry:
+    """One item of `[site] menu`: a page or folder under content/, its label, and its line in
+    site.toml, to point at when the page is not there."""
+
+    page: str
+    label: str | None = None
+    line: int | None = None
+
+
+@dataclass(frozen=True)
 class Site:
     """One client's site, from `sites/CLIENT/site.toml`."""
 
@@ -140,6 +150,7 @@ class Site:
     client_tasks: tuple[ClientTask, ...] = ()
     client_contact: str | None = None
     params: MappingProxyType[str, Any] = field(default_factory=lambda: EMPTY)
+    menu: tuple[MenuEntry, ...] | None = None  # None: the bounded default menu
 
     @property
     def content_dir(self) -> Path:
@@ -181,6 +192,7 @@ class SourcePage:
     description: str
     params: MappingProxyType[str, Any]
     section: str | None
+    menu: bool | None = None  # front matter `menu`: true asks for the main menu, false stays out
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
+from sitegen.config.menuconfig import menu_entries
 from sitegen.config.schema import MILESTONE_SCHEMA, SITE_SCHEMA, STUDIO_SCHEMA, TASK_SCHEMA
 from sitegen.config.tomlcheck import TableChecker, read_toml
 from sitegen.errors import ConfigError, did_you_mean
@@ -122,6 +123,7 @@ def load_site(studio: Studio, name: str) -> Site:
     milestones = _milestones(checker, data.get("milestones", []))
     tasks = _client_tasks(checker, data.get("client_tasks", []))
     site = tables.get("site", {})
+    menu = menu_entries(checker, site.get("menu"))
     demo = tables.get("demo", {})
     if "password" in demo and "password_env" in demo:
         checker.problem(
@@ -170,6 +172,7 @@ def load_site(studio: Studio, name: str) -> Site:
         milestones=milestones,
         client_tasks=tasks,
         params=MappingProxyType(dict(params)),
+        menu=menu,
     )
 
 

@@ -127,6 +127,7 @@ SITE_SCHEMA = {
         "language": LANGUAGE,
         "direction": Key(str, check=_one_of("ltr", "rtl")),
         "base_path": Key(str, check=_base_path),
+        "menu": Key(list),
     },
     "demo": {
         "subdomain": Key(str, check=_matches(_DNS_LABEL, "a DNS label like 'acme'")),

@@ -24,6 +24,7 @@ STANDARD_KEYS = {
     "slug": str,
     "template": str,
     "description": str,
+    "menu": bool,
 }
 _FENCES = {"---": "YAML", "+++": "TOML"}
 _TOML_POSITION = re.compile(r"\(at line (\d+), column (\d+)\)")

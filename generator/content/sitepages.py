@@ -268,6 +268,7 @@ def _read_page(
         description=values.get("description", ""),
         params=MappingProxyType({k: v for k, v in values.items() if k not in STANDARD_KEYS}),
         section=_parent_folder(folder) if is_index else folder,
+        menu=values.get("menu"),
     )
 
 

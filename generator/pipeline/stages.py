@@ -83,10 +83,11 @@ class Prepared:
     options: BuildOptions
     demo: _Demo | None
     protection: lock.Protection | None  # demo builds: how pages are locked
+    menu_warnings: tuple[Diagnostic, ...] = ()
 
     @property
     def warnings(self) -> tuple[Diagnostic, ...]:
-        return self.demo.warnings if self.demo else ()
+        return (*(self.demo.warnings if self.demo else ()), *self.menu_warnings)
 
     @property
     def withheld(self) -> int:
@@ -133,13 +134,15 @@ def prepare(studio: Studio, site: Site, mode: Mode, options: BuildOptions) -> Pr
     if options.memo:
         env = options.memo.environment(env)
     base_url = site_base_url(studio, site, mode)
-    views = templates.site_views(env, chain, studio, site, mode, base_url, pages, project)
+    views, menu_warnings = templates.site_views(
+        env, chain, studio, site, mode, base_url, pages, project, found.drafts
+    )
     protection = _protection(demo, env, site, base_path) if demo else None
     if demo and protection:
         protection = _with_chrome(protection, env, views, demo, base_path)
     return Prepared(
         site, mode, env, tuple(views), tuple(pages), found, chain, base_url, base_path, options,
-        demo, protection,
+        demo, protection, menu_warnings,
     )  # fmt: skip
 
 

@@ -24,6 +24,7 @@ from sitegen.content.sitepages import walk
 from sitegen.errors import TemplateError
 from sitegen.model import Diagnostic, Mode, Output, Page, Site, Studio
 from sitegen.payments import money
+from sitegen.render import menus
 from sitegen.render.jinjaenv import PublicEnvironment
 from sitegen.render.themes import ThemeChain
 
@@ -99,8 +100,17 @@ class SiteView:
     base_path: str
     client: ClientView
     params: dict[str, Any]
-    nav: list[PageView] = field(default_factory=list)
+    nav: list[MenuItem] = field(default_factory=list)
     home: PageView | None = None
+
+
+@dataclass(frozen=True)
+class MenuItem:
+    """An item of the main menu: the label site.toml gave it, or the page's title."""
+
+    title: str
+    url: str
+    page: PageView
 
 
 class BodyReads:
@@ -154,7 +164,9 @@ class PageView:
         folder = self._page.source.section
         return self._index.get(folder) if folder is not None else None
 
-    def is_current(self, other: PageView) -> bool:
+    def is_current(self, other: PageView | MenuItem) -> bool:
+        if isinstance(other, MenuItem):
+            other = other.page
         page: PageView | None = self
         while page is not None:
             if page is other:
@@ -172,12 +184,22 @@ def site_views(
     base_url: str,
     pages: Iterable[Page],
     project: Any = None,
-) -> list[PageView]:
-    """Every page as its templates see it, linked to its neighbours; sets what every template
-    receives, so any share of the views can then be rendered on its own."""
-    views = _link_views(list(pages))
-    _set_globals(env, chain, studio, site, mode, base_url, views, project)
-    return views
+    drafts: frozenset[str] = frozenset(),
+) -> tuple[list[PageView], tuple[Diagnostic, ...]]:
+    """Every page as its templates see it, linked to its neighbours, and warnings about the
+    menu; sets what every template receives, so any share of the views can then be rendered
+    on its own."""
+    pages = list(pages)
+    views = _link_views(pages)
+    menu = menus.main_menu(site, pages, drafts)
+    view_of = {id(view._page): view for view in views}
+    nav = [_menu_item(view_of[id(choice.page)], choice.label) for choice in menu.items]
+    _set_globals(env, chain, studio, site, mode, base_url, views, project, nav)
+    return views, menu.warnings
+
+
+def _menu_item(view: PageView, label: str | None) -> MenuItem:
+    return MenuItem(label or view.title, view.url, view)
 
 
 def render_views(
@@ -222,14 +244,14 @@ def render_standalone(
     **context: Any,
 ) -> bytes:
     """A page outside the site's own, such as the one left where a retired demo was."""
-    _set_globals(env, chain, studio, site, mode, base_url, [], None)
+    _set_globals(env, chain, studio, site, mode, base_url, [], None, [])
     try:
         return env.get_template(template).render(**context).encode("utf-8")
     except TEMPLATE_FAILURES as exc:
         raise TemplateError(_template_diagnostic(exc, env)) from None
 
 
-def _set_globals(env, chain, studio, site, mode, base_url, views, project) -> None:
+def _set_globals(env, chain, studio, site, mode, base_url, views, project, nav) -> None:
     """What every template receives (themes/README.md lists it)."""
     base_path = site.demo.base_path if mode is Mode.DEMO else site.release.base_path
     site_view = SiteView(
@@ -241,7 +263,7 @@ def _set_globals(env, chain, studio, site, mode, base_url, views, project) -> No
         base_path=base_path,
         client=ClientView(site.client_name, site.client_email, site.client_contact or ""),
         params=dict(site.params),
-        nav=_top_level(views),
+        nav=nav,
         home=next((v for v in views if v.kind == "home"), None),
     )
     env.globals.update(
@@ -330,16 +352,7 @@ def _link_views(pages: list[Page]) -> list[PageView]:
 
 
 def _page_order(view: PageView) -> tuple:
-    date = view.date
-    if isinstance(date, dt.date) and not isinstance(date, dt.datetime):
-        date = dt.datetime.combine(date, dt.time())
-    stamp = -date.replace(tzinfo=None).timestamp() if date else 0.0
-    return (view.weight, date is None, stamp, view.title.casefold())
-
-
-def _top_level(views: list[PageView]) -> list[PageView]:
-    top = (v for v in views if v._page.source.section == "" and v.kind in ("page", "section"))
-    return sorted(top, key=_page_order)
+    return menus.page_order(view._page)
 
 
 class _PageTemplateMissing(Exception):

@@ -301,7 +301,8 @@ class TrackingEnvironment(PublicEnvironment):
         if url not in self._views:
             site = self.globals.get("site")
             queue: list[PageView] = [start]
-            queue += [getattr(site, "home", None) or start, *getattr(site, "nav", [])]
+            nav = [getattr(item, "page", item) for item in getattr(site, "nav", [])]
+            queue += [getattr(site, "home", None) or start, *nav]
             while queue:
                 page = queue.pop()
                 if page.url in self._views:
