@@ -81,6 +81,34 @@ def inputs_digest(
     background = ThreadPoolExecutor(max_workers=1, thread_name_prefix="sitegen-key")
     key_check = background.submit(_key_check, site, mode, cache_dir)
     background.shutdown(wait=False)
+    frame, whole = _files_digests(studio, site, mode, drafts, today)
+    return Inputs(frame, whole, key_check)
+
+
+def fresh_without_key(
+    studio: Studio, site: Site, mode: Mode, drafts: bool, today: dt.date, record_path: Path,
+    folder: Path,
+) -> Record | None:  # fmt: skip
+    """`fresh`, told without deriving the demo key (PBKDF2, ~70 ms a client), so many
+    clients are checked at once in one process. A password written in site.toml is in the
+    inputs' text, so the check value kept in demo-salt.json stands for the key: the same
+    text and the same kept check give the same key. A password from the environment gives
+    None: only the key tells whether it changed."""
+    if mode is Mode.DEMO and (site.demo.password_env or not site.demo.password):
+        return None
+    check = salt.kept_check(site.path) if mode is Mode.DEMO else ""
+    if check is None or not record_path.is_file():
+        return None
+    _, whole = _files_digests(studio, site, mode, drafts, today)
+    key_check: Future[str] = Future()
+    key_check.set_result(check)
+    return fresh(record_path, Inputs("", whole, key_check), folder)
+
+
+def _files_digests(
+    studio: Studio, site: Site, mode: Mode, drafts: bool, today: dt.date
+) -> tuple[str, str]:
+    """The digests of `Inputs.frame_files` and `Inputs.whole_files`."""
     frame = hashlib.sha256()
     frame.update(repr((FORMAT, sys.version, mode.value, drafts, today.isoformat())).encode())
     for library in SHAPING_LIBRARIES:
@@ -99,7 +127,7 @@ def inputs_digest(
     # their page records see it in their params, so no other page is made again after a
     # publish. The rest of the record (where, since when) no build reads.
     whole.update(f"\0published {_published(site) if mode is Mode.DEMO else ''}".encode())
-    return Inputs(frame.hexdigest(), whole.hexdigest(), key_check)
+    return frame.hexdigest(), whole.hexdigest()
 
 
 def _published(site: Site) -> str:

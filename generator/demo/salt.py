@@ -76,6 +76,12 @@ def take_renewed(site_dir: Path) -> Path | None:
     return None
 
 
+def kept_check(site_dir: Path) -> str | None:
+    """The check value kept beside the site, if any: it names the key without deriving it."""
+    kept = _read(site_dir / SALT_FILE)
+    return None if kept is None else kept[1]
+
+
 def _demo_key(entry: Path, site_dir: Path | None, password: str) -> DemoKey:
     beside = site_dir / SALT_FILE if site_dir is not None else None
     kept_beside = _read(beside) if beside is not None else None
