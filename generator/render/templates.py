@@ -245,10 +245,7 @@ def render_standalone(
 ) -> bytes:
     """A page outside the site's own, such as the one left where a retired demo was."""
     _set_globals(env, chain, studio, site, mode, base_url, [], None, [])
-    try:
-        return env.get_template(template).render(**context).encode("utf-8")
-    except TEMPLATE_FAILURES as exc:
-        raise TemplateError(_template_diagnostic(exc, env)) from None
+    return _render_named(env, template, **context).encode("utf-8")
 
 
 def _set_globals(env, chain, studio, site, mode, base_url, views, project, nav) -> None:
@@ -307,7 +304,7 @@ def gate_renderer(env: jinja2.Environment) -> Callable[[str, str], bytes]:
     it is the same on every page but for it. Call after `site_views`, whose site, studio and
     strings it shares."""
     marker = "\x00sitegen-payload\x00"
-    text = _render_demo_template(env, LOCKED_TEMPLATE, payload=Markup(marker))
+    text = _render_named(env, LOCKED_TEMPLATE, payload=Markup(marker))
     if text.count(marker) != 1:
         raise TemplateError(
             Diagnostic(None, f"{LOCKED_TEMPLATE} must output {{{{ payload }}}} exactly once")
@@ -322,10 +319,11 @@ def gate_renderer(env: jinja2.Environment) -> Callable[[str, str], bytes]:
 
 def gate_form(env: jinja2.Environment) -> bytes:
     """The gate's form and messages, fetched by a locked page that has no kept key."""
-    return _render_demo_template(env, GATE_TEMPLATE).encode("utf-8")
+    return _render_named(env, GATE_TEMPLATE).encode("utf-8")
 
 
-def _render_demo_template(env: jinja2.Environment, name: str, **values) -> str:
+def _render_named(env: jinja2.Environment, name: str, **values) -> str:
+    """A template by name, its mistakes reported as the pages' are."""
     try:
         return env.get_template(name).render(**values)
     except TEMPLATE_FAILURES as exc:
