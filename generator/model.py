@@ -36,6 +36,15 @@ class Diagnostic:
 
 
 @dataclass(frozen=True)
+class FeedbackSettings:
+    """`[feedback]` of sitegen.toml: change requests the client sends from the demo."""
+
+    enabled: bool = False
+    days: int = 30  # how long the upload policy a publish writes stays valid
+    profile: str | None = None  # AWS profile signing the policy and reading the notes
+
+
+@dataclass(frozen=True)
 class Studio:
     """The studio running sitegen, from `sitegen.toml`."""
 
@@ -50,6 +59,7 @@ class Studio:
     demo_days: int | None = None  # a demo ends this many days after its first publish
     demo_target: str = "file:build/_published/demo/{client}/"
     bundle_target: str = "file:build/_published/bundles/"
+    feedback: FeedbackSettings = FeedbackSettings()
 
     @property
     def sites_dir(self) -> Path:

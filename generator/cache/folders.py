@@ -46,6 +46,11 @@ class CacheFolders:
         """Where earlier versions kept a demo's salt: still read, so it moves beside the site."""
         return self.root / "keys" / f"{client}.json"
 
+    def demo_with_policy(self, client: str) -> Path:
+        """The demo as a publish sends it when it adds the feedback upload policy: the build's
+        files linked, not copied, beside the one file only a publish writes."""
+        return self.root / "feedback" / client
+
     def sync_record(self, name: str) -> Path:
         """The checksums a sync learned from one target."""
         return self.root / "deploy" / f"{name}.json"

@@ -202,6 +202,7 @@ def status(ctx: click.Context, clients: tuple[str, ...], as_json: bool):
 
     from sitegen.cli import statusview
     from sitegen.config.load import load_site
+    from sitegen.feedback import policy
     from sitegen.payments import overview
     from sitegen.publish import publishing
 
@@ -211,7 +212,12 @@ def status(ctx: click.Context, clients: tuple[str, ...], as_json: bool):
     sites = [load_site(studio, n) for n in names]
     statuses = [
         overview.client_status(
-            studio, s, today, publishing.handed_over_on(s), publishing.demo_ends_on(studio, s)
+            studio,
+            s,
+            today,
+            publishing.handed_over_on(s),
+            publishing.demo_ends_on(studio, s),
+            policy.open_until(s),
         )
         for s in sites
     ]
@@ -467,3 +473,26 @@ def serve(ctx: click.Context, client, port, bind, release, drafts, open_browser,
     mode = Mode.RELEASE if release else Mode.DEMO
     notes = () if release else passwords.serve_notes(studio, name)
     preview_server.run(studio.root, name, mode, port, bind, drafts, open_browser, https, notes)
+
+
+@main.command()
+@click.argument("args", nargs=-1, metavar="[CLIENT]... | CLIENT done|seen ID")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts.")
+@click.option("--offline", is_flag=True, help="List what feedback.toml holds; fetch nothing.")
+@click.pass_context
+def feedback(ctx: click.Context, args: tuple[str, ...], as_json: bool, offline: bool):
+    """Change requests the clients sent from their demos, newest first: fetched from the demo
+    bucket, decrypted and added to sites/CLIENT/feedback.toml, for every client or those named.
+
+    `sitegen feedback CLIENT done ID` (or `seen ID`) records a request's state; ID may be the
+    start of its id. The client sees the state after the next publish. Objects in the bucket
+    that are not notes of the demo are reported and skipped."""
+    from sitegen.cli import feedbackview
+
+    studio = _studio(ctx)
+    if len(args) > 1 and args[1] in feedbackview.STATE_WORDS:
+        if len(args) != 3:
+            raise click.UsageError(f"give one id: sitegen feedback CLIENT {args[1]} ID")
+        feedbackview.set_state(studio, _pick_clients(studio, args[:1])[0], args[1], args[2])
+        return
+    feedbackview.show(studio, _pick_clients(studio, args), as_json, offline)

@@ -74,6 +74,8 @@ def _row(status: ClientStatus) -> dict[str, str]:
         name += "\n[yellow]contract not signed[/]"
     if status.demo_ends:
         name += "\n" + _demo_ends(status)
+    if status.feedback_until:
+        name += "\n" + _feedback(status)
     return {
         "client / demo": name,
         "done": f"{p.percent_complete}%",
@@ -105,6 +107,8 @@ def print_detail(console: Console, status: ClientStatus) -> None:
         console.print("[yellow]The contract is not signed yet.[/]")
     if status.demo_ends:
         console.print(_demo_ends(status))
+    if status.feedback_until:
+        console.print(_feedback(status))
     table = Table(title_justify="left")
     amounts = [_money(item.milestone.amount, item.milestone.currency) for item in p.milestones]
     for column in ("milestone", "state", "share", "amount", "due", "payment"):
@@ -138,6 +142,13 @@ def _demo_ends(status: ClientStatus) -> str:
     if status.demo_ending == "soon":
         return f"[yellow]demo ends {day}: within a week[/]"
     return f"[dim]demo ends {day}[/]"
+
+
+def _feedback(status: ClientStatus) -> str:
+    day = status.feedback_until.date() if status.feedback_until else None
+    if status.feedback_open:
+        return f"[dim]change requests open until {day}[/]"
+    return f"[yellow]change requests lapsed {day}: publish to renew[/]"
 
 
 def _handover(status: ClientStatus) -> str:

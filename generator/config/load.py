@@ -11,13 +11,20 @@ from types import MappingProxyType
 from typing import Any
 
 from sitegen.config.menuconfig import menu_entries
-from sitegen.config.schema import MILESTONE_SCHEMA, SITE_SCHEMA, STUDIO_SCHEMA, TASK_SCHEMA
+from sitegen.config.schema import (
+    FEEDBACK_SCHEMA,
+    MILESTONE_SCHEMA,
+    SITE_SCHEMA,
+    STUDIO_SCHEMA,
+    TASK_SCHEMA,
+)
 from sitegen.config.tomlcheck import TableChecker, read_toml
 from sitegen.errors import ConfigError, did_you_mean
 from sitegen.model import (
     ClientTask,
     DemoSettings,
     Diagnostic,
+    FeedbackSettings,
     Milestone,
     Mode,
     ReleaseSettings,
@@ -58,9 +65,13 @@ def studio_values(path: Path, text: str, data: dict[str, Any]) -> dict[str, Any]
     `sitegen init` checks the file it is about to write with it."""
     checker = TableChecker(path, text)
     for table in data:
-        if table != "studio":
-            checker.problem(f"unknown table [{table}]", table, hint="sitegen.toml has [studio]")
+        if table not in ("studio", "feedback"):
+            hint = "sitegen.toml has [studio] and [feedback]"
+            checker.problem(f"unknown table [{table}]", table, hint=hint)
     values = checker.check_table(data.get("studio", {}), "studio", STUDIO_SCHEMA)
+    if "feedback" in data:
+        found = checker.check_table(data["feedback"], "feedback", FEEDBACK_SCHEMA)
+        values["feedback"] = FeedbackSettings(**found)
     if "studio" not in data:
         checker.problems.append(Diagnostic(path, "missing table [studio]", 1))
     if checker.problems:

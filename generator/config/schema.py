@@ -115,6 +115,12 @@ STUDIO_SCHEMA = {
     "bundle_target": Key(str, check=_target),
 }
 
+FEEDBACK_SCHEMA = {
+    "enabled": Key(bool),
+    "days": Key(int, check=_between(1, 365)),
+    "profile": Key(str, check=_matches(re.compile(r"^[\w.+=@-]+$"), "an AWS profile name")),
+}
+
 SITE_SCHEMA = {
     "client": {
         "name": Key(str, required=True),

@@ -23,6 +23,14 @@ class ClientStatus:
     handed_over: dt.date | None = None  # the day of the last handover
     demo_ends: dt.date | None = None  # the last day the demo opens
     today: dt.date | None = None
+    feedback_until: dt.datetime | None = None  # when the demo's change-request upload lapses
+
+    @property
+    def feedback_open(self) -> bool | None:
+        """Whether the client can still send change requests from the demo; None: no policy."""
+        if self.feedback_until is None:
+            return None
+        return self.feedback_until > dt.datetime.now(dt.UTC)
 
     @property
     def demo_ending(self) -> str | None:
@@ -43,9 +51,12 @@ def client_status(
     today: dt.date,
     handed_over: dt.date | None = None,
     demo_ends: dt.date | None = None,
+    feedback_until: dt.datetime | None = None,
 ) -> ClientStatus:
     demo_url = site_base_url(studio, site, Mode.DEMO)
-    return ClientStatus(site, progress(site, today), demo_url, handed_over, demo_ends, today)
+    return ClientStatus(
+        site, progress(site, today), demo_url, handed_over, demo_ends, today, feedback_until
+    )
 
 
 def as_json(status: ClientStatus) -> dict:
@@ -73,6 +84,7 @@ def as_json(status: ClientStatus) -> dict:
         "ready_for_handover": p.paid_in_full,
         "handed_over": _day(status.handed_over),
         "demo_ends": _day(status.demo_ends),
+        "feedback_until": status.feedback_until.isoformat() if status.feedback_until else None,
         "contract_signed": p.contract_signed,
         "milestones": [
             {

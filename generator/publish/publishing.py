@@ -22,6 +22,7 @@ from sitegen.config.load import STUDIO_FILE, demo_password, list_clients, load_s
 from sitegen.config.tomlcheck import TableChecker
 from sitegen.demo import audit, lock, salt
 from sitegen.errors import SitegenError
+from sitegen.feedback import policy
 from sitegen.model import (
     DEFAULT_RELEASE_TARGET,
     DEMO_PUBLISHED_FILE,
@@ -132,12 +133,15 @@ def publish_demo(
     check_target_owned(studio, site, target, force_prefix)
     ends_on = demo_ends_on(studio, site)
     proofs = None  # an ended demo shows none: the client last saw those recorded before
+    feedback_until = None  # when the demo's upload policy for change requests lapses
     if ends_on and dt.date.today() > ends_on:
         built, warnings = read_built(studio, ended.ended_folder(studio, site)), []
     else:
         summary, warnings = _build(studio, site, Mode.DEMO)
         proofs = summary.proofs
         built = read_built(studio, summary.path)  # listed once: the checks and the plan share it
+        rules = _settings(studio)[1]
+        built, feedback_until = policy.with_upload_policy(studio, site, target, built, rules)
         password, _ = demo_password(site)
         problems = demo_problems(built, site, password, _cache_dir(studio))
         if problems:
@@ -145,6 +149,7 @@ def publish_demo(
     outcome = _sync(studio, site, built, target, dry_run, max_deletes, on_progress, force_prefix)
     if not dry_run:
         _note_demo_target(studio, site, target, proofs)
+        policy.note_expiry(site, feedback_until)
     return replace(outcome, warnings=tuple(warnings))
 
 
