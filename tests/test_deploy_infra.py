@@ -95,6 +95,57 @@ def test_the_deploy_user_may_sync_one_bucket_and_nothing_else():
             ), resource
 
 
+FEEDBACK = BUCKET + "/feedback/*"
+FEEDBACK_USER = "arn:aws:iam::111122223333:user/sitegen-feedback"
+
+
+def covers(statement: dict, action: str, resource: str) -> bool:
+    actions = [a.lower() for a in as_list(statement.get("Action", []))]
+    return any(fnmatch.fnmatchcase(action.lower(), a) for a in actions) and any(
+        fnmatch.fnmatchcase(resource, r) for r in as_list(statement["Resource"])
+    )
+
+
+def test_change_requests_are_read_by_the_feedback_identity_alone():
+    """The distribution may read the demos, never the notes under feedback/: a Deny for
+    every principal but the identity `sitegen feedback` runs as, whatever else allows it."""
+    policy = load("bucket-policy.json")
+    note = "arn:aws:s3:::demo.studio.example/feedback/acme/" + "0" * 32
+    page = "arn:aws:s3:::demo.studio.example/acme/index.html"
+    for key, denied in ((note, True), (page, False)):
+        readers = [s for s in policy["Statement"] if covers(s, "s3:GetObject", key)]
+        assert any(s["Effect"] == "Allow" and not public(s) for s in readers)
+        walls = [
+            s
+            for s in readers
+            if s["Effect"] == "Deny"
+            and s["Principal"] == "*"
+            and s["Condition"] == {"ArnNotEquals": {"aws:PrincipalArn": FEEDBACK_USER}}
+        ]
+        assert bool(walls) == denied, key
+
+
+def test_the_feedback_identity_may_store_and_read_change_requests_and_nothing_else():
+    policy = load("feedback-iam-policy.json")
+    assert all("Principal" not in s for s in policy["Statement"]), "an identity policy"
+    granted = set().union(*(writes_granted(s) for s in policy["Statement"]))
+    assert granted == {"s3:PutObject"}
+    actions = {a for s in policy["Statement"] for a in as_list(s["Action"])}
+    assert actions == {"s3:PutObject", "s3:GetObject", "s3:ListBucket"}
+    for statement in policy["Statement"]:
+        if statement["Action"] == "s3:ListBucket":
+            assert statement["Resource"] == BUCKET
+            assert statement["Condition"] == {"StringLike": {"s3:prefix": ["feedback/*"]}}
+        else:
+            assert statement["Resource"] == FEEDBACK
+
+
+def test_the_bucket_takes_posts_from_the_demos_and_nothing_else():
+    rules = json.loads((DEPLOY / "cors.json").read_text(encoding="utf-8"))["CORSRules"]
+    assert [rule["AllowedMethods"] for rule in rules] == [["POST"]]
+    assert rules[0]["AllowedOrigins"] == ["https://*.demo.studio.example"]
+
+
 @pytest.mark.parametrize(
     "statement",
     [
