@@ -206,3 +206,17 @@ def test_a_bad_feedback_table_names_the_file_and_line(make_project, table, says)
     )
     result = project.run("build")
     assert result.exit_code == 1 and says in result.output, result.output
+
+
+def test_init_writes_a_feedback_table_that_reads_once_uncommented(tmp_path):
+    from sitegen.config import newstudio
+    from sitegen.config.load import load_studio
+
+    path = newstudio.new_studio(
+        tmp_path, newstudio.StudioAnswers("Studio", "hi@studio.example", "demo.studio.example")
+    )
+    text = path.read_text()
+    assert "# [feedback]\n# enabled = true" in text
+    path.write_text(text.replace("# [feedback]", "[feedback]").replace("# enabled", "enabled"))
+    assert load_studio(tmp_path).feedback.enabled is True
+    assert load_studio(tmp_path).feedback.days == 30

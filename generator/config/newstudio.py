@@ -57,6 +57,15 @@ language = "en"
 
 # Where `sitegen handover --bundle` uploads the zip of a handed-over site. Optional.
 # bundle_target = "s3://my-handover-bundles/"
+
+# Change requests from the demos (`sitegen feedback`). With enabled = true and an s3://
+# demo_target with a prefix of its own, each publish lets the client's browser store notes
+# under feedback/CLIENT/ of the demo bucket for `days` days; otherwise "Send" opens an email.
+# deploy/README.md shows the bucket's CORS rule and the signing identity's policy.
+# [feedback]
+# enabled = true
+# days = 30
+# profile = "sitegen-feedback"
 """
 
 
