@@ -124,6 +124,8 @@ def test_a_second_publish_renews_the_policy_and_status_says_until_when(
     publish(project)
     second = published_policy(project, moto_endpoint, bucket)["expires"]
     assert second > first
+    assert "_sitegen/feedback.bin" not in project.out_files(), "only a publish writes it"
+    assert "(up to date)" in project.build("acme").output
     recorded = json.loads((project.root / "sites/acme/demo-published.json").read_text())
     assert recorded["feedback_until"] == second
     status = project.run("status", "acme")

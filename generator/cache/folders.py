@@ -47,8 +47,8 @@ class CacheFolders:
         return self.root / "keys" / f"{client}.json"
 
     def demo_with_policy(self, client: str) -> Path:
-        """The demo as a publish sends it when it adds the feedback upload policy: the build's
-        files linked, not copied, beside the one file only a publish writes."""
+        """The demo as a publish sends it when it adds the feedback upload policy: links to the
+        build's files, beside the one file only a publish writes."""
         return self.root / "feedback" / client
 
     def sync_record(self, name: str) -> Path:

@@ -151,15 +151,13 @@ def open_until(site: Site) -> dt.datetime | None:
 
 
 def _link_tree(built: syncplan.BuiltFolder, folder: Path) -> None:
-    """`folder` holding the build's files as hard links (a copy where links cannot be made)."""
+    """`folder` holding a symbolic link to each of the build's files. Not hard links: those
+    change a file's ctime, which tells the next build its output was touched."""
     shutil.rmtree(folder, ignore_errors=True)
     for file in built.files:
-        source, copy = built.folder / file.path, folder / file.path
-        copy.parent.mkdir(parents=True, exist_ok=True)
-        try:
-            os.link(source, copy)
-        except OSError:
-            shutil.copyfile(source, copy)
+        link = folder / file.path
+        link.parent.mkdir(parents=True, exist_ok=True)
+        os.symlink(built.folder.resolve() / file.path, link)
 
 
 def _iso(when: dt.datetime) -> str:
