@@ -162,12 +162,15 @@ def test_with_feedback_off_no_policy_ships(make_project, moto_endpoint, bucket):
     assert "not fetched: [feedback] is not enabled" in result.output
 
 
-def test_a_demo_target_over_the_feedback_prefix_is_refused(make_project, moto_endpoint, bucket):
-    target = f"s3://{bucket}/?endpoint={moto_endpoint}"
+@pytest.mark.parametrize("prefix", ["", "feedback/{client}/"])
+def test_a_demo_target_over_the_feedback_prefix_is_refused(
+    make_project, moto_endpoint, bucket, prefix
+):
+    target = f"s3://{bucket}/{prefix}?endpoint={moto_endpoint}"
     project = make_project(f"-- sitegen.toml --\n{studio_toml(target)}")
     result = project.run("publish", "acme")
     assert result.exit_code == 1
-    assert "sitegen.toml:5" in result.output and "holds feedback/" in result.output
+    assert "sitegen.toml:5" in result.output and "holds feedback/," in result.output
     assert bucket_objects(moto_endpoint, bucket) == {}
 
 

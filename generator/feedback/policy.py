@@ -29,6 +29,7 @@ from sitegen.publish import syncplan
 
 FORMAT = 1
 POLICY_FILE = "_sitegen/feedback.bin"  # under the demo's base path
+NOTES_ROOT = "feedback/"  # every client's notes are under it: notes.prefix(CLIENT)
 OPEN_UNTIL = "feedback_until"  # in demo-published.json: when the policy last sent lapses
 
 
@@ -106,7 +107,7 @@ def with_upload_policy(
 def check_prefix(studio: Studio, target: syncplan.S3Target) -> None:
     """Notes go to feedback/CLIENT/ at the bucket's root: a demo synced over that place would
     delete them (or be refused for holding objects sitegen did not write)."""
-    home = notes.prefix("")
+    home = NOTES_ROOT
     if target.prefix and not (target.prefix.startswith(home) or home.startswith(target.prefix)):
         return
     path = studio.root / STUDIO_FILE
