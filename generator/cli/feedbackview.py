@@ -32,7 +32,9 @@ def show(studio: Studio, names: list[str], as_json: bool, offline: bool) -> None
         listed = [as_json_note(owner[note.id], note) for note in rows]
         click.echo(json.dumps(listed, indent=2, ensure_ascii=False))
         return
-    console = Console() if Console().is_terminal else Console(width=120)
+    console = Console()
+    if not console.is_terminal:
+        console = Console(width=120)
     for client in found:
         console.print(_source(client), highlight=False)
     if rows:
