@@ -15,6 +15,7 @@ from sitegen.config.schema import MILESTONE_SCHEMA, SITE_SCHEMA, STUDIO_SCHEMA, 
 from sitegen.config.tomlcheck import TableChecker, read_toml
 from sitegen.errors import ConfigError, did_you_mean
 from sitegen.model import (
+    DEFAULT_PER_PAGE,
     ClientTask,
     DemoSettings,
     Diagnostic,
@@ -173,6 +174,7 @@ def load_site(studio: Studio, name: str) -> Site:
         client_tasks=tasks,
         params=MappingProxyType(dict(params)),
         menu=menu,
+        per_page=site.get("per_page", DEFAULT_PER_PAGE),
     )
 
 
