@@ -5,10 +5,13 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from pathlib import Path
 
 import pytest
+from test_serve import clean_build, start
 
 from conftest import SITE_TOML
+from sitegen.model import Mode
 
 _ENTRY = re.compile(r'<h3><a href="([^"]*)">([^<]*)</a></h3>')
 _HINT = re.compile(r'<link rel="(prev|next)" href="([^"]*)">')
@@ -159,3 +162,62 @@ def test_a_bad_per_page_names_site_toml_and_its_line(make_project, value, messag
     assert result.exit_code != 0
     assert "site.toml:8" in result.output, result.output
     assert f"'per_page' in [site] {message}" in result.output, result.output
+
+
+def _snapshot(folder: Path) -> dict[str, bytes]:
+    return {
+        p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*") if p.is_file()
+    }
+
+
+JOURNAL = "sites/acme/content/journal/"
+# Edits that move entries from one page of a list to another, add a page and take one away.
+REPAGING = {
+    "a newest post pushes one entry onto each next page": lambda root: (
+        root / JOURNAL / "post-000.md"
+    ).write_text("---\ntitle: Post 000\ndate: 2026-11-30\n---\nNew.\n", encoding="utf-8"),
+    "an old post dated anew moves to page 1": lambda root: _retitle(
+        root / JOURNAL / "post-005.md", f"date: {_day(5)}", "date: 2026-12-01"
+    ),
+    "a post gone shortens the list by a page": lambda root: (
+        root / JOURNAL / "post-005.md"
+    ).unlink(),
+    "a new per_page": lambda root: _retitle(
+        root / "sites/acme/site.toml", "per_page = 2", "per_page = 3"
+    ),
+}
+
+
+def _retitle(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text, (old, path)
+    path.write_text(text.replace(old, new), encoding="utf-8")
+
+
+@pytest.mark.parametrize("edit", list(REPAGING), ids=list(REPAGING))
+def test_a_build_keeping_pages_equals_a_clean_build_when_entries_change_pages(make_project, edit):
+    project = make_project(journal(5) + with_site("per_page = 2\n"))
+    project.build()
+    before = project.out_files()
+    REPAGING[edit](project.root)
+    assert "(up to date)" not in project.build().output
+    kept = _snapshot(project.root / "build/acme/demo")
+    assert kept.keys() != before or edit.startswith("an old post"), "pages came or went"
+    project.build("--no-cache")
+    assert _snapshot(project.root / "build/acme/demo") == kept
+
+
+@pytest.mark.parametrize("mode", [Mode.DEMO, Mode.RELEASE])
+def test_the_served_site_equals_a_clean_build_as_entries_change_pages(make_project, mode):
+    served = start(make_project(journal(5) + with_site("per_page = 2\n")), mode)
+    try:
+        for what, edit in REPAGING.items():
+            served.change(edit)
+            assert served.server.preview.snapshot.failure is None, what
+            expected = clean_build(served.root, mode)
+            assert set(served.server.preview.snapshot.files) == set(expected), what
+            for output_path, data in expected.items():
+                url = "/" + output_path.removesuffix("index.html")
+                assert served.get(url)[2] == data, f"after {what}: {output_path} differs"
+    finally:
+        served.server.stop()
