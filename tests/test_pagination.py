@@ -221,3 +221,12 @@ def test_the_served_site_equals_a_clean_build_as_entries_change_pages(make_proje
                 assert served.get(url)[2] == data, f"after {what}: {output_path} differs"
     finally:
         served.server.stop()
+
+
+def test_a_page_of_its_own_at_a_list_pages_address_stops_the_build_naming_both(make_project):
+    clash = "-- sites/acme/content/journal/page/2.md --\n---\ntitle: Mine\n---\n"
+    project = make_project(journal(3) + with_site("per_page = 2\n") + clash)
+    result = project.run("build", "--release")
+    assert result.exit_code != 0
+    assert "two sources would write journal/page/2/index.html" in result.output, result.output
+    assert "content/journal/page/2.md" in result.output
