@@ -136,13 +136,13 @@ def test_templates_see_the_paginator_and_the_neighbours(make_project):
     project = make_project(
         journal(5) + with_site("per_page = 2\n") + "-- sites/acme/templates/section.html --\n"
         "{% set p = page.paginator %}{{ p.number }}/{{ p.total }} {{ p.entries }} "
-        "{{ p.first_url }} {{ p.last_url }} {{ p.prev_url }} {{ p.next_url }} "
+        "{{ p.first_url }} {{ p.last_url }} {{ p.prev_url }} {{ p.next_url }} {{ p.url(1) }} "
         "{% for item in p.pages %}[{{ item.title }}|{{ item.prev.title if item.prev }}|"
         "{{ item.next.title if item.next }}]{% endfor %}\n"
     )
     project.build("--release")
     assert project.out("journal/page/2/index.html", mode="release").strip() == (
-        "2/3 5 /journal/ /journal/page/3/ /journal/ /journal/page/3/ "
+        "2/3 5 /journal/ /journal/page/3/ /journal/ /journal/page/3/ /journal/ "
         "[Post 003|Post 002|Post 004][Post 004|Post 003|Post 005]"
     )
 

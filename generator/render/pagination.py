@@ -66,34 +66,37 @@ def _later_page(first: Page, number: int) -> Page:
 
 @dataclass(frozen=True)
 class Paginator:
-    """One page of a list, as templates see it (`page.paginator`)."""
+    """One page of a list, as templates see it (`page.paginator`). It holds no list of every
+    page's URL: a list of 5,000 entries one to a page would make 5,000 such lists."""
 
     number: int  # this page's number, from 1
     total: int  # how many pages the list has
     pages: tuple[Any, ...]  # the entries shown on this page, in the list's order
     entries: int  # how many entries the whole list has
-    urls: tuple[str, ...]  # the URL of every page of the list, page 1 first
+    list_url: str  # the list's own URL: page 1's
+
+    def url(self, number: int) -> str:
+        """The URL of page `number` of the list (1 to `total`)."""
+        return page_url(self.list_url, number)
 
     @property
     def first_url(self) -> str:
-        return self.urls[0]
+        return self.list_url
 
     @property
     def last_url(self) -> str:
-        return self.urls[-1]
+        return self.url(self.total)
 
     @property
     def prev_url(self) -> str | None:
-        return self.urls[self.number - 2] if self.number > 1 else None
+        return self.url(self.number - 1) if self.number > 1 else None
 
     @property
     def next_url(self) -> str | None:
-        return self.urls[self.number] if self.number < self.total else None
+        return self.url(self.number + 1) if self.number < self.total else None
 
 
 def paginator(list_url: str, number: int, entries: Sequence[Any], per_page: int) -> Paginator:
     """Page `number` of the list at `list_url` (page 1's URL) holding `entries`."""
-    total = page_count(len(entries), per_page)
     shown = tuple(entries[(number - 1) * per_page : number * per_page])
-    urls = tuple(page_url(list_url, n) for n in range(1, total + 1))
-    return Paginator(number, total, shown, len(entries), urls)
+    return Paginator(number, page_count(len(entries), per_page), shown, len(entries), list_url)
