@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from test_serve import clean_build, start
 
-from conftest import SITE_TOML
+from conftest import PAYLOAD_ID, SITE_TOML
 from sitegen.model import Mode
 
 _ENTRY = re.compile(r'<h3><a href="([^"]*)">([^<]*)</a></h3>')
@@ -230,3 +230,17 @@ def test_a_page_of_its_own_at_a_list_pages_address_stops_the_build_naming_both(m
     assert result.exit_code != 0
     assert "two sources would write journal/page/2/index.html" in result.output, result.output
     assert "content/journal/page/2.md" in result.output
+
+
+def test_a_demo_locks_every_page_of_a_list(make_project):
+    project = make_project(journal(120) + with_site("per_page = 50\n"))
+    project.build()
+    for path, first, last in (
+        ("journal/index.html", 1, 50),
+        ("journal/page/2/index.html", 51, 100),
+        ("journal/page/3/index.html", 101, 120),
+    ):
+        locked = project.out(path, raw=True)
+        assert f'id="{PAYLOAD_ID}"' in locked, f"{path} is locked"
+        assert "Post 0" not in locked and "Post 1" not in locked, f"{path} shows no entry"
+        assert entries(project.out(path)) == posts(first, last), "and opens with the password"
