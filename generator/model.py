@@ -132,6 +132,9 @@ class ReleaseSettings:
     base_path: str = "/"
 
 
+DEFAULT_PER_PAGE = 50  # `[site] per_page`: entries on each page of a home or section list
+
+
 @dataclass(frozen=True)
 class MenuEntry:
     """One item of `[site] menu`: a page or folder under content/, its label, and its line in
@@ -161,6 +164,7 @@ class Site:
     client_contact: str | None = None
     params: MappingProxyType[str, Any] = field(default_factory=lambda: EMPTY)
     menu: tuple[MenuEntry, ...] | None = None  # None: the bounded default menu
+    per_page: int = DEFAULT_PER_PAGE  # entries on each page of the home and section lists
 
     @property
     def content_dir(self) -> Path:
@@ -223,6 +227,7 @@ class Page:
     url: str
     content: str
     toc: str
+    number: int = 1  # which page of its list a home or section page is: 2 for /page/2/
 
     @property
     def kind(self) -> str:

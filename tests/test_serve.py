@@ -513,7 +513,7 @@ EDITS = [
         "a new page in a section",
         write(CONTENT + "journal/rye.md", "---\ntitle: Rye\ndate: 2026-11-01\n---\nRye.\n"),
         1,
-        2,  # the page and the journal, whose list it joins
+        3,  # the page, the journal, whose list it joins, and the post it now comes before
     ),
 ]
 

@@ -21,6 +21,7 @@ from sitegen.config.schema import (
 from sitegen.config.tomlcheck import TableChecker, read_toml
 from sitegen.errors import ConfigError, did_you_mean
 from sitegen.model import (
+    DEFAULT_PER_PAGE,
     ClientTask,
     DemoSettings,
     Diagnostic,
@@ -184,6 +185,7 @@ def load_site(studio: Studio, name: str) -> Site:
         client_tasks=tasks,
         params=MappingProxyType(dict(params)),
         menu=menu,
+        per_page=site.get("per_page", DEFAULT_PER_PAGE),
     )
 
 

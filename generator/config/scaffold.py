@@ -32,6 +32,7 @@ language = "{language}"          # "ar" lays the site out right-to-left
 {direction_line}
 # theme = "{theme}"            # default: the studio's theme in sitegen.toml
 # base_path = "/"              # URL path of the released site on the client's domain
+# per_page = 50                # entries on each page of the home and section lists
 
 [demo]
 # subdomain = "{client}"        # the demo is at https://{client}.{demo_domain}/

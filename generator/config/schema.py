@@ -46,6 +46,10 @@ def _between(low: int, high: int):
     return lambda value: None if low <= value <= high else f"must be from {low} to {high}"
 
 
+def _at_least(low: int):
+    return lambda value: None if value >= low else f"must be {low} or more, not {value}"
+
+
 def _globs(value: list) -> str | None:
     if all(isinstance(v, str) and v and not v.startswith("/") for v in value):
         return None
@@ -134,6 +138,7 @@ SITE_SCHEMA = {
         "direction": Key(str, check=_one_of("ltr", "rtl")),
         "base_path": Key(str, check=_base_path),
         "menu": Key(list),
+        "per_page": Key(int, check=_at_least(1)),
     },
     "demo": {
         "subdomain": Key(str, check=_matches(_DNS_LABEL, "a DNS label like 'acme'")),

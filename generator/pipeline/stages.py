@@ -38,7 +38,7 @@ from sitegen.model import (
     Studio,
 )
 from sitegen.payments import progress
-from sitegen.render import htmlpatch, sitemap, statuspage, templates, themes
+from sitegen.render import htmlpatch, pagination, sitemap, statuspage, templates, themes
 from sitegen.render.themefolders import theme_folders
 
 if TYPE_CHECKING:
@@ -126,6 +126,7 @@ def prepare(studio: Studio, site: Site, mode: Mode, options: BuildOptions) -> Pr
             base_path=base_path,
         )
         pages = _convert(sources, links, base_path, options.memo, cache, options.workers)
+        pages += pagination.later_pages(pages, site.per_page)
     finally:
         if cache is not None:
             cache.close()

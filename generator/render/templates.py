@@ -6,6 +6,7 @@ line, collected over all pages and reported once per place."""
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import posixpath
 import re
 import traceback
@@ -22,9 +23,9 @@ from markupsafe import Markup
 from sitegen.content.frontmatter import key_line
 from sitegen.content.sitepages import walk
 from sitegen.errors import TemplateError
-from sitegen.model import Diagnostic, Mode, Output, Page, Site, Studio
+from sitegen.model import DEFAULT_PER_PAGE, Diagnostic, Mode, Output, Page, Site, Studio
 from sitegen.payments import money
-from sitegen.render import menus
+from sitegen.render import menus, pagination
 from sitegen.render.jinjaenv import PublicEnvironment
 from sitegen.render.themes import ThemeChain
 
@@ -130,9 +131,13 @@ class PageView:
         index: dict[str, PageView],
         children: dict[str, list],
         body_reads: BodyReads | None = None,
+        per_page: int = DEFAULT_PER_PAGE,
     ):
         self._page, self._index, self._children = page, index, children
         self._body_reads = body_reads or BodyReads()
+        self._per_page = per_page
+        self._first: PageView = self  # page 1 of the list this page is a later page of
+        self._place: tuple[list[PageView], int] | None = None  # in its section's list, if any
         source = page.source
         self.title, self.url, self.kind = page.title, page.url, page.kind
         self.date, self.description = source.date, source.description
@@ -164,12 +169,32 @@ class PageView:
         folder = self._page.source.section
         return self._index.get(folder) if folder is not None else None
 
+    @functools.cached_property
+    def paginator(self) -> pagination.Paginator | None:
+        """For home and sections: this page of the list; None for other pages."""
+        if self.kind not in pagination.LIST_KINDS:
+            return None
+        number = self._page.number
+        return pagination.paginator(self._first.url, number, self.pages, self._per_page)
+
+    @property
+    def prev(self) -> PageView | None:
+        """The page before this one in its section's list, or None."""
+        siblings, position = self._place or ([], 0)
+        return siblings[position - 1] if position > 0 else None
+
+    @property
+    def next(self) -> PageView | None:
+        """The page after this one in its section's list, or None."""
+        siblings, position = self._place or ([], 0)
+        return siblings[position + 1] if position + 1 < len(siblings) else None
+
     def is_current(self, other: PageView | MenuItem) -> bool:
         if isinstance(other, MenuItem):
             other = other.page
         page: PageView | None = self
         while page is not None:
-            if page is other:
+            if page is other or page._first is other:
                 return True
             page = page.section
         return False
@@ -190,8 +215,8 @@ def site_views(
     menu; sets what every template receives, so any share of the views can then be rendered
     on its own."""
     pages = list(pages)
-    views = _link_views(pages)
-    menu = menus.main_menu(site, pages, drafts)
+    views = _link_views(pages, site.per_page)
+    menu = menus.main_menu(site, [p for p in pages if p.number == 1], drafts)
     view_of = {id(view._page): view for view in views}
     nav = [_menu_item(view_of[id(choice.page)], choice.label) for choice in menu.items]
     _set_globals(env, chain, studio, site, mode, base_url, views, project, nav)
@@ -330,22 +355,26 @@ def _render_named(env: jinja2.Environment, name: str, **values) -> str:
         raise TemplateError(_template_diagnostic(exc, env)) from None
 
 
-def _link_views(pages: list[Page]) -> list[PageView]:
+def _link_views(pages: list[Page], per_page: int = DEFAULT_PER_PAGE) -> list[PageView]:
     index: dict[str, PageView] = {}
     children: dict[str, list[PageView]] = {}
     views = []
     body_reads = BodyReads()
     for page in pages:
-        view = PageView(page, index, children, body_reads)
+        view = PageView(page, index, children, body_reads, per_page)
         views.append(view)
-        if view.folder is not None:
+        if view.folder is not None and page.number == 1:
             index[view.folder] = view
     for view in views:
-        section = view._page.source.section
-        if section is not None and view.kind in ("page", "section"):
+        section = pagination.listed_in(view._page)
+        if section is not None:
             children.setdefault(section, []).append(view)
+        elif view._page.number > 1:
+            view._first = index[view.folder or ""]
     for members in children.values():
         members.sort(key=_page_order)
+        for position, member in enumerate(members):
+            member._place = (members, position)
     return views
 
 
