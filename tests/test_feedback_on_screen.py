@@ -15,9 +15,9 @@ from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+from deploy_fixtures import bucket_objects, fake_aws_env, moto_server, new_bucket, s3_client
 
 from conftest import REPO, Project, demo_key, serve_folder
-from deploy_fixtures import bucket_objects, fake_aws_env, moto_server, new_bucket, s3_client
 from sitegen.config.load import load_site, load_studio
 from sitegen.demo import lock
 from sitegen.feedback import notes
