@@ -25,7 +25,7 @@ from sitegen.config.published import published_proofs
 from sitegen.demo import salt
 from sitegen.errors import SitegenError
 from sitegen.files import replace_file
-from sitegen.model import DEMO_PUBLISHED_FILE, Diagnostic, Mode, Site, Studio
+from sitegen.model import DEMO_PUBLISHED_FILE, FEEDBACK_FILE, Diagnostic, Mode, Site, Studio
 from sitegen.render.themefolders import theme_folders
 
 FORMAT = 1
@@ -119,6 +119,8 @@ def _files_digests(
         _add_tree(frame, folder)
     # The kept salt counts through the key's check value (it is written during a build).
     skip = (site.content_dir.name, site.assets_dir.name, salt.SALT_FILE, DEMO_PUBLISHED_FILE)
+    if mode is not Mode.DEMO:
+        skip += (FEEDBACK_FILE,)  # the studio's list of change requests shows in demos only
     _add_tree(frame, site.path, skip=skip)
     whole = frame.copy()
     _add_tree(whole, site.content_dir)
