@@ -5,7 +5,9 @@
    Notes are plain text: everything here is built with textContent, never as HTML. */
 (function () {
   "use strict";
-  if (window.sitegenPins) return;  // loaded by the banner and by the preview server both
+  // Loaded by the banner and by the preview server both, and run again when the preview's
+  // live reload writes a page anew: defined once, started on every page.
+  if (window.sitegenPins) return whenReady(studioList);
   var layer = null;
   var shown = { notes: [], text: {} };
   var CSS =
@@ -98,7 +100,11 @@
     clear();
     style();
     var here = shown.notes.filter(function (note) { return samePage(note.page, location.pathname); });
-    here.sort(function (a, b) { return a.sent < b.sent ? -1 : a.sent > b.sent ? 1 : 0; });
+    // Numbered oldest first, so a note keeps its number as newer ones come.
+    here.sort(function (a, b) {
+      var left = a.sent + a.id, right = b.sent + b.id;
+      return left < right ? -1 : left > right ? 1 : 0;
+    });
     if (!here.length) return;
     layer = element("div", "sitegen-pins");
     var missing = [];
@@ -137,13 +143,17 @@
   // Images above an element (decrypted after the page is shown) move it down as they arrive.
   if (window.ResizeObserver) new ResizeObserver(function () { place(); }).observe(document.documentElement);
 
-  function start() {
+  whenReady(studioList);
+
+  function studioList() {
     var data = document.getElementById("sitegen-studio-notes");
     if (!data) return;
     window.sitegenPins.studio = true;  // the preview server's list: the demo's own stays off
     var parsed = JSON.parse(data.textContent);
-    show(parsed.notes, parsed.text);
+    window.sitegenPins.show(parsed.notes, parsed.text);
   }
-  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
-  else start();
+  function whenReady(start) {
+    if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
+    else start();
+  }
 })();
