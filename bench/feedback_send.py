@@ -26,9 +26,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 
-from conftest import CHROMIUM, CHROMIUM_FLAGS, REPO, Project, serve_folder  # noqa: E402
 from deploy_fixtures import moto_server, new_bucket, s3_client  # noqa: E402
 from test_feedback_on_screen import password_of, the_key, unlock, write_policy  # noqa: E402
+
+from conftest import CHROMIUM, CHROMIUM_FLAGS, REPO, Project, serve_folder  # noqa: E402
 
 CLIENT = "acme"
 TIMEOUT_MS = 10_000

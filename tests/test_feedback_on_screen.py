@@ -66,7 +66,9 @@ def the_key(project: Project, client: str) -> bytes:
     return demo_key(gate, password_of(project, client))
 
 
-def write_policy(folder: Path, key: bytes, client: str, endpoint: str, bucket: str) -> None:
+def write_policy(
+    folder: Path, key: bytes, client: str, endpoint: str, bucket: str, hours: float = 1
+) -> None:
     """What a publish puts in the demo, made as the shared format says: a presigned POST
     limited to the client's prefix, encrypted like every other demo file."""
     from botocore.config import Config
@@ -95,7 +97,7 @@ def write_policy(folder: Path, key: bytes, client: str, endpoint: str, bucket: s
         Conditions=[["starts-with", "$key", prefix], ["content-length-range", 1, notes.MAX_BYTES]],
         ExpiresIn=3600,
     )
-    expires = dt.datetime.now(dt.UTC) + dt.timedelta(hours=1)
+    expires = dt.datetime.now(dt.UTC) + dt.timedelta(hours=hours)
     policy = {
         "format": 1,
         "url": post["url"].rstrip("/") + "/",
@@ -248,15 +250,27 @@ def test_a_client_points_writes_sends_and_sees_the_pin_then_done(
     context.close()
 
 
-@pytest.mark.parametrize("client", CLIENTS)
-def test_without_an_upload_policy_send_writes_an_email_holding_the_note(
-    browser, project, screenshots, client
+@pytest.mark.parametrize(
+    "client, policy", [("acme", "none"), ("dar-alward", "none"), ("acme", "expired")]
+)
+def test_without_a_valid_upload_policy_send_writes_an_email_holding_the_note(
+    browser, project, s3_endpoint, screenshots, client, policy
 ):
     text = strings(client)
     folder = built_demo(project, client)
+    if policy == "expired":
+        bucket = new_bucket(s3_endpoint)
+        write_policy(folder, the_key(project, client), client, s3_endpoint, bucket, hours=-1)
     page = browser.new_page(viewport={"width": 1280, "height": 900})
     with serve_folder(folder) as port:
         unlock(page, f"http://127.0.0.1:{port}", password_of(project, client))
+        page.get_by_role("button", name=text["feedback_suggest"]).click()
+        bar = page.locator(".sitegen-feedback-bar")
+        assert bar.is_visible()
+        page.keyboard.press("Escape")
+        assert not bar.is_visible(), "Escape leaves pointing"
+        page.locator("main h1").click()
+        assert not page.locator(".sitegen-feedback-form").is_visible(), "a click is a click again"
         # Catch the mailto: link's click before the browser hands it to an email program.
         page.evaluate(
             """window.sitegenMail = []; addEventListener("click", function (event) {
@@ -271,7 +285,9 @@ def test_without_an_upload_policy_send_writes_an_email_holding_the_note(
         [mail] = page.evaluate("window.sitegenMail")
         toast = page.locator(".sitegen-feedback-toast")
         assert toast.is_visible() and toast.inner_text() == text["feedback_by_email"]
-        page.screenshot(path=str(screenshots / f"feedback-{client}-1280-email.png"))
+        page.screenshot(path=str(screenshots / f"feedback-{client}-1280-email-{policy}.png"))
+    if policy == "expired":
+        assert bucket_objects(s3_endpoint, bucket, "feedback/") == {}, "nothing was posted"
     address = urlsplit(mail)
     assert address.scheme == "mailto" and address.path == "hello@northwind.example"
     body = parse_qs(address.query)["body"][0]
