@@ -60,7 +60,8 @@ def test_the_demo_carries_the_studios_list_encrypted_and_a_changed_state_rebuild
     assert b"Bigger" not in raw and b"about" not in raw, "encrypted, like every demo file"
 
     notes.save(site_dir, notes.with_state(notes.load(site_dir), a_note().id, "done"))
-    assert UP_TO_DATE not in project.build().output, "a changed state builds the demo again"
+    output = project.build().output
+    assert UP_TO_DATE not in output, "a changed state builds the demo again"
     assert [p["state"] for p in pins_of(project)] == ["done"]
     status = project.out("status/index.html")
     assert "Your change requests" in status and "Done" in status

@@ -294,3 +294,32 @@ def test_without_a_valid_upload_policy_send_writes_an_email_holding_the_note(
     assert NOTE in body and heading in body and PAGE in body
     assert text["feedback_mail_urgent"] + " " + text["feedback_no"] in body
     page.close()
+
+
+def test_a_refused_upload_says_so_keeps_the_note_and_offers_an_email(
+    browser, project, s3_endpoint, screenshots
+):
+    text = strings("acme")
+    folder = built_demo(project, "acme")
+    bucket = new_bucket(s3_endpoint)
+    write_policy(folder, the_key(project, "acme"), "acme", s3_endpoint, bucket)
+    s3_client(s3_endpoint).delete_bucket(Bucket=bucket)  # the store now refuses every post
+    page = browser.new_page(viewport={"width": 375, "height": 800})
+    with serve_folder(folder) as port:
+        unlock(page, f"http://127.0.0.1:{port}", password_of(project, "acme"))
+        point_at_heading(page, 1280, text, lambda name: None)
+        page.fill("#sitegen-feedback-note", NOTE)
+        page.get_by_role("button", name=text["feedback_send"], exact=True).click()
+        problem = page.locator(".sitegen-feedback-problem")
+        problem.wait_for(state="visible", timeout=TIMEOUT_MS)
+        assert problem.inner_text().startswith(text["feedback_failed"])
+        link = problem.get_by_role("link", name=text["feedback_failed_email"])
+        assert (
+            link.is_visible()
+            and NOTE in parse_qs(urlsplit(link.get_attribute("href")).query)["body"][0]
+        )
+        assert page.locator("#sitegen-feedback-note").input_value() == NOTE, "nothing is lost"
+        assert not page.locator(".sitegen-feedback-toast").is_visible()
+        assert page.locator(".sitegen-pin").count() == 0
+        page.screenshot(path=str(screenshots / "feedback-acme-375-refused.png"))
+    page.close()
