@@ -59,6 +59,9 @@ def test_open_notes_are_in_every_served_page_and_leave_when_done(make_project, m
         served.change(lambda root: notes.save(root / "sites/acme", [a_note(state="done")]))
         page = served_page(served, mode)
         assert 'id="sitegen-studio-notes"' not in page and "Warmer colours" not in page
+        if mode is Mode.DEMO:
+            status = served_page(served, mode, "/status/")
+            assert "Warmer colours" in status and "Done" in status and "Gone heading" not in status
     finally:
         served.server.stop()
 
