@@ -17,7 +17,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from deploy_fixtures import bucket_objects, fake_aws_env, moto_server, new_bucket, s3_client
 
-from conftest import REPO, Project, demo_key, serve_folder
+from conftest import REPO, Project, demo_key, gate_payload, serve_folder
 from sitegen.config.load import load_site, load_studio
 from sitegen.demo import lock
 from sitegen.feedback import notes
@@ -66,6 +66,11 @@ def the_key(project: Project, client: str) -> bytes:
     return demo_key(gate, password_of(project, client))
 
 
+def site_of(folder: Path) -> str:
+    """The demo's site id (its subdomain), as its pages name it."""
+    return gate_payload((folder / "index.html").read_text("utf-8"))["site"]
+
+
 def write_policy(
     folder: Path, key: bytes, client: str, endpoint: str, bucket: str, hours: float = 1
 ) -> None:
@@ -107,7 +112,9 @@ def write_policy(
         "expires": expires.isoformat().replace("+00:00", "Z"),
     }
     path = "/_sitegen/feedback.bin"
-    sealed = lock.encrypt_file(lock.DemoKey(key, b"", 0), client, path, json.dumps(policy).encode())
+    sealed = lock.encrypt_file(
+        lock.DemoKey(key, b"", 0), site_of(folder), path, json.dumps(policy).encode()
+    )
     (folder / "_sitegen/feedback.bin").write_bytes(sealed)
 
 
@@ -204,7 +211,9 @@ def test_a_client_points_writes_sends_and_sees_the_pin_then_done(
         stored = bucket_objects(s3_endpoint, bucket, "feedback/")
         [(name, data)] = stored.items()
         assert name.startswith(notes.prefix(client))
-        note = notes.open_sealed(key, client, name.removeprefix(notes.prefix(client)), data)
+        note = notes.open_sealed(
+            key, site_of(folder), name.removeprefix(notes.prefix(client)), data
+        )
         assert (note.page, note.text, note.urgent) == (PAGE, NOTE, True)
         assert note.element.text == heading and note.element.selector.startswith("main")
         assert note.viewport == (width, 900) and note.build, "the page's version is sent"
