@@ -123,6 +123,9 @@ DEFAULT_RELEASE_TARGET = "file:build/_published/release/{client}/"
 # handover retires the demo there, and the proof versions it sent: of it, the build reads
 # only those (`config.published`), to mark proofs new.
 DEMO_PUBLISHED_FILE = "demo-published.json"
+# Beside the site, the studio's list of the client's change requests (`feedback.notes`): a
+# demo shows it, a release never reads it.
+FEEDBACK_FILE = "feedback.toml"
 
 
 @dataclass(frozen=True)

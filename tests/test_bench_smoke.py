@@ -87,3 +87,8 @@ def test_proofs_renders_a_brochure_and_compares_with_pdftoppm_when_installed():
     output = run_script("proofs.py", "--pages", "2", "--size", "300", "--runs", "1")
     assert float(figures(output, "sitegen")[0]) > 0
     assert "pdftoppm" in output
+
+
+def test_feedback_send_measures_click_to_stored(browser):
+    output = run_script("feedback_send.py", "--runs", "1")
+    assert "click Send to stored: median" in output and "'Sent' shown" in output

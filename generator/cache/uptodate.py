@@ -25,7 +25,7 @@ from sitegen.config.published import published_proofs
 from sitegen.demo import salt
 from sitegen.errors import SitegenError
 from sitegen.files import replace_file
-from sitegen.model import DEMO_PUBLISHED_FILE, Diagnostic, Mode, Site, Studio
+from sitegen.model import DEMO_PUBLISHED_FILE, FEEDBACK_FILE, Diagnostic, Mode, Site, Studio
 from sitegen.render.themefolders import theme_folders
 
 FORMAT = 1
@@ -118,7 +118,10 @@ def _files_digests(
     for folder in theme_folders(studio):
         _add_tree(frame, folder)
     # The kept salt counts through the key's check value (it is written during a build).
-    skip = (site.content_dir.name, site.assets_dir.name, salt.SALT_FILE, DEMO_PUBLISHED_FILE)
+    skip = (
+        *(site.content_dir.name, site.assets_dir.name),
+        *(salt.SALT_FILE, DEMO_PUBLISHED_FILE, FEEDBACK_FILE),
+    )
     _add_tree(frame, site.path, skip=skip)
     whole = frame.copy()
     _add_tree(whole, site.content_dir)
@@ -127,6 +130,10 @@ def _files_digests(
     # their page records see it in their params, so no other page is made again after a
     # publish. The rest of the record (where, since when) no build reads.
     whole.update(f"\0published {_published(site) if mode is Mode.DEMO else ''}".encode())
+    # The change requests, likewise: the status page shows them in its params, the pins'
+    # file is made every build, and a release never reads them.
+    if mode is Mode.DEMO:
+        _add_file(whole, site.path / FEEDBACK_FILE, FEEDBACK_FILE)
     return frame.hexdigest(), whole.hexdigest()
 
 

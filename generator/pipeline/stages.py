@@ -25,6 +25,7 @@ from sitegen.config.published import published_proofs
 from sitegen.content import convert, markup, sitepages
 from sitegen.demo import chrome, lock, salt
 from sitegen.errors import ContentError, OutputError
+from sitegen.feedback import shown as feedback_shown
 from sitegen.model import (
     BuildOptions,
     BuildResult,
@@ -219,7 +220,7 @@ def _release_files(prepared: Prepared) -> list[Output]:
 
 def _theme_files(prepared: Prepared) -> list[Output]:
     """The theme's static files (in a demo, those on its allow-list); the gate's form, script
-    and styles, and the pages' shared start, in demos only."""
+    and styles, and the pages' shared start and the pins' list (`feedback.shown`), in demos only."""
     demo = prepared.demo
     if demo:
         outputs = demofiles.file_outputs(demo.theme_files)
@@ -231,6 +232,7 @@ def _theme_files(prepared: Prepared) -> list[Output]:
         outputs.append(Output(GATE_FORM, templates.gate_form(prepared.env), origin="gate.html"))
     if prepared.protection:
         outputs += lock.chrome_outputs(prepared.protection)
+        outputs += feedback_shown.notes_outputs(prepared.site.path, prepared.protection)
     return outputs
 
 
@@ -281,6 +283,7 @@ def _prepare_demo(
     gallery = proofpages.gallery(site, gallery_title, files.proofs, proofs)
     status_title = chain.translate(site.language, "status_title") or "Project status"
     shown = proofpages.status_params(site, proofs, gallery)
+    shown["notes"] = feedback_shown.status_list(site.path)
     status_page = sitepages.status_page(site, status_title, shown)
     theme_files, theme_warnings = demofiles.demo_theme_files(chain.static)
     unpriced = unpriced_milestones(site)

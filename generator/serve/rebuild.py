@@ -22,7 +22,7 @@ from sitegen.model import BuildOptions, BuildResult, Diagnostic, Mode, Output, S
 from sitegen.pipeline import stages
 from sitegen.render import themes
 from sitegen.render.themefolders import theme_folders
-from sitegen.serve import livereload, memo
+from sitegen.serve import livereload, memo, studiopins
 from sitegen.serve.livereload import Event, Hub
 
 Echo = Callable[..., None]  # (message, err=False)
@@ -132,6 +132,7 @@ class Preview:
     def _build(self) -> tuple[BuildResult, str]:
         studio = load_studio(self.root)
         site = load_site(studio, self.client)
+        chain = None
         try:
             chain = themes.load_chain(theme_folders(studio), site.theme)
             self._themes = tuple(theme.name for theme in chain.themes)
@@ -144,7 +145,7 @@ class Preview:
             # Image previews in a process pool only before the server's threads start: a fork
             # from a process with threads can inherit a lock some thread holds.
             workers=1 if self._attempts else os.cpu_count() or 1,
-            inject_html=livereload.injection(base_path, banner),
+            inject_html=livereload.injection(base_path, banner) + studiopins.injection(site, chain),
             memo=self.memo,
         )
         return stages.build(studio, site, self.mode, options), base_path

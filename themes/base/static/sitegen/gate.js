@@ -137,6 +137,9 @@
     });
   }
   function show(html) {
+    // The page's version, for a change request to say what the client saw: its payload's
+    // nonce, made from the page's exact bytes and the shared start they continue.
+    window.sitegenPageVersion = payload.iv;
     return whenParsed.then(function () {
       document.open();
       document.write(html);
