@@ -12,7 +12,7 @@ import pytest
 from deploy_fixtures import bucket_objects, new_bucket
 
 from sitegen.config.load import load_site, load_studio
-from sitegen.publish.publishing import demo_problems
+from sitegen.publish.publishdemo import demo_problems
 from sitegen.publish.syncplan import BuiltFolder
 
 MILESTONES = """

@@ -10,7 +10,7 @@ from pathlib import Path
 from sitegen.config.load import STUDIO_FILE, site_base_url
 from sitegen.errors import ConfigError
 from sitegen.model import Diagnostic, Mode, Site, Studio
-from sitegen.publish import publishing, stores, syncplan
+from sitegen.publish import publishdemo, stores, syncplan
 from sitegen.render import templates, themes
 from sitegen.render.themefolders import theme_folders
 
@@ -28,7 +28,7 @@ def bundle(studio: Studio, site: Site, release: Path, days: int = BUNDLE_DAYS) -
         for path in sorted(p for p in release.rglob("*") if p.is_file()):
             zipped.write(path, path.relative_to(release).as_posix())
     target = bundle_target(studio, site)
-    publishing.sync_folder(studio, site, staging, target)
+    publishdemo.sync_folder(studio, site, staging, target)
     if isinstance(target, syncplan.FileTarget):
         return (target.path / archive.name).resolve().as_uri()
     with stores.open_store(target) as store:
@@ -43,7 +43,7 @@ def bundle_target(studio: Studio, site: Site) -> syncplan.Target:
     """Where the client's bundle goes: checked before the handover starts."""
     target = syncplan.parse_target(_client_folder(studio.bundle_target, site.name), studio.root)
     where = (studio.root / STUDIO_FILE, "studio", "bundle_target")
-    return publishing.outside_sources(studio, target, where)
+    return publishdemo.outside_sources(studio, target, where)
 
 
 def _client_folder(url: str, client: str) -> str:
@@ -66,7 +66,7 @@ def retire_target(studio: Studio, site: Site) -> syncplan.Target:
                 hint='add [release] domain = "www.example.com" to site.toml',
             )
         )
-    return publishing.last_demo_target(studio, site)
+    return publishdemo.last_demo_target(studio, site)
 
 
 def retire_demo(
@@ -85,5 +85,5 @@ def retire_demo(
     staging.mkdir(parents=True)
     for name in ("index.html", "404.html"):
         (staging / name).write_bytes(page)
-    publishing.sync_folder(studio, site, staging, target, 10**9, force_prefix)
+    publishdemo.sync_folder(studio, site, staging, target, 10**9, force_prefix)
     return target
