@@ -203,7 +203,7 @@ def status(ctx: click.Context, clients: tuple[str, ...], as_json: bool):
     from sitegen.cli import statusview
     from sitegen.config.load import load_site
     from sitegen.payments import overview
-    from sitegen.publish import publishdemo
+    from sitegen.publish import handover, publishdemo
 
     studio = _studio(ctx)
     names = _pick_clients(studio, clients)
@@ -211,7 +211,7 @@ def status(ctx: click.Context, clients: tuple[str, ...], as_json: bool):
     sites = [load_site(studio, n) for n in names]
     statuses = [
         overview.client_status(
-            studio, s, today, publishdemo.handed_over_on(s), publishdemo.demo_ends_on(studio, s)
+            studio, s, today, handover.handed_over_on(s), publishdemo.demo_ends_on(studio, s)
         )
         for s in sites
     ]
@@ -334,7 +334,7 @@ def publish(
     from sitegen.config.load import load_site
     from sitegen.errors import format_diagnostics
     from sitegen.pipeline import locks
-    from sitegen.publish import publishdemo
+    from sitegen.publish import handover, places, publishdemo
 
     studio = _studio(ctx)
     names = _pick_clients(studio, clients)
@@ -344,8 +344,8 @@ def publish(
             studio.build_dir, name, "sitegen publish", 0 if no_wait else None, _waiting
         ):
             site = load_site(studio, name)
-            where = publishdemo.demo_target(studio, site, target)
-            handed_over = publishdemo.handed_over_on(site)
+            where = places.demo_target(studio, site, target)
+            handed_over = handover.handed_over_on(site)
             if handed_over and not force:
                 click.echo(
                     f"skipping {name}: handed over on {handed_over}, so its demo stays as the "
@@ -381,7 +381,8 @@ def handover(
     from sitegen.cli import syncview
     from sitegen.config.load import load_site
     from sitegen.pipeline import locks
-    from sitegen.publish import afterhandover, publishdemo
+    from sitegen.publish import afterhandover, buildsync, places
+    from sitegen.publish.handover import check_paid, hand_over, prepare_release
 
     studio = _studio(ctx)
     name = _pick_clients(studio, (client,))[0]
@@ -389,14 +390,14 @@ def handover(
         studio.build_dir, name, "sitegen handover", 0 if no_wait else None, _waiting
     ):
         site = load_site(studio, name)
-        publishdemo.check_paid(site)
-        where = publishdemo.release_target(studio, site, target)
+        check_paid(site)
+        where = places.release_target(studio, site, target)
         if bundle:
             afterhandover.bundle_target(studio, site)  # a bad one refused before anything is built
         retire_at = afterhandover.retire_target(studio, site) if retire_demo else None
-        publishdemo.check_target_owned(studio, site, where, force_prefix)
-        built = publishdemo.prepare_release(studio, site)
-        plan = publishdemo.plan_only(studio, site, built, where, force_prefix)
+        places.check_target_owned(studio, site, where, force_prefix)
+        built = prepare_release(studio, site)
+        plan = buildsync.plan_only(studio, site, built, where, force_prefix)
         syncview.show_plan(f"handover of {name} to {where}", plan)
         if dry_run:
             return
@@ -405,9 +406,7 @@ def handover(
                 raise click.UsageError("confirm the handover with --yes when not on a terminal")
             click.confirm(f"Deploy {name} to {where}?", abort=True)
         with syncview.SyncProgress(f"handing over {name}") as progress:
-            outcome = publishdemo.hand_over(
-                studio, site, built, where, False, progress.update, force_prefix
-            )
+            outcome = hand_over(studio, site, built, where, False, progress.update, force_prefix)
         syncview.report(name, outcome, False)
         if bundle:
             link = afterhandover.bundle(studio, site, built.folder)
