@@ -46,6 +46,10 @@ class CacheFolders:
         """Where earlier versions kept a demo's salt: still read, so it moves beside the site."""
         return self.root / "keys" / f"{client}.json"
 
+    def audit_record(self, client: str) -> Path:
+        """The outputs of a client's demo the last audit found clean (`auditrecord`)."""
+        return self.root / "audits" / f"{client}.json"
+
     def sync_record(self, name: str) -> Path:
         """The checksums a sync learned from one target."""
         return self.root / "deploy" / f"{name}.json"

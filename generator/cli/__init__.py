@@ -319,11 +319,24 @@ def _waiting(message: str) -> None:
 @click.option("--dry-run", is_flag=True, help="Print the plan; change nothing.")
 @click.option("--max-deletes", type=int, help="Refuse a sync deleting more (default 256).")
 @click.option("--force", is_flag=True, help="Publish even clients already handed over.")
+@click.option(
+    "--no-cache",
+    is_flag=True,
+    help="Build and check every file again, ignoring build/.cache (the leak check's record too).",
+)
 @_force_prefix_option
 @_no_wait_option
 @click.pass_context
 def publish(
-    ctx: click.Context, clients, target, dry_run, max_deletes, force, force_prefix, no_wait
+    ctx: click.Context,
+    clients,
+    target,
+    dry_run,
+    max_deletes,
+    force,
+    no_cache,
+    force_prefix,
+    no_wait,
 ):
     """Build the demos of every client, or of those named, and upload them to the demo target.
 
@@ -354,7 +367,14 @@ def publish(
                 continue
             with syncview.SyncProgress(f"publishing {name}") as progress:
                 outcome = publishdemo.publish_demo(
-                    studio, site, where, dry_run, max_deletes, progress.update, force_prefix
+                    studio,
+                    site,
+                    where,
+                    dry_run,
+                    max_deletes,
+                    progress.update,
+                    force_prefix,
+                    use_cache=not no_cache,
                 )
             if outcome.warnings:
                 click.echo(f"warning in {name}:\n{format_diagnostics(outcome.warnings)}", err=True)

@@ -26,14 +26,19 @@ class Outcome:
     plan: DeployPlan
     summary: stores.SyncSummary | None
     warnings: tuple[Diagnostic, ...] = ()  # the build's, such as a weak demo password
+    audited: tuple[int, int] | None = None  # a demo's files checked, and passed over as clean
 
 
 def cache_dir(studio: Studio) -> Path:
     return folders.of(studio).root
 
 
-def build(studio: Studio, site: Site, mode: Mode) -> tuple[clients.ModeSummary, list[Diagnostic]]:
-    options = BuildOptions(cache_dir=cache_dir(studio), workers=os.cpu_count() or 1)
+def build(
+    studio: Studio, site: Site, mode: Mode, use_cache: bool = True
+) -> tuple[clients.ModeSummary, list[Diagnostic]]:
+    options = BuildOptions(
+        cache_dir=cache_dir(studio), workers=os.cpu_count() or 1, use_cache=use_cache
+    )
     summary, warnings = clients.build_and_write(studio, site, mode, options)
     return summary, list(warnings)
 

@@ -6,14 +6,16 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 from collections.abc import Callable
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from sitegen import files
+from sitegen.cache import auditrecord, folders
 from sitegen.config import published
 from sitegen.config.load import demo_password, list_clients, load_site
-from sitegen.demo import audit, lock, salt
+from sitegen.demo import auditrun, lock, salt
 from sitegen.errors import SitegenError
 from sitegen.model import DEMO_PUBLISHED_FILE, Diagnostic, Mode, Site, Studio
 from sitegen.pipeline import stages
@@ -34,8 +36,10 @@ def publish_demo(
     max_deletes: int | None = None,
     on_progress: Callable | None = None,
     force_prefix: bool = False,
+    use_cache: bool = True,
 ) -> buildsync.Outcome:
-    """Build the demo, make sure it is locked and leaks nothing, then sync it."""
+    """Build the demo, make sure it is locked and leaks nothing, then sync it: the one way a
+    demo leaves. `use_cache` False builds and checks every file again."""
     for name in list_clients(studio):
         other = site if name == site.name else load_site(studio, name)
         if places.same_place(target, places.configured_release_target(studio, other)):
@@ -49,23 +53,25 @@ def publish_demo(
     places.check_target_owned(studio, site, target, force_prefix)
     ends_on = demo_ends_on(studio, site)
     proofs = None  # an ended demo shows none: the client last saw those recorded before
+    audited = None
     if ends_on and dt.date.today() > ends_on:
         built, warnings = buildsync.read_built(studio, ended.ended_folder(studio, site)), []
     else:
-        summary, warnings = buildsync.build(studio, site, Mode.DEMO)
+        summary, warnings = buildsync.build(studio, site, Mode.DEMO, use_cache)
         proofs = summary.proofs
         # listed once: the checks and the plan share it
         built = buildsync.read_built(studio, summary.path)
         password, _ = demo_password(site)
-        problems = demo_problems(built, site, password, buildsync.cache_dir(studio))
-        if problems:
-            raise LeakError([Diagnostic(None, p) for p in problems[:20]])
+        check = check_demo(built, site, password, buildsync.cache_dir(studio), use_cache)
+        if check.problems:
+            raise LeakError([Diagnostic(None, p) for p in check.problems[:20]])
+        audited = (check.checked, check.remembered)
     outcome = buildsync.sync(
         studio, site, built, target, dry_run, max_deletes, on_progress, force_prefix
     )
     if not dry_run:
         _note_demo_target(studio, site, target, proofs)
-    return replace(outcome, warnings=tuple(warnings))
+    return replace(outcome, warnings=tuple(warnings), audited=audited)
 
 
 def last_demo_target(studio: Studio, site: Site) -> Target:
@@ -137,9 +143,22 @@ def _recorded_proofs(site: Site) -> dict[str, str] | None:
     return dict(recorded) if recorded is not None else None
 
 
-def demo_problems(built: BuiltFolder, site: Site, password: str, cache_dir: Path) -> list[str]:
-    """Why this demo must not be uploaded: an unlocked page, or anything that leaks, read
-    with the key the build used (kept in `cache_dir`), as the client will read it."""
+@dataclass(frozen=True)
+class DemoCheck:
+    """Why a demo must not be uploaded (nothing when it may), and how many of its files the
+    leak check read, or passed over as found clean before with every input the same."""
+
+    problems: tuple[str, ...]
+    checked: int
+    remembered: int
+
+
+def check_demo(
+    built: BuiltFolder, site: Site, password: str, cache_dir: Path, remember: bool = True
+) -> DemoCheck:
+    """An unlocked page, or anything that leaks, read with the key the build used (kept in
+    `cache_dir`), as the client will read it. The outputs found clean are recorded in the
+    cache for the next check to pass over; `remember` False checks every one again."""
     folder, paths = built.folder, built.paths()
     problems = [
         f"{page.relative_to(folder)} is not locked behind the gate"
@@ -149,5 +168,19 @@ def demo_problems(built: BuiltFolder, site: Site, password: str, cache_dir: Path
         and b'id="sitegen-payload"' not in page.read_bytes()
     ]
     key = salt.demo_key(cache_dir, site.name, password, site.path).key
-    leaks = audit.find_leaks(folder, site, password, key, paths)
-    return problems + [f"{leak.output} holds {leak.what}" for leak in leaks]
+    record = folders.CacheFolders(cache_dir).audit_record(site.name)
+    remembered = auditrecord.read(record) if remember else {}
+    outputs = {file.path: file.sha256 for file in built.files}
+    workers = os.cpu_count() or 1
+    done = auditrun.audit_demo(folder, site, password, key, outputs, remembered, workers)
+    if done.clean != remembered:  # an unchanged demo leaves the record as it is
+        auditrecord.write(record, dict(done.clean))
+    problems += [f"{leak.output} holds {leak.what}" for leak in done.leaks]
+    return DemoCheck(tuple(problems), done.checked, done.remembered)
+
+
+def demo_problems(
+    built: BuiltFolder, site: Site, password: str, cache_dir: Path, remember: bool = True
+) -> list[str]:
+    """`check_demo`'s problems alone."""
+    return list(check_demo(built, site, password, cache_dir, remember).problems)
