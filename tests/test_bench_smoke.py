@@ -87,3 +87,12 @@ def test_proofs_renders_a_brochure_and_compares_with_pdftoppm_when_installed():
     output = run_script("proofs.py", "--pages", "2", "--size", "300", "--runs", "1")
     assert float(figures(output, "sitegen")[0]) > 0
     assert "pdftoppm" in output
+
+
+def test_publish_check_times_a_cold_build_and_two_dry_run_publishes(tmp_path):
+    output = run_script("publish_check.py", "--pages", "5", "--runs", "1", "--dir", str(tmp_path))
+    for scenario in ("cold build", "publish --dry-run, first", "publish --dry-run, second"):
+        seconds, fastest, cpu = figures(output, scenario)
+        assert float(seconds) > 0 and float(cpu) > 0
+    assert float(figures(output, "second publish / cold build")[0]) > 0
+    assert list(tmp_path.iterdir()) == []  # the work folder is removed

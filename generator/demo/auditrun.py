@@ -84,7 +84,7 @@ def inputs_digest(site: Site, password: str | None, key: bytes) -> str:
     # The password keyed by the demo key: without the key, no guess can be checked against it.
     secret = (password or "").encode("utf-8")
     hasher.update(hmac.new(key, b"sitegen audit\0" + secret, hashlib.sha256).digest())
-    for path, _ in audit.client_files(site):
+    for path in audit.originals(site):  # their kind follows from these and the settings
         hasher.update(f"\0original {path.relative_to(site.path).as_posix()}\0".encode())
         hasher.update(hashlib.sha256(path.read_bytes()).digest())
     for page in audit.text_files(site):

@@ -13,10 +13,10 @@ from pathlib import Path
 
 from sitegen import __version__
 from sitegen.config.load import load_site
+from sitegen.demo import lock
 from sitegen.errors import SitegenError
 from sitegen.model import Diagnostic, Mode, Site, Studio
 from sitegen.payments import money, progress
-from sitegen.pipeline import stages
 from sitegen.publish import buildsync
 from sitegen.publish.builtfolder import BuiltFolder
 from sitegen.publish.targets import Target
@@ -72,7 +72,7 @@ def release_problems(built: BuiltFolder) -> list[str]:
     problems = []
     for path in built.paths():
         rel = path.relative_to(built.folder).as_posix()
-        if rel.startswith(stages.DEMO_RUNTIME):
+        if rel.startswith(lock.DEMO_RUNTIME):
             problems.append(f"{rel} belongs to the demo")
         elif path.suffix in (".html", ".htm"):
             data = path.read_bytes()

@@ -18,8 +18,7 @@ from sitegen.config.load import demo_password, list_clients, load_site
 from sitegen.demo import auditrun, lock, salt
 from sitegen.errors import SitegenError
 from sitegen.model import DEMO_PUBLISHED_FILE, Diagnostic, Mode, Site, Studio
-from sitegen.pipeline import stages
-from sitegen.publish import buildsync, ended, places
+from sitegen.publish import buildsync, places
 from sitegen.publish.builtfolder import BuiltFolder
 from sitegen.publish.targets import FileTarget, Target
 
@@ -55,6 +54,8 @@ def publish_demo(
     proofs = None  # an ended demo shows none: the client last saw those recorded before
     audited = None
     if ends_on and dt.date.today() > ends_on:
+        from sitegen.publish import ended  # Jinja2: only for the page of an ended demo
+
         built, warnings = buildsync.read_built(studio, ended.ended_folder(studio, site)), []
     else:
         summary, warnings = buildsync.build(studio, site, Mode.DEMO, use_cache)
@@ -159,13 +160,13 @@ def check_demo(
     """An unlocked page, or anything that leaks, read with the key the build used (kept in
     `cache_dir`), as the client will read it. The outputs found clean are recorded in the
     cache for the next check to pass over; `remember` False checks every one again."""
-    folder, paths = built.folder, built.paths()
+    folder = built.folder
     problems = [
-        f"{page.relative_to(folder)} is not locked behind the gate"
-        for page in paths
-        if lock.is_page(page.name)
-        and page.relative_to(folder).as_posix() != stages.GATE_FORM
-        and b'id="sitegen-payload"' not in page.read_bytes()
+        f"{file.path} is not locked behind the gate"
+        for file in sorted(built.files, key=lambda file: file.path.split("/"))
+        if lock.is_page(file.path)
+        and file.path != lock.GATE_FORM
+        and b'id="sitegen-payload"' not in (folder / file.path).read_bytes()
     ]
     key = salt.demo_key(cache_dir, site.name, password, site.path).key
     record = folders.CacheFolders(cache_dir).audit_record(site.name)
