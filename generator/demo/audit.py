@@ -32,7 +32,7 @@ PROBE_BYTES = 64
 PROBES_PER_FILE = 8
 PROBE_VARIETY = 4  # distinct byte values a slice needs to tell its file apart
 _TAG = re.compile(r"<[^>]+>")
-_NON_WORD = re.compile(r"[\W_]+", re.UNICODE)
+_WORD = re.compile(r"[^\W_]+")  # a run of letters or digits
 _MARKDOWN_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
 _SENTENCE_END = re.compile(r"(?<=[.!?؟])\s+|\n\s*\n")
 
@@ -86,8 +86,7 @@ def read_sources(site: Site) -> Sources:
         if not kind.ships_original:
             locked[_sha256(data)] = path
             locked_probes += _probes(data, path)
-    phrases = _phrases(site)
-    sizes = sorted({len(phrase) for phrase in phrases})
+    phrases, sizes = _phrases(site)
     return Sources(originals, probes, locked, locked_probes, phrases, sizes)
 
 
@@ -212,18 +211,21 @@ def _probes(data: bytes, path: Path) -> list[tuple[bytes, Path]]:
     return probes
 
 
-def _phrases(site: Site) -> dict[tuple[str, ...], Path]:
+def _phrases(site: Site) -> tuple[dict[tuple[str, ...], Path], list[int]]:
     """Every run of PHRASE_WORDS words of the pages' and updates' text (a shorter sentence
-    whole), with the file it comes from: one of them in an output means that text got out."""
+    whole), with the file it comes from: one of them in an output means that text got out;
+    and their lengths."""
     phrases: dict[tuple[str, ...], Path] = {}
+    sizes: set[int] = set()
     for page in text_files(site):
         text = _MARKDOWN_LINK.sub(r"\1", page_text(page))
         for sentence in _SENTENCE_END.split(text):
             words = _words(sentence)
             if len(words) >= MIN_SENTENCE_WORDS:
+                sizes.add(min(len(words), PHRASE_WORDS))
                 for index in range(max(1, len(words) - PHRASE_WORDS + 1)):
                     phrases.setdefault(tuple(words[index : index + PHRASE_WORDS]), page)
-    return phrases
+    return phrases, sorted(sizes)
 
 
 def text_files(site: Site) -> list[Path]:
@@ -254,21 +256,27 @@ def page_text(page: Path) -> str:
 def _first_phrase(
     words: list[str], sizes: list[int], phrases: dict[tuple[str, ...], Path]
 ) -> tuple[str, ...] | None:
-    """The first of the pages' phrases in `words`, in one pass: the few phrase lengths are
-    known beforehand, so each position costs a lookup per length, whatever the count of
-    phrases."""
-    for start in range(len(words)):
-        for size in sizes:
-            if start + size > len(words):
-                break
-            gram = tuple(words[start : start + size])
-            if gram in phrases:
-                return gram
-    return None
+    """The first of the pages' phrases in `words` (the shortest, of those starting there):
+    the few phrase lengths are known beforehand, so each position costs a lookup per length,
+    whatever the count of phrases."""
+    first: tuple[int, tuple[str, ...]] | None = None
+    for size in sizes:
+        grams = list(_grams(words, size))
+        if phrases.keys().isdisjoint(grams):  # most outputs: no phrase of this length at all
+            continue
+        start = next(index for index, gram in enumerate(grams) if gram in phrases)
+        if first is None or start < first[0]:
+            first = (start, grams[start])
+    return None if first is None else first[1]
+
+
+def _grams(words: list[str], size: int) -> Iterator[tuple[str, ...]]:
+    """Every run of `size` words, in order."""
+    return zip(*(words[index:] for index in range(size)), strict=False)
 
 
 def _words(text: str) -> list[str]:
-    return [w for w in _NON_WORD.split(text.casefold()) if w]
+    return _WORD.findall(text.casefold())
 
 
 def _sha256(data: bytes) -> str:
