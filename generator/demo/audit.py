@@ -14,6 +14,7 @@ import hashlib
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from itertools import islice
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -261,18 +262,17 @@ def _first_phrase(
     whatever the count of phrases."""
     first: tuple[int, tuple[str, ...]] | None = None
     for size in sizes:
-        grams = list(_grams(words, size))
-        if phrases.keys().isdisjoint(grams):  # most outputs: no phrase of this length at all
+        if phrases.keys().isdisjoint(_grams(words, size)):  # most outputs: none of this length
             continue
-        start = next(index for index, gram in enumerate(grams) if gram in phrases)
-        if first is None or start < first[0]:
-            first = (start, grams[start])
+        found = next((i, gram) for i, gram in enumerate(_grams(words, size)) if gram in phrases)
+        if first is None or found[0] < first[0]:
+            first = found
     return None if first is None else first[1]
 
 
 def _grams(words: list[str], size: int) -> Iterator[tuple[str, ...]]:
-    """Every run of `size` words, in order."""
-    return zip(*(words[index:] for index in range(size)), strict=False)
+    """Every run of `size` words, in order (no copy of `words`: an output may be large)."""
+    return zip(*(islice(words, index, None) for index in range(size)), strict=False)
 
 
 def _words(text: str) -> list[str]:

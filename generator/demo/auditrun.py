@@ -19,7 +19,7 @@ import multiprocessing
 import sys
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 
 import sitegen
 from sitegen import processes
@@ -60,7 +60,7 @@ def audit_demo(
     inputs = inputs_digest(site, password, key)
     clean: dict[str, Reads] = {}
     todo = []
-    for rel, digest in sorted(outputs.items(), key=lambda item: PurePosixPath(item[0])):
+    for rel, digest in sorted(outputs.items(), key=lambda item: item[0].split("/")):
         entry = output_key(inputs, rel, digest)
         reads = remembered.get(entry)
         if reads is not None and all(outputs.get(path) == sha for path, sha in reads):
@@ -158,7 +158,10 @@ def _check_inherited(rels: Sequence[str]) -> list[Check]:
 def _check_chunk(work: _Work, rels: Sequence[str]) -> list[Check]:
     checks = []
     for rel in rels:
-        data = (work.demo_dir / rel).read_bytes()
+        try:
+            data = (work.demo_dir / rel).read_bytes()
+        except FileNotFoundError:  # gone since the listing: nothing of it can be sent
+            continue
         found, reads = audit.output_leaks(
             work.demo_dir, Path(rel), data, work.site, work.password, work.key, work.sources
         )
