@@ -30,7 +30,7 @@ from corpus import make_project  # noqa: E402
 from sitegen.config.load import load_site, load_studio  # noqa: E402
 from sitegen.model import Mode  # noqa: E402
 from sitegen.pipeline import stages, write
-from sitegen.publish import stores, syncplan
+from sitegen.publish import builtfolder, stores, syncsettings, targets
 
 REPO = Path(__file__).resolve().parent.parent
 EDITED = "posts/post-00042.md"
@@ -84,15 +84,16 @@ def new_bucket(endpoint: str) -> str:
 
 
 def manifest(folder: Path) -> dict[str, str]:
-    return {f.path: f.sha256 for f in syncplan.local_manifest(folder, syncplan.HeaderRules())}
+    files = builtfolder.local_manifest(folder, syncsettings.HeaderRules())
+    return {f.path: f.sha256 for f in files}
 
 
 def sitegen_publish(demo: Path, endpoint: str, bucket: str, cache: Path, workers: int):
-    target = syncplan.parse_target(f"s3://{bucket}/client0/?endpoint={endpoint}")
-    settings = syncplan.SyncSettings(workers=workers)
+    target = targets.parse_target(f"s3://{bucket}/client0/?endpoint={endpoint}")
+    settings = syncsettings.SyncSettings(workers=workers)
     started = time.perf_counter()
     plan, summary = stores.sync(
-        demo, target, syncplan.HeaderRules(), settings=settings, cache_dir=cache
+        demo, target, syncsettings.HeaderRules(), settings=settings, cache_dir=cache
     )
     return time.perf_counter() - started, summary.uploaded
 

@@ -92,3 +92,12 @@ def test_proofs_renders_a_brochure_and_compares_with_pdftoppm_when_installed():
 def test_feedback_send_measures_click_to_stored(browser):
     output = run_script("feedback_send.py", "--runs", "1")
     assert "click Send to stored: median" in output and "'Sent' shown" in output
+
+
+def test_publish_check_times_a_cold_build_and_two_dry_run_publishes(tmp_path):
+    output = run_script("publish_check.py", "--pages", "5", "--runs", "1", "--dir", str(tmp_path))
+    for scenario in ("cold build", "publish --dry-run, first", "publish --dry-run, second"):
+        seconds, fastest, cpu = figures(output, scenario)
+        assert float(seconds) > 0 and float(cpu) > 0
+    assert float(figures(output, "second publish / cold build")[0]) > 0
+    assert list(tmp_path.iterdir()) == []  # the work folder is removed

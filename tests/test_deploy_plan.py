@@ -9,20 +9,13 @@ from pathlib import Path
 import pytest
 
 from conftest import REPO
-from sitegen.publish import syncplan
-from sitegen.publish.syncplan import (
-    DeployError,
-    FileTarget,
-    HeaderRule,
-    HeaderRules,
-    LocalFile,
-    Reason,
-    RemoteObject,
-    S3Target,
-    TargetError,
-)
+from sitegen.publish import builtfolder, syncplan, syncsettings, targets
+from sitegen.publish.builtfolder import LocalFile
+from sitegen.publish.syncplan import Reason, RemoteObject
+from sitegen.publish.syncsettings import DeployError, HeaderRule, HeaderRules
+from sitegen.publish.targets import FileTarget, S3Target, TargetError
 
-RULES = syncplan.load_rules(REPO / "deploy/targets.toml")
+RULES = syncsettings.load_rules(REPO / "deploy/targets.toml")
 
 
 def write_tree(folder: Path, files: dict[str, bytes | str]) -> None:
@@ -32,7 +25,7 @@ def write_tree(folder: Path, files: dict[str, bytes | str]) -> None:
 
 
 def test_s3_urls_give_bucket_prefix_and_options():
-    target = syncplan.parse_target(
+    target = targets.parse_target(
         "s3://demo.studio.example/acme?endpoint=http://127.0.0.1:9000&region=eu-west-1"
         "&profile=studio&cloudfront=E2EXAMPLE"
     )
@@ -44,16 +37,16 @@ def test_s3_urls_give_bucket_prefix_and_options():
         profile="studio",
         cloudfront="E2EXAMPLE",
     )
-    assert syncplan.parse_target("s3://bucket-1").prefix == ""
-    assert syncplan.parse_target("s3://bucket-1/a/b/").prefix == "a/b/"
-    assert syncplan.parse_target(str(target)) == target, "a target prints as a URL it parses from"
+    assert targets.parse_target("s3://bucket-1").prefix == ""
+    assert targets.parse_target("s3://bucket-1/a/b/").prefix == "a/b/"
+    assert targets.parse_target(str(target)) == target, "a target prints as a URL it parses from"
 
 
 def test_file_urls_are_relative_to_the_project(tmp_path: Path):
-    relative = syncplan.parse_target("file:build/_published/demo/acme", root=tmp_path)
+    relative = targets.parse_target("file:build/_published/demo/acme", root=tmp_path)
     assert relative == FileTarget(tmp_path / "build/_published/demo/acme")
-    assert syncplan.parse_target("file:///srv/www").path == Path("/srv/www")
-    assert syncplan.parse_target("file:/srv/www").path == Path("/srv/www")
+    assert targets.parse_target("file:///srv/www").path == Path("/srv/www")
+    assert targets.parse_target("file:/srv/www").path == Path("/srv/www")
 
 
 @pytest.mark.parametrize(
@@ -74,7 +67,7 @@ def test_file_urls_are_relative_to_the_project(tmp_path: Path):
 )
 def test_bad_urls_are_refused_with_a_hint(url: str, says: str, hint: str):
     with pytest.raises(TargetError) as caught:
-        syncplan.parse_target(url, root=Path("/project"))
+        targets.parse_target(url, root=Path("/project"))
     message = caught.value.format_message()
     assert says in message
     assert "hint: " in message and hint in message.split("hint: ", 1)[1]
@@ -128,8 +121,8 @@ def test_rules_come_first_and_the_first_match_wins():
 
 
 def test_targets_toml_of_the_repository_holds_the_defaults():
-    settings, rules = syncplan.load_settings(REPO / "deploy/targets.toml")
-    assert settings == syncplan.SyncSettings()
+    settings, rules = syncsettings.load_settings(REPO / "deploy/targets.toml")
+    assert settings == syncsettings.SyncSettings()
     assert rules == HeaderRules()
 
 
@@ -142,7 +135,7 @@ def test_targets_toml_problems_are_reported_together(tmp_path: Path):
         encoding="utf-8",
     )
     with pytest.raises(DeployError) as caught:
-        syncplan.load_settings(path)
+        syncsettings.load_settings(path)
     message = caught.value.format_message()
     assert message.startswith("6 problems:")
     assert "targets.toml:2: 'workers' in [sync] must be 1 or more" in message
@@ -158,7 +151,7 @@ def test_the_manifest_hashes_every_file_with_its_headers(tmp_path: Path):
     write_tree(
         tmp_path, {"index.html": "<p>hi</p>", "theme/app.3f9a2c1b.js": "x", "a/b/c.png": b"\x89PNG"}
     )
-    manifest = syncplan.local_manifest(tmp_path, RULES)
+    manifest = builtfolder.local_manifest(tmp_path, RULES)
     assert [f.path for f in manifest] == ["index.html", "a/b/c.png", "theme/app.3f9a2c1b.js"]
     page = manifest[0]
     assert page == LocalFile(

@@ -23,14 +23,15 @@ from deploy_fixtures import (
 )
 
 from conftest import REPO
-from sitegen.publish import stores, syncplan
+from sitegen.publish import stores, syncsettings, targets
 from sitegen.publish.stores import SyncFailed
-from sitegen.publish.syncplan import DeployError, DeployRefused, HeaderRule, HeaderRules, Reason
+from sitegen.publish.syncplan import DeployRefused, Reason
+from sitegen.publish.syncsettings import DeployError, HeaderRule, HeaderRules
 
-RULES = syncplan.load_rules(REPO / "deploy/targets.toml")
+RULES = syncsettings.load_rules(REPO / "deploy/targets.toml")
 MIB = 1024 * 1024
 # Small parts keep the multipart test quick; 5 MiB is the least S3 allows for a part.
-SETTINGS = syncplan.SyncSettings(
+SETTINGS = syncsettings.SyncSettings(
     workers=4, multipart_threshold=5 * MIB, multipart_chunksize=5 * MIB
 )
 SITE = {
@@ -77,11 +78,11 @@ class Backend:
     """One store to sync to, and a way to read back what landed on it."""
 
     name: str
-    target: syncplan.Target
+    target: targets.Target
     endpoint: str | None = None
 
     def objects(self) -> dict[str, bytes]:
-        if isinstance(self.target, syncplan.FileTarget):
+        if isinstance(self.target, targets.FileTarget):
             root = self.target.path
             return {
                 p.relative_to(root).as_posix(): p.read_bytes()
@@ -99,9 +100,7 @@ class Backend:
 
 def s3_backend(name: str, endpoint: str) -> Backend:
     bucket = new_bucket(endpoint)
-    return Backend(
-        name, syncplan.parse_target(f"s3://{bucket}/acme/?endpoint={endpoint}"), endpoint
-    )
+    return Backend(name, targets.parse_target(f"s3://{bucket}/acme/?endpoint={endpoint}"), endpoint)
 
 
 @pytest.fixture(
@@ -109,7 +108,7 @@ def s3_backend(name: str, endpoint: str) -> Backend:
 )
 def backend(request, tmp_path: Path) -> Backend:
     if request.param == "file":
-        return Backend("file", syncplan.parse_target("file:published/acme", root=tmp_path))
+        return Backend("file", targets.parse_target("file:published/acme", root=tmp_path))
     return s3_backend(request.param, request.getfixturevalue(f"{request.param}_endpoint"))
 
 
@@ -178,7 +177,7 @@ def test_files_gone_from_the_build_are_deleted_after_the_uploads(site, backend):
     ]
     assert summary.deleted == 2 and summary.uploaded == 1
     assert backend.objects() == files_of(site)
-    if isinstance(backend.target, syncplan.FileTarget):
+    if isinstance(backend.target, targets.FileTarget):
         assert not (backend.target.path / "journal").exists(), "emptied folders go too"
 
 
@@ -205,7 +204,7 @@ def test_a_dry_run_changes_nothing(site, backend):
 
 def test_a_folder_target_around_or_inside_the_build_is_refused(site, tmp_path):
     for url in ("file:.", "file:build", "file:build/acme/demo", "file:build/acme/demo/sub"):
-        target = syncplan.parse_target(url, root=tmp_path)
+        target = targets.parse_target(url, root=tmp_path)
         with pytest.raises(DeployError, match="holds the build folder"):
             stores.sync(site, target, RULES)
     assert files_of(site) == {
@@ -354,7 +353,7 @@ def test_changed_paths_are_invalidated_on_the_distribution(site, moto, monkeypat
         }
     )
     distribution = created["Distribution"]["Id"]
-    target = syncplan.parse_target(f"{moto.target}&cloudfront={distribution}")
+    target = targets.parse_target(f"{moto.target}&cloudfront={distribution}")
     first = stores.sync(site, target, RULES, settings=SETTINGS)[1]
     assert first.invalidated == (), "new files were never cached"
     (site / "about/index.html").write_text("<h1>About, edited</h1>", encoding="utf-8")
@@ -366,7 +365,7 @@ def test_changed_paths_are_invalidated_on_the_distribution(site, moto, monkeypat
 
 
 def test_missing_credentials_and_buckets_are_explained(site, moto, moto_endpoint, monkeypatch):
-    missing = syncplan.parse_target(f"s3://no-such-bucket-here/x?endpoint={moto_endpoint}")
+    missing = targets.parse_target(f"s3://no-such-bucket-here/x?endpoint={moto_endpoint}")
     with pytest.raises(DeployError) as caught:
         stores.sync(site, missing, RULES)
     assert "NoSuchBucket" in caught.value.format_message()
@@ -377,7 +376,7 @@ def test_missing_credentials_and_buckets_are_explained(site, moto, moto_endpoint
         sync(site, moto)
     assert f"no credentials for {moto.target}" in caught.value.format_message()
     assert "AWS_ACCESS_KEY_ID" in caught.value.format_message()
-    unknown_profile = syncplan.parse_target(f"s3://{moto.target.bucket}/?profile=nobody")
+    unknown_profile = targets.parse_target(f"s3://{moto.target.bucket}/?profile=nobody")
     with pytest.raises(DeployError, match="AWS profile 'nobody' not found"):
         stores.sync(site, unknown_profile, RULES)
 
@@ -395,8 +394,8 @@ def test_a_wrong_secret_is_refused_and_not_shown(site, seaweedfs_endpoint, monke
 # --- faults ----------------------------------------------------------------------------------
 
 
-def through(proxy_url: str, backend: Backend) -> syncplan.S3Target:
-    return syncplan.parse_target(f"s3://{backend.target.bucket}/acme/?endpoint={proxy_url}")
+def through(proxy_url: str, backend: Backend) -> targets.S3Target:
+    return targets.parse_target(f"s3://{backend.target.bucket}/acme/?endpoint={proxy_url}")
 
 
 def test_503s_and_dropped_connections_are_retried(site, moto, fault_proxy):
@@ -435,7 +434,7 @@ def test_an_interrupted_sync_keeps_pages_back_and_a_rerun_converges(site, moto, 
         return "pass" if method != "PUT" or puts <= 4 else "drop"
 
     proxy.decide = cut_after_four_uploads
-    settings = syncplan.SyncSettings(workers=2, max_attempts=2)
+    settings = syncsettings.SyncSettings(workers=2, max_attempts=2)
     with pytest.raises(SyncFailed) as caught:
         stores.sync(site, through(url, moto), RULES, settings=settings)
     assert "nothing was deleted" in caught.value.format_message()
@@ -460,7 +459,7 @@ def test_a_failing_upload_stops_pages_and_deletes(site, moto, fault_proxy):
     write_tree(site, {"theme/css/style.css": "body { color: red }", "index.html": "<h1>v2</h1>"})
     proxy, url = fault_proxy
     proxy.decide = lambda n, method, path: "503" if method + path[-9:] == "PUTstyle.css" else "pass"
-    settings = syncplan.SyncSettings(max_attempts=3)
+    settings = syncsettings.SyncSettings(max_attempts=3)
     with pytest.raises(SyncFailed) as caught:
         stores.sync(site, through(url, moto), RULES, settings=settings)
     message = caught.value.format_message()
@@ -479,7 +478,7 @@ def test_a_failed_multipart_upload_is_reported_and_holds_the_pages_back(site, mo
     proxy.decide = lambda n, method, path: (
         "503" if "uploadId" in path and method == "PUT" else "pass"
     )
-    settings = syncplan.SyncSettings(max_attempts=2, multipart_threshold=5 * MIB)
+    settings = syncsettings.SyncSettings(max_attempts=2, multipart_threshold=5 * MIB)
     with pytest.raises(SyncFailed) as caught:
         stores.sync(site, through(url, moto), RULES, settings=settings)
     assert "upload of downloads/video.mp4" in caught.value.format_message()

@@ -15,7 +15,7 @@ from deploy_fixtures import bucket_objects, new_bucket
 from feedback_fixtures import a_note, post, published_policy, send, studio_toml, the_key
 
 from sitegen.feedback import notes, policy
-from sitegen.publish import syncplan
+from sitegen.publish import targets
 
 pytestmark = pytest.mark.seaweedfs
 
@@ -56,7 +56,7 @@ def test_the_store_takes_a_good_note_and_refuses_everything_else(make_project, s
     tampered = {**acme, "fields": {**acme["fields"], "policy": _b64(widened)}}
     refused(post(tampered, "elsewhere/" + "4" * 32, sealed), 403, "SignatureDoesNotMatch")
 
-    place = syncplan.parse_target(target.replace("{client}", "acme"))
+    place = targets.parse_target(target.replace("{client}", "acme"))
     short = policy.upload_policy(place, "acme", dt.timedelta(seconds=1)).to_json()
     time.sleep(2)  # past its expiry
     refused(post(short, "feedback/acme/" + "5" * 32, sealed), 403, "AccessDenied")

@@ -12,8 +12,8 @@ import pytest
 from deploy_fixtures import bucket_objects, new_bucket
 
 from sitegen.config.load import load_site, load_studio
-from sitegen.publish.publishing import demo_problems
-from sitegen.publish.syncplan import BuiltFolder
+from sitegen.publish.builtfolder import BuiltFolder
+from sitegen.publish.publishdemo import demo_problems
 
 MILESTONES = """
 [[milestones]]

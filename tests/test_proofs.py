@@ -264,8 +264,8 @@ def test_the_audit_refuses_a_proof_that_carries_its_original(site):
     """What a build that appended the PSD to its preview would have published."""
     from sitegen.config.load import load_site, load_studio
     from sitegen.demo import lock, salt
-    from sitegen.publish.publishing import demo_problems
-    from sitegen.publish.syncplan import BuiltFolder
+    from sitegen.publish.builtfolder import BuiltFolder
+    from sitegen.publish.publishdemo import demo_problems
 
     site.build()
     studio = load_studio(site.root)

@@ -11,8 +11,8 @@ from PIL import Image
 from conftest import PASSWORD, SITE_TOML
 from sitegen.config.load import load_site, load_studio
 from sitegen.demo import audit, lock, salt
-from sitegen.publish.publishing import demo_problems
-from sitegen.publish.syncplan import BuiltFolder
+from sitegen.publish.builtfolder import BuiltFolder
+from sitegen.publish.publishdemo import demo_problems
 
 PUBLISHED = "build/_published/demo/acme"
 

@@ -22,7 +22,7 @@ from conftest import PASSWORD, REPO, STUDIO_TOML, Project, decrypt_gate
 from sitegen.config.load import load_site, load_studio
 from sitegen.model import Mode
 from sitegen.pipeline import stages
-from sitegen.publish.syncplan import HeaderRules
+from sitegen.publish.syncsettings import HeaderRules
 from sitegen.serve import livereload
 from sitegen.serve.rebuild import release_banner
 from sitegen.serve.server import Server, bind_warning

@@ -51,6 +51,10 @@ class CacheFolders:
         build's files, beside the one file only a publish writes."""
         return self.root / "feedback" / client
 
+    def audit_record(self, client: str) -> Path:
+        """The outputs of a client's demo the last audit found clean (`auditrecord`)."""
+        return self.root / "audits" / f"{client}.json"
+
     def sync_record(self, name: str) -> Path:
         """The checksums a sync learned from one target."""
         return self.root / "deploy" / f"{name}.json"

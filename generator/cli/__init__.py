@@ -204,7 +204,7 @@ def status(ctx: click.Context, clients: tuple[str, ...], as_json: bool):
     from sitegen.config.load import load_site
     from sitegen.feedback import policy
     from sitegen.payments import overview
-    from sitegen.publish import publishing
+    from sitegen.publish import handover, publishdemo
 
     studio = _studio(ctx)
     names = _pick_clients(studio, clients)
@@ -215,8 +215,8 @@ def status(ctx: click.Context, clients: tuple[str, ...], as_json: bool):
             studio,
             s,
             today,
-            publishing.handed_over_on(s),
-            publishing.demo_ends_on(studio, s),
+            handover.handed_over_on(s),
+            publishdemo.demo_ends_on(studio, s),
             policy.open_until(s),
         )
         for s in sites
@@ -325,11 +325,24 @@ def _waiting(message: str) -> None:
 @click.option("--dry-run", is_flag=True, help="Print the plan; change nothing.")
 @click.option("--max-deletes", type=int, help="Refuse a sync deleting more (default 256).")
 @click.option("--force", is_flag=True, help="Publish even clients already handed over.")
+@click.option(
+    "--no-cache",
+    is_flag=True,
+    help="Build and check every file again, ignoring build/.cache (the leak check's record too).",
+)
 @_force_prefix_option
 @_no_wait_option
 @click.pass_context
 def publish(
-    ctx: click.Context, clients, target, dry_run, max_deletes, force, force_prefix, no_wait
+    ctx: click.Context,
+    clients,
+    target,
+    dry_run,
+    max_deletes,
+    force,
+    no_cache,
+    force_prefix,
+    no_wait,
 ):
     """Build the demos of every client, or of those named, and upload them to the demo target.
 
@@ -340,7 +353,7 @@ def publish(
     from sitegen.config.load import load_site
     from sitegen.errors import format_diagnostics
     from sitegen.pipeline import locks
-    from sitegen.publish import publishing
+    from sitegen.publish import handover, places, publishdemo
 
     studio = _studio(ctx)
     names = _pick_clients(studio, clients)
@@ -350,8 +363,8 @@ def publish(
             studio.build_dir, name, "sitegen publish", 0 if no_wait else None, _waiting
         ):
             site = load_site(studio, name)
-            where = publishing.demo_target(studio, site, target)
-            handed_over = publishing.handed_over_on(site)
+            where = places.demo_target(studio, site, target)
+            handed_over = handover.handed_over_on(site)
             if handed_over and not force:
                 click.echo(
                     f"skipping {name}: handed over on {handed_over}, so its demo stays as the "
@@ -359,8 +372,15 @@ def publish(
                 )
                 continue
             with syncview.SyncProgress(f"publishing {name}") as progress:
-                outcome = publishing.publish_demo(
-                    studio, site, where, dry_run, max_deletes, progress.update, force_prefix
+                outcome = publishdemo.publish_demo(
+                    studio,
+                    site,
+                    where,
+                    dry_run,
+                    max_deletes,
+                    progress.update,
+                    force_prefix,
+                    use_cache=not no_cache,
                 )
             if outcome.warnings:
                 click.echo(f"warning in {name}:\n{format_diagnostics(outcome.warnings)}", err=True)
@@ -387,7 +407,8 @@ def handover(
     from sitegen.cli import syncview
     from sitegen.config.load import load_site
     from sitegen.pipeline import locks
-    from sitegen.publish import afterhandover, publishing
+    from sitegen.publish import afterhandover, buildsync, places
+    from sitegen.publish.handover import check_paid, hand_over, prepare_release
 
     studio = _studio(ctx)
     name = _pick_clients(studio, (client,))[0]
@@ -395,14 +416,14 @@ def handover(
         studio.build_dir, name, "sitegen handover", 0 if no_wait else None, _waiting
     ):
         site = load_site(studio, name)
-        publishing.check_paid(site)
-        where = publishing.release_target(studio, site, target)
+        check_paid(site)
+        where = places.release_target(studio, site, target)
         if bundle:
             afterhandover.bundle_target(studio, site)  # a bad one refused before anything is built
         retire_at = afterhandover.retire_target(studio, site) if retire_demo else None
-        publishing.check_target_owned(studio, site, where, force_prefix)
-        built = publishing.prepare_release(studio, site)
-        plan = publishing.plan_only(studio, site, built, where, force_prefix)
+        places.check_target_owned(studio, site, where, force_prefix)
+        built = prepare_release(studio, site)
+        plan = buildsync.plan_only(studio, site, built, where, force_prefix)
         syncview.show_plan(f"handover of {name} to {where}", plan)
         if dry_run:
             return
@@ -411,9 +432,7 @@ def handover(
                 raise click.UsageError("confirm the handover with --yes when not on a terminal")
             click.confirm(f"Deploy {name} to {where}?", abort=True)
         with syncview.SyncProgress(f"handing over {name}") as progress:
-            outcome = publishing.hand_over(
-                studio, site, built, where, False, progress.update, force_prefix
-            )
+            outcome = hand_over(studio, site, built, where, False, progress.update, force_prefix)
         syncview.report(name, outcome, False)
         if bundle:
             link = afterhandover.bundle(studio, site, built.folder)

@@ -74,6 +74,12 @@ def show_plan(title: str, plan) -> None:
 
 
 def report(name: str, outcome, dry_run: bool) -> None:
+    if outcome.audited is not None:
+        checked, remembered = outcome.audited
+        click.echo(
+            f"{name}: leak check read {checked:,} files, passed over {remembered:,} found "
+            "clean before and unchanged"
+        )
     if dry_run or outcome.summary is None:
         show_plan(f"{name} → {outcome.target} (dry run: nothing changed)", outcome.plan)
         return

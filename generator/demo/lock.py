@@ -45,6 +45,8 @@ FILE_MAGIC = b"SGE2"
 FORMAT_VERSION = 2
 PAGE_SUFFIXES = (".html", ".htm")
 NOT_FOUND = "404.html"  # the site's not-found page: a host shows it at any missing address
+DEMO_RUNTIME = "theme/sitegen/"  # the gate's script and styles: published in demos only
+GATE_FORM = "_sitegen/gate.html"  # the gate's form, fetched by locked pages (see locked.html)
 # A transparent pixel stands in for an encrypted image until the page has decrypted it.
 BLANK_IMAGE = "data:image/gif;base64,R0lGODlhAQABAAAAACH5BAEAAAAALAAAAAABAAEAAAIBAAA="
 _ATTRIBUTE = re.compile(r"""\b(src|href|poster)=(["'])([^"'<>]*)\2""", re.I)

@@ -10,7 +10,7 @@ from contextlib import contextmanager
 
 from sitegen.errors import SitegenError
 from sitegen.model import Diagnostic
-from sitegen.publish.syncplan import S3Target
+from sitegen.publish.targets import S3Target
 
 CREDENTIALS = (
     "give credentials through the environment (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY), a "

@@ -12,7 +12,8 @@ from sitegen.demo import salt
 from sitegen.errors import SitegenError
 from sitegen.feedback import bucket, notes
 from sitegen.model import Diagnostic, Site, Studio
-from sitegen.publish import publishing, syncplan
+from sitegen.publish import publishdemo
+from sitegen.publish.targets import S3Target
 
 
 @dataclass(frozen=True)
@@ -40,8 +41,8 @@ def collect(studio: Studio, site: Site, offline: bool = False) -> ClientNotes:
     reason = "--offline" if offline else _no_bucket(studio, site)
     if reason is not None:
         return ClientNotes(site.name, kept, offline_because=reason)
-    target = publishing.last_demo_target(studio, site)
-    assert isinstance(target, syncplan.S3Target)
+    target = publishdemo.last_demo_target(studio, site)
+    assert isinstance(target, S3Target)
     password, _ = demo_password(site)
     key = salt.demo_key(folders.of(studio).root, site.name, password, site.path).key
     known = {note.id for note in kept}
@@ -54,7 +55,7 @@ def collect(studio: Studio, site: Site, offline: bool = False) -> ClientNotes:
 
 
 def fetch(
-    target: syncplan.S3Target,
+    target: S3Target,
     site: Site,
     key: bytes,
     known: frozenset[str] | set[str] = frozenset(),
@@ -116,6 +117,6 @@ def _no_bucket(studio: Studio, site: Site) -> str | None:
     """Why this client's notes cannot be fetched, or None."""
     if not studio.feedback.enabled:
         return "[feedback] is not enabled in sitegen.toml"
-    if not isinstance(publishing.last_demo_target(studio, site), syncplan.S3Target):
+    if not isinstance(publishdemo.last_demo_target(studio, site), S3Target):
         return "the demo goes to a folder, so the client sends change requests by email"
     return None

@@ -25,7 +25,9 @@ from sitegen.config.tomlcheck import TableChecker
 from sitegen.demo import lock, salt
 from sitegen.feedback import bucket, notes
 from sitegen.model import DEMO_PUBLISHED_FILE, Diagnostic, Site, Studio
-from sitegen.publish import syncplan
+from sitegen.publish.builtfolder import BuiltFolder, LocalFile
+from sitegen.publish.syncsettings import HeaderRules
+from sitegen.publish.targets import S3Target, Target
 
 FORMAT = 1
 POLICY_FILE = "_sitegen/feedback.bin"  # under the demo's base path
@@ -52,7 +54,7 @@ class UploadPolicy:
 
 
 def upload_policy(
-    target: syncplan.S3Target, client: str, lifetime: dt.timedelta, profile: str | None = None
+    target: S3Target, client: str, lifetime: dt.timedelta, profile: str | None = None
 ) -> UploadPolicy:
     """A POST policy for `client`'s notes, signed now with the signing identity's keys."""
     prefix = notes.prefix(client)
@@ -76,14 +78,14 @@ def upload_policy(
 def with_upload_policy(
     studio: Studio,
     site: Site,
-    target: syncplan.Target,
-    built: syncplan.BuiltFolder,
-    rules: syncplan.HeaderRules,
-) -> tuple[syncplan.BuiltFolder, dt.datetime | None]:
+    target: Target,
+    built: BuiltFolder,
+    rules: HeaderRules,
+) -> tuple[BuiltFolder, dt.datetime | None]:
     """The demo to publish: `built` with a fresh upload policy added, and when the policy
     lapses; `built` itself and None when no policy ships (a folder target, feedback off).
     The build folder is left as the build wrote it: the demo is put together beside it."""
-    if not studio.feedback.enabled or not isinstance(target, syncplan.S3Target):
+    if not studio.feedback.enabled or not isinstance(target, S3Target):
         return built, None
     check_prefix(studio, target)
     lifetime = dt.timedelta(days=studio.feedback.days)
@@ -98,13 +100,13 @@ def with_upload_policy(
     files.replace_file(folder / POLICY_FILE, sealed)
     kind = rules.content_type(POLICY_FILE)
     digest = hashlib.sha256(sealed).hexdigest()
-    added = syncplan.LocalFile(
+    added = LocalFile(
         POLICY_FILE, len(sealed), digest, kind, rules.cache_control(POLICY_FILE, kind)
     )
-    return syncplan.BuiltFolder(folder, (*built.files, added)), policy.expires
+    return BuiltFolder(folder, (*built.files, added)), policy.expires
 
 
-def check_prefix(studio: Studio, target: syncplan.S3Target) -> None:
+def check_prefix(studio: Studio, target: S3Target) -> None:
     """Notes go to feedback/CLIENT/ at the bucket's root: a demo synced over that place would
     delete them (or be refused for holding objects sitegen did not write)."""
     home = NOTES_ROOT
@@ -151,7 +153,7 @@ def open_until(site: Site) -> dt.datetime | None:
         return None
 
 
-def _link_tree(built: syncplan.BuiltFolder, folder: Path) -> None:
+def _link_tree(built: BuiltFolder, folder: Path) -> None:
     """`folder` holding a symbolic link to each of the build's files. Not hard links: those
     change a file's ctime, which tells the next build its output was touched."""
     shutil.rmtree(folder, ignore_errors=True)

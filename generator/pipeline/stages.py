@@ -45,9 +45,9 @@ from sitegen.render.themefolders import theme_folders
 if TYPE_CHECKING:
     from sitegen.serve.memo import Memo
 
-DEMO_RUNTIME = "theme/sitegen/"  # the gate's script and styles: published in demos only
+DEMO_RUNTIME = lock.DEMO_RUNTIME
 UNLOCK_SCRIPT = DEMO_RUNTIME + "unlock.js"
-GATE_FORM = "_sitegen/gate.html"  # the gate's form, fetched by locked pages (see locked.html)
+GATE_FORM = lock.GATE_FORM
 
 
 def build(

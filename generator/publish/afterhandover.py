@@ -10,7 +10,8 @@ from pathlib import Path
 from sitegen.config.load import STUDIO_FILE, site_base_url
 from sitegen.errors import ConfigError
 from sitegen.model import Diagnostic, Mode, Site, Studio
-from sitegen.publish import publishing, stores, syncplan
+from sitegen.publish import buildsync, places, publishdemo, stores
+from sitegen.publish.targets import FileTarget, Target, parse_target
 from sitegen.render import templates, themes
 from sitegen.render.themefolders import theme_folders
 
@@ -28,8 +29,8 @@ def bundle(studio: Studio, site: Site, release: Path, days: int = BUNDLE_DAYS) -
         for path in sorted(p for p in release.rglob("*") if p.is_file()):
             zipped.write(path, path.relative_to(release).as_posix())
     target = bundle_target(studio, site)
-    publishing.sync_folder(studio, site, staging, target)
-    if isinstance(target, syncplan.FileTarget):
+    buildsync.sync_folder(studio, site, staging, target)
+    if isinstance(target, FileTarget):
         return (target.path / archive.name).resolve().as_uri()
     with stores.open_store(target) as store:
         return store.client.generate_presigned_url(
@@ -39,11 +40,11 @@ def bundle(studio: Studio, site: Site, release: Path, days: int = BUNDLE_DAYS) -
         )
 
 
-def bundle_target(studio: Studio, site: Site) -> syncplan.Target:
+def bundle_target(studio: Studio, site: Site) -> Target:
     """Where the client's bundle goes: checked before the handover starts."""
-    target = syncplan.parse_target(_client_folder(studio.bundle_target, site.name), studio.root)
+    target = parse_target(_client_folder(studio.bundle_target, site.name), studio.root)
     where = (studio.root / STUDIO_FILE, "studio", "bundle_target")
-    return publishing.outside_sources(studio, target, where)
+    return places.outside_sources(studio, target, where)
 
 
 def _client_folder(url: str, client: str) -> str:
@@ -54,7 +55,7 @@ def _client_folder(url: str, client: str) -> str:
     return f"{base.rstrip('/')}/{client}/{mark}{query}"
 
 
-def retire_target(studio: Studio, site: Site) -> syncplan.Target:
+def retire_target(studio: Studio, site: Site) -> Target:
     """Where the demo to retire is: where it was last published. Checked before the handover
     starts, as is the live site's domain, which the page left there must link to."""
     if not site.release.domain:
@@ -66,12 +67,10 @@ def retire_target(studio: Studio, site: Site) -> syncplan.Target:
                 hint='add [release] domain = "www.example.com" to site.toml',
             )
         )
-    return publishing.last_demo_target(studio, site)
+    return publishdemo.last_demo_target(studio, site)
 
 
-def retire_demo(
-    studio: Studio, site: Site, target: syncplan.Target, force_prefix: bool = False
-) -> syncplan.Target:
+def retire_demo(studio: Studio, site: Site, target: Target, force_prefix: bool = False) -> Target:
     """Replace the whole demo at `target` with one page that points to the live site."""
     chain = themes.load_chain(theme_folders(studio), site.theme)
     env = templates.environment(chain, site)
@@ -85,5 +84,5 @@ def retire_demo(
     staging.mkdir(parents=True)
     for name in ("index.html", "404.html"):
         (staging / name).write_bytes(page)
-    publishing.sync_folder(studio, site, staging, target, 10**9, force_prefix)
+    buildsync.sync_folder(studio, site, staging, target, 10**9, force_prefix)
     return target

@@ -20,15 +20,11 @@ from xml.etree import ElementTree
 from sitegen.files import replace_file
 from sitegen.model import Diagnostic
 from sitegen.publish import syncplan
-from sitegen.publish.syncplan import (
-    DeployError,
-    LocalFile,
-    RemoteObject,
-    S3Target,
-    SyncSettings,
-    Target,
-)
+from sitegen.publish.builtfolder import LocalFile
+from sitegen.publish.syncplan import RemoteObject
+from sitegen.publish.syncsettings import DeployError, SyncSettings
 from sitegen.publish.syncwatch import DaemonThreads
+from sitegen.publish.targets import S3Target, Target
 
 SHA256_KEY = "sha256"  # x-amz-meta-sha256: sitegen wrote this object, and its content
 OWNER_KEY = "sitegen-owner"  # x-amz-meta-sitegen-owner: for which client

@@ -24,22 +24,13 @@ from sitegen.cache.folders import CacheFolders
 from sitegen.errors import naming
 from sitegen.files import replace_file
 from sitegen.model import Diagnostic
-from sitegen.publish import syncplan
+from sitegen.publish import builtfolder, syncplan
+from sitegen.publish.builtfolder import LocalFile
 from sitegen.publish.s3store import DELETE_BATCH, REBUILD, S3Store, invalidate
-from sitegen.publish.syncplan import (
-    DeployError,
-    DeployPlan,
-    DeployRefused,
-    FileTarget,
-    HeaderRules,
-    LocalFile,
-    RemoteObject,
-    S3Target,
-    SyncSettings,
-    Target,
-    Upload,
-)
+from sitegen.publish.syncplan import DeployPlan, DeployRefused, RemoteObject, Upload
+from sitegen.publish.syncsettings import DeployError, HeaderRules, SyncSettings
 from sitegen.publish.syncwatch import DaemonThreads, Watch
+from sitegen.publish.targets import FileTarget, S3Target, Target
 
 
 class Store(Protocol):
@@ -134,7 +125,7 @@ def sync(
     watch = Watch(target, settings.stall_timeout, _idle_reporter(target, on_progress))
     with ThreadPoolExecutor(max_workers=1) as hashing:
         if local is None:  # hashed while the target lists
-            listed = hashing.submit(syncplan.local_manifest, folder, rules)
+            listed = hashing.submit(builtfolder.local_manifest, folder, rules)
         else:
             listed = hashing.submit(tuple, local)
         with open_store(target, settings, cache, owner, watch.beat) as store:

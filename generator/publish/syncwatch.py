@@ -13,7 +13,8 @@ from concurrent.futures import FIRST_COMPLETED, Future
 from concurrent.futures import wait as wait_for
 
 from sitegen.model import Diagnostic
-from sitegen.publish.syncplan import DeployError, Target
+from sitegen.publish.syncsettings import DeployError
+from sitegen.publish.targets import Target
 
 
 class SyncStalled(DeployError):
