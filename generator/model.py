@@ -11,6 +11,7 @@ from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from sitegen.cache.pagerecords import PageRecord
     from sitegen.serve.memo import Memo
 
 EMPTY: MappingProxyType[str, Any] = MappingProxyType({})
@@ -234,12 +235,24 @@ class Output:
 
 
 @dataclass(frozen=True)
+class KeptPage:
+    """A page of a build in memory and the record of what it read: the next build takes it as
+    it is while the record holds."""
+
+    record: PageRecord
+    output: Output
+
+
+@dataclass(frozen=True)
 class BuildResult:
     site: Site
     mode: Mode
     outputs: tuple[Output, ...]
     page_count: int
     warnings: tuple[Diagnostic, ...] = ()
+    rendered: frozenset[str] = frozenset()  # pages made again, by output path; the others
+    # were taken from the previous build
+    pages: MappingProxyType[str, KeptPage] = field(default_factory=lambda: EMPTY)
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,7 @@ inputs instead of a build. The record holds digests and counts, never a password
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import importlib.util
 import json
@@ -110,10 +111,8 @@ def _files_digests(
 ) -> tuple[str, str]:
     """The digests of `Inputs.frame_files` and `Inputs.whole_files`."""
     frame = hashlib.sha256()
-    frame.update(repr((FORMAT, sys.version, mode.value, drafts, today.isoformat())).encode())
-    for library in SHAPING_LIBRARIES:
-        frame.update(f"\0{library}={_installed(library)}".encode())
-    _add_tree(frame, Path(sitegen.__file__).parent, by_content=False, suffix=".py")
+    frame.update(repr((FORMAT, mode.value, drafts, today.isoformat())).encode())
+    frame.update(tool_digest().encode())
     _add_file(frame, studio.root / "sitegen.toml", "sitegen.toml")
     for folder in theme_folders(studio):
         _add_tree(frame, folder)
@@ -128,6 +127,17 @@ def _files_digests(
     # publish. The rest of the record (where, since when) no build reads.
     whole.update(f"\0published {_published(site) if mode is Mode.DEMO else ''}".encode())
     return frame.hexdigest(), whole.hexdigest()
+
+
+@functools.cache
+def tool_digest() -> str:
+    """sitegen, Python and the libraries that shape a build's bytes, as this process runs
+    them: what every output follows from besides the site."""
+    hasher = hashlib.sha256(repr((FORMAT, sys.version)).encode())
+    for library in SHAPING_LIBRARIES:
+        hasher.update(f"\0{library}={_installed(library)}".encode())
+    _add_tree(hasher, Path(sitegen.__file__).parent, by_content=False, suffix=".py")
+    return hasher.hexdigest()
 
 
 def _published(site: Site) -> str:

@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import datetime as dt
 import posixpath
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, replace
+from types import MappingProxyType
 from typing import TYPE_CHECKING
 from urllib.parse import quote
 
@@ -18,7 +19,8 @@ import jinja2
 
 from sitegen.assets import demofiles, proofpages
 from sitegen.assets.previews import PreviewSettings
-from sitegen.cache import folders
+from sitegen.cache import folders, pagerecords, uptodate
+from sitegen.cache.pagerecords import PageRecord
 from sitegen.cache.store import DiskCache
 from sitegen.config.load import STUDIO_FILE, demo_password, site_base_url, unpriced_milestones
 from sitegen.config.published import published_proofs
@@ -29,6 +31,7 @@ from sitegen.model import (
     BuildOptions,
     BuildResult,
     Diagnostic,
+    KeptPage,
     Mode,
     Output,
     Page,
@@ -38,7 +41,7 @@ from sitegen.model import (
     Studio,
 )
 from sitegen.payments import progress
-from sitegen.render import htmlpatch, sitemap, statuspage, templates, themes
+from sitegen.render import htmlpatch, sitemap, statuspage, templates, themes, tracking
 from sitegen.render.themefolders import theme_folders
 
 if TYPE_CHECKING:
@@ -50,21 +53,32 @@ GATE_FORM = "_sitegen/gate.html"  # the gate's form, fetched by locked pages (se
 
 
 def build(
-    studio: Studio, site: Site, mode: Mode, options: BuildOptions = BuildOptions()
+    studio: Studio,
+    site: Site,
+    mode: Mode,
+    options: BuildOptions = BuildOptions(),
+    last: Mapping[str, KeptPage] = MappingProxyType({}),
 ) -> BuildResult:
-    """The whole build in memory: what `sitegen serve` shows and tests look at."""
+    """The whole build in memory: what `sitegen serve` shows and tests look at. `last` is the
+    previous build's pages (`BuildResult.pages`): those whose record still holds are taken
+    from it, as a build on disk takes them from build/."""
     prepared = prepare(studio, site, mode, options)
-    html = _rendered(prepared, prepared.views)
-    demo, protection = prepared.demo, prepared.protection
-    if demo is not None and protection is not None:
-        withheld = _withheld_urls(demo, prepared.base_path)
-        outputs = _lock(prepared)(html, demo.files.protected, withheld, protection)
-        outputs += demo.files.public
-    else:
-        outputs = html + _release_files(prepared)
-    outputs += _theme_files(prepared)
+    records = {path: kept.record for path, kept in last.items()}
+    unchanged = unchanged_pages(prepared, records)
+    fresh = [view for view in prepared.views if view._page.output not in unchanged]
+    made, learnt = page_outputs(prepared, fresh)
+    made_by_path = {output.path: output for output in made}
+    pages: dict[str, KeptPage] = {}
+    for view in prepared.views:
+        path = view._page.output
+        kept = last.get(path) if path in unchanged else None
+        pages[path] = kept or KeptPage(learnt[path], made_by_path[path])
+    outputs = [page.output for page in pages.values()] + site_outputs(prepared)
     check_unique(outputs)
-    return BuildResult(site, mode, tuple(outputs), len(html), prepared.warnings)
+    return BuildResult(
+        site, mode, tuple(outputs), len(pages), prepared.warnings,
+        frozenset(view._page.output for view in fresh), MappingProxyType(pages),
+    )  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -84,6 +98,7 @@ class Prepared:
     demo: _Demo | None
     protection: lock.Protection | None  # demo builds: how pages are locked
     menu_warnings: tuple[Diagnostic, ...] = ()
+    seen_by_all: str = pagerecords.UNKNOWN  # digest of what every page sees alike
 
     @property
     def warnings(self) -> tuple[Diagnostic, ...]:
@@ -130,9 +145,7 @@ def prepare(studio: Studio, site: Site, mode: Mode, options: BuildOptions) -> Pr
         if cache is not None:
             cache.close()
     project = _project(site, demo, links, base_path, options) if demo else None
-    env = templates.environment(chain, site)
-    if options.memo:
-        env = options.memo.environment(env)
+    env = tracking.TrackingEnvironment.tracking(templates.environment(chain, site))
     base_url = site_base_url(studio, site, mode)
     views, menu_warnings = templates.site_views(
         env, chain, studio, site, mode, base_url, pages, project, found.drafts
@@ -140,26 +153,58 @@ def prepare(studio: Studio, site: Site, mode: Mode, options: BuildOptions) -> Pr
     protection = _protection(demo, env, site, base_path) if demo else None
     if demo and protection:
         protection = _with_chrome(protection, env, views, demo, base_path)
-    return Prepared(
+    prepared = Prepared(
         site, mode, env, tuple(views), tuple(pages), found, chain, base_url, base_path, options,
         demo, protection, menu_warnings,
     )  # fmt: skip
+    return replace(prepared, seen_by_all=_seen_by_all(prepared))
+
+
+def unchanged_pages(prepared: Prepared, records: Mapping[str, PageRecord]) -> set[str]:
+    """Output paths of this build's pages whose record of what they read still holds: the
+    same bytes as the build that made the record."""
+    paths = {view._page.output for view in prepared.views}
+    now = tracking.Current(prepared.env, prepared.views, prepared.seen_by_all)
+    wanted = {path: record for path, record in records.items() if path in paths}
+    return pagerecords.unchanged_pages(wanted, now)
 
 
 def page_outputs(
-    prepared: Prepared,
-    views: Sequence[templates.PageView],
-    body_reads: dict[str, frozenset[str]] | None = None,
-) -> list[Output]:
-    """Some of the pages rendered and, in a demo, locked: any share can be made apart.
-    `body_reads` learns whose converted Markdown each page read (see `render_views`)."""
-    html = _rendered(prepared, views, body_reads)
+    prepared: Prepared, views: Sequence[templates.PageView]
+) -> tuple[list[Output], dict[str, PageRecord]]:
+    """Some of the pages rendered and, in a demo, locked: any share can be made apart; with
+    the record of what each read, by output path."""
+    html = inject(templates.render_views(prepared.env, views), prepared.options.inject_html)
+    learnt = prepared.env.learnt
+    records = {
+        view._page.output: pagerecords.record(prepared.seen_by_all, *_learnt(learnt, view))
+        for view in views
+    }
+    learnt.clear()
     demo, protection = prepared.demo, prepared.protection
     if demo is None or protection is None:
-        return html
+        return html, records
     withheld = _withheld_urls(demo, prepared.base_path)
     urls = lock.protected_urls(demo.files.protected, protection)
-    return lock.lock_pages(html, urls, withheld, protection)
+    return lock.lock_pages(html, urls, withheld, protection), records
+
+
+def _learnt(learnt: dict[str, tracking.Learnt], view: templates.PageView) -> tuple:
+    found = learnt[view._page.output]
+    return found.templates, found.reads
+
+
+def _seen_by_all(prepared: Prepared) -> str:
+    """What every page sees alike, as a digest: sitegen itself, the templates' globals (the
+    site's settings, main menu, studio, project), the client's files and the demo's lock."""
+    env, protection = prepared.env, prepared.protection
+    shared = tracking.fingerprint((env.globals, env.filters, env.tests))
+    lock_seen: tuple = ()
+    if protection is not None:  # the key by its check value, never itself
+        lock_seen = (salt.check_value(protection.key), tracking.fingerprint(protection.gate))
+        lock_seen += (protection.site_id, protection.unlock_script_url, protection.chrome)
+    parts = (uptodate.tool_digest(), shared, tuple(site_wide(prepared)), lock_seen)
+    return tracking.digest((*parts, prepared.mode.value, prepared.options.include_drafts))
 
 
 def page_paths(prepared: Prepared) -> list[Output]:
@@ -196,16 +241,6 @@ def site_outputs(prepared: Prepared) -> list[Output]:
     else:
         outputs = _release_files(prepared)
     return outputs + _theme_files(prepared)
-
-
-def _rendered(
-    prepared: Prepared,
-    views: Sequence[templates.PageView],
-    body_reads: dict[str, frozenset[str]] | None = None,
-) -> list[Output]:
-    html = templates.render_views(prepared.env, views, body_reads)
-    memo, extra = prepared.options.memo, prepared.options.inject_html
-    return memo.inject(html, extra) if memo else inject(html, extra)
 
 
 def _release_files(prepared: Prepared) -> list[Output]:
@@ -326,10 +361,6 @@ def _with_chrome(
     page = templates.render_views(env, not_found)[0]
     urls = lock.protected_urls(demo.files.protected, protection)
     return lock.with_chrome(protection, page, urls, _withheld_urls(demo, base_path))
-
-
-def _lock(prepared: Prepared):
-    return prepared.options.memo.protect if prepared.options.memo else lock.protect
 
 
 def _withheld_urls(demo: _Demo, base_path: str) -> dict[str, str]:

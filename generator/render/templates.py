@@ -113,26 +113,11 @@ class MenuItem:
     page: PageView
 
 
-class BodyReads:
-    """Whose converted Markdown (content or toc) the page being rendered has read: all else a
-    template can see of other pages is their front matter and place in the site."""
-
-    def __init__(self) -> None:
-        self.rels: set[str] = set()
-
-
 class PageView:
     """What a template sees of a page, with its neighbours a lookup away."""
 
-    def __init__(
-        self,
-        page: Page,
-        index: dict[str, PageView],
-        children: dict[str, list],
-        body_reads: BodyReads | None = None,
-    ):
+    def __init__(self, page: Page, index: dict[str, PageView], children: dict[str, list]):
         self._page, self._index, self._children = page, index, children
-        self._body_reads = body_reads or BodyReads()
         source = page.source
         self.title, self.url, self.kind = page.title, page.url, page.kind
         self.date, self.description = source.date, source.description
@@ -140,12 +125,10 @@ class PageView:
 
     @property
     def content(self) -> Markup:  # made when read: a site's worth of copies is megabytes
-        self._body_reads.rels.add(self._page.source.rel)
         return Markup(self._page.content)
 
     @property
     def toc(self) -> Markup:
-        self._body_reads.rels.add(self._page.source.rel)
         return Markup(self._page.toc)
 
     @property
@@ -202,22 +185,14 @@ def _menu_item(view: PageView, label: str | None) -> MenuItem:
     return MenuItem(label or view.title, view.url, view)
 
 
-def render_views(
-    env: jinja2.Environment,
-    views: Iterable[PageView],
-    body_reads: dict[str, frozenset[str]] | None = None,
-) -> list[Output]:
-    """The HTML of these pages, or one TemplateError naming every template mistake met.
-    `body_reads` learns, by output path, whose converted Markdown each page read."""
+def render_views(env: jinja2.Environment, views: Iterable[PageView]) -> list[Output]:
+    """The HTML of these pages, or one TemplateError naming every template mistake met."""
     outputs: list[Output] = []
     problems: dict[tuple, Diagnostic] = {}
     for view in views:
         try:
             template = _template_for(env, view._page)
-            view._body_reads.rels.clear()
             html = template.render(page=view)
-            if body_reads is not None:
-                body_reads[view._page.output] = frozenset(view._body_reads.rels)
         except _PageTemplateMissing as exc:
             problems[(exc.diagnostic,)] = exc.diagnostic
             continue
@@ -334,9 +309,8 @@ def _link_views(pages: list[Page]) -> list[PageView]:
     index: dict[str, PageView] = {}
     children: dict[str, list[PageView]] = {}
     views = []
-    body_reads = BodyReads()
     for page in pages:
-        view = PageView(page, index, children, body_reads)
+        view = PageView(page, index, children)
         views.append(view)
         if view.folder is not None:
             index[view.folder] = view

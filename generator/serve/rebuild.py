@@ -147,7 +147,7 @@ class Preview:
             inject_html=livereload.injection(base_path, banner),
             memo=self.memo,
         )
-        return stages.build(studio, site, self.mode, options), base_path
+        return stages.build(studio, site, self.mode, options, self.memo.pages), base_path
 
     def _succeeded(self, result: BuildResult, base_path: str, seconds: float) -> None:
         files = {output.path: output for output in result.outputs}
@@ -158,6 +158,7 @@ class Preview:
         changed_at = {**self.snapshot.changed_at, **dict.fromkeys(changed, build)}
         recovered = self.snapshot.failure is not None
         self._fingerprints = fingerprints
+        self.memo.built(result)
         self.snapshot = Snapshot(
             build, MappingProxyType(files), base_path, MappingProxyType(changed_at)
         )
