@@ -537,7 +537,7 @@ def test_after_a_series_of_edits_the_served_site_equals_a_clean_build(make_proje
                 url = "/" + output_path.removesuffix("index.html")
                 status, _, body = served.get(url)
                 assert body == data, f"after {what}: {output_path} differs from a clean build"
-            stats = served.server.preview.memo.stats
+            stats = served.server.preview.stats
             assert stats.converted == converted, what
             if rendered == ALL:
                 assert stats.rendered_reused == 0 and stats.rendered > 3, what

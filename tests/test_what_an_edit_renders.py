@@ -1,18 +1,55 @@
 """After an edit, `sitegen build` and `sitegen serve` render again the same pages, chosen by
 the one record of what each page read: those that show what changed, and no other. Each
-result is what a clean build gives."""
+result is what a clean build gives.
+
+The preview's builder is told the files changed, as its watcher would tell it, so that a
+two-file edit is never seen as two edits."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 import pytest
+from test_serve import EDITS, SITE, write
 
 from sitegen.config.load import load_site, load_studio
 from sitegen.errors import SitegenError
 from sitegen.model import Mode
 from sitegen.pipeline import stages, todisk
-from test_serve import EDITS, SITE, start, write
+from sitegen.serve.livereload import Hub
+from sitegen.serve.rebuild import Preview
+
+
+class Previewed:
+    """`sitegen serve`'s builder, told what each edit changed."""
+
+    def __init__(self, root: Path, mode: Mode):
+        self.root = root
+        self.preview = Preview(root, "acme", mode, Hub(), echo=lambda *a, **k: None)
+        self.preview.rebuild()
+
+    def change(self, edit) -> None:
+        before = self._files()
+        edit(self.root)
+        after = self._files()
+        changed = {Path(p) for p in before.keys() | after.keys() if before.get(p) != after.get(p)}
+        self.preview.rebuild(changed)
+
+    @property
+    def rendered(self) -> frozenset[str]:
+        return self.preview.stats.rendered_pages
+
+    @property
+    def failed(self) -> bool:
+        return self.preview.snapshot.failure is not None
+
+    def _files(self) -> dict[str, tuple[int, int]]:
+        found = {}
+        for path in self.root.rglob("*"):
+            if path.relative_to(self.root).parts[0] != "build":
+                stat = path.stat()
+                found[str(path)] = (stat.st_mtime_ns, stat.st_size)
+        return found
 
 
 def _build_on_disk(root: Path, mode: Mode) -> todisk.Written:
@@ -38,25 +75,23 @@ def _folder(folder: Path) -> dict[str, bytes]:
 
 @pytest.mark.parametrize("mode", [Mode.DEMO, Mode.RELEASE])
 def test_build_and_serve_render_the_same_pages_after_each_kind_of_edit(make_project, mode):
-    served = start(make_project(SITE), mode)
-    try:
-        first = _build_on_disk(served.root, mode)
-        assert first.rendered_pages == served.server.preview.memo.stats.rendered_pages
-        for what, edit, converted, _ in EDITS:
-            served.change(edit)
-            if converted is None:  # serve shows the failure; the build fails alike
-                with pytest.raises(SitegenError):
-                    _build_on_disk(served.root, mode)
-                continue
-            written = _build_on_disk(served.root, mode)
-            in_serve = served.server.preview.memo.stats.rendered_pages
-            assert written.rendered_pages == in_serve, (
-                f"after {what}: build renders {sorted(written.rendered_pages)}, "
-                f"serve {sorted(in_serve)}"
-            )
-            assert _folder(written.path) == _clean_build(served.root, mode), what
-    finally:
-        served.server.stop()
+    root = make_project(SITE).root
+    served = Previewed(root, mode)
+    first = _build_on_disk(root, mode)
+    assert first.rendered_pages == served.rendered
+    for what, edit, converted, _ in EDITS:
+        served.change(edit)
+        if converted is None:  # serve shows the failure; the build fails alike
+            assert served.failed, what
+            with pytest.raises(SitegenError):
+                _build_on_disk(root, mode)
+            continue
+        written = _build_on_disk(root, mode)
+        assert written.rendered_pages == served.rendered, (
+            f"after {what}: build renders {sorted(written.rendered_pages)}, "
+            f"serve {sorted(served.rendered)}"
+        )
+        assert _folder(written.path) == _clean_build(root, mode), what
 
 
 NOTES = 300
@@ -70,33 +105,27 @@ FLAT_FOLDER = (
 
 
 def test_a_page_added_to_a_flat_folder_renders_only_the_pages_that_show_it(make_project):
-    project = make_project(FLAT_FOLDER)
-    served = start(project, Mode.RELEASE)
-    try:
-        _build_on_disk(project.root, Mode.RELEASE)
-        before = _clean_build(project.root, Mode.RELEASE)
-        served.change(write("sites/acme/content/notes/new.md", "---\ntitle: New\n---\nNew.\n"))
-        written = _build_on_disk(project.root, Mode.RELEASE)
-        after = _clean_build(project.root, Mode.RELEASE)
-        assert written.rendered_pages == {"notes/new/index.html", "notes/index.html"}
-        assert served.server.preview.memo.stats.rendered_pages == written.rendered_pages
-        changed = {path for path in after if before.get(path) != after[path]}
-        assert changed <= written.rendered_pages, "every page that shows it is rendered"
-        assert _folder(written.path) == after
-    finally:
-        served.server.stop()
+    root = make_project(FLAT_FOLDER).root
+    served = Previewed(root, Mode.RELEASE)
+    _build_on_disk(root, Mode.RELEASE)
+    before = _clean_build(root, Mode.RELEASE)
+    served.change(write("sites/acme/content/notes/new.md", "---\ntitle: New\n---\nNew.\n"))
+    written = _build_on_disk(root, Mode.RELEASE)
+    after = _clean_build(root, Mode.RELEASE)
+    assert written.rendered_pages == {"notes/new/index.html", "notes/index.html"}
+    assert served.rendered == written.rendered_pages
+    changed = {path for path in after if before.get(path) != after[path]}
+    assert changed <= written.rendered_pages, "every page that shows it is rendered"
+    assert _folder(written.path) == after
 
 
 def test_a_description_renders_the_same_pages_in_build_and_serve(make_project):
-    project = make_project(FLAT_FOLDER)
-    served = start(project, Mode.DEMO)
-    try:
-        _build_on_disk(project.root, Mode.DEMO)
-        note = "sites/acme/content/notes/n005.md"
-        served.change(write(note, "---\ntitle: Note 5\ndescription: Fifth\n---\nText 5.\n"))
-        written = _build_on_disk(project.root, Mode.DEMO)
-        assert written.rendered_pages == {"notes/n005/index.html", "notes/index.html"}
-        assert served.server.preview.memo.stats.rendered_pages == written.rendered_pages
-        assert _folder(written.path) == _clean_build(project.root, Mode.DEMO)
-    finally:
-        served.server.stop()
+    root = make_project(FLAT_FOLDER).root
+    served = Previewed(root, Mode.DEMO)
+    _build_on_disk(root, Mode.DEMO)
+    note = "sites/acme/content/notes/n005.md"
+    served.change(write(note, "---\ntitle: Note 5\ndescription: Fifth\n---\nText 5.\n"))
+    written = _build_on_disk(root, Mode.DEMO)
+    assert written.rendered_pages == {"notes/n005/index.html", "notes/index.html"}
+    assert served.rendered == written.rendered_pages
+    assert _folder(written.path) == _clean_build(root, Mode.DEMO)

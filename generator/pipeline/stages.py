@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import datetime as dt
 import posixpath
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
+from pathlib import Path
 from types import MappingProxyType
-from typing import TYPE_CHECKING
+from typing import Any
 from urllib.parse import quote
 
 import jinja2
@@ -21,10 +22,10 @@ from sitegen.assets import demofiles, proofpages
 from sitegen.assets.previews import PreviewSettings
 from sitegen.cache import folders, pagerecords, uptodate
 from sitegen.cache.pagerecords import PageRecord
-from sitegen.cache.store import DiskCache
+from sitegen.cache.store import DiskCache, Layered
 from sitegen.config.load import STUDIO_FILE, demo_password, site_base_url, unpriced_milestones
 from sitegen.config.published import published_proofs
-from sitegen.content import convert, markup, sitepages
+from sitegen.content import contentmemo, convert, markup, sitepages
 from sitegen.demo import chrome, lock, salt
 from sitegen.errors import ContentError, OutputError
 from sitegen.model import (
@@ -32,6 +33,7 @@ from sitegen.model import (
     BuildResult,
     Diagnostic,
     KeptPage,
+    LastBuild,
     Mode,
     Output,
     Page,
@@ -44,11 +46,9 @@ from sitegen.payments import progress
 from sitegen.render import htmlpatch, sitemap, statuspage, templates, themes, tracking
 from sitegen.render.themefolders import theme_folders
 
-if TYPE_CHECKING:
-    from sitegen.serve.memo import Memo
-
 DEMO_RUNTIME = "theme/sitegen/"  # the gate's script and styles: published in demos only
 UNLOCK_SCRIPT = DEMO_RUNTIME + "unlock.js"
+FIRST_BUILD = LastBuild()  # no build before: everything read, converted and rendered
 GATE_FORM = "_sitegen/gate.html"  # the gate's form, fetched by locked pages (see locked.html)
 
 
@@ -57,13 +57,15 @@ def build(
     site: Site,
     mode: Mode,
     options: BuildOptions = BuildOptions(),
-    last: Mapping[str, KeptPage] = MappingProxyType({}),
+    last: LastBuild = FIRST_BUILD,
+    changed: Iterable[Path] | None = None,
 ) -> BuildResult:
     """The whole build in memory: what `sitegen serve` shows and tests look at. `last` is the
-    previous build's pages (`BuildResult.pages`): those whose record still holds are taken
-    from it, as a build on disk takes them from build/."""
-    prepared = prepare(studio, site, mode, options)
-    records = {path: kept.record for path, kept in last.items()}
+    previous build (`BuildResult.reusable`) and `changed` the files changed since, if known:
+    its pages whose record still holds are taken as they are, as a build on disk takes them
+    from build/, and only the changed files are read again."""
+    prepared = prepare(studio, site, mode, options, last, changed)
+    records = {path: kept.record for path, kept in last.pages.items()}
     unchanged = unchanged_pages(prepared, records)
     fresh = [view for view in prepared.views if view._page.output not in unchanged]
     made, learnt = page_outputs(prepared, fresh)
@@ -71,13 +73,15 @@ def build(
     pages: dict[str, KeptPage] = {}
     for view in prepared.views:
         path = view._page.output
-        kept = last.get(path) if path in unchanged else None
+        kept = last.pages.get(path) if path in unchanged else None
         pages[path] = kept or KeptPage(learnt[path], made_by_path[path])
     outputs = [page.output for page in pages.values()] + site_outputs(prepared)
     check_unique(outputs)
+    rendered = frozenset(view._page.output for view in fresh)
+    reusable = LastBuild(MappingProxyType(pages), prepared.content, prepared.fragments)
     return BuildResult(
-        site, mode, tuple(outputs), len(pages), prepared.warnings,
-        frozenset(view._page.output for view in fresh), MappingProxyType(pages),
+        site, mode, tuple(outputs), len(pages), prepared.warnings, rendered,
+        prepared.converted, reusable,
     )  # fmt: skip
 
 
@@ -99,6 +103,9 @@ class Prepared:
     protection: lock.Protection | None  # demo builds: how pages are locked
     menu_warnings: tuple[Diagnostic, ...] = ()
     seen_by_all: str = pagerecords.UNKNOWN  # digest of what every page sees alike
+    content: contentmemo.KeptContent | None = None  # as read, for the next build
+    fragments: Mapping[str, Any] = field(default_factory=dict)  # the store's entries it used
+    converted: int = 0  # pages whose Markdown was converted, not found converted
 
     @property
     def warnings(self) -> tuple[Diagnostic, ...]:
@@ -116,17 +123,25 @@ class Prepared:
         return tuple(sorted((p.file.output, p.version) for p in proofs))
 
 
-def prepare(studio: Studio, site: Site, mode: Mode, options: BuildOptions) -> Prepared:
+def prepare(
+    studio: Studio,
+    site: Site,
+    mode: Mode,
+    options: BuildOptions,
+    last: LastBuild = FIRST_BUILD,
+    changed: Iterable[Path] | None = None,
+) -> Prepared:
     """Everything before rendering: content read and converted, the theme loaded, the demo's
-    key derived and its image previews made."""
+    key derived and its image previews made. What `last` read or converted is taken from it
+    (see `build`)."""
     chain = themes.load_chain(theme_folders(studio), site.theme)
-    cache = DiskCache(folders.of(studio, options).fragments) if options.use_cache else None
+    cache = None
+    if options.use_cache:
+        cache = Layered(last.fragments, DiskCache(folders.of(studio, options).fragments))
     try:
-        found = (
-            options.memo.content(site, options.include_drafts, cache)
-            if options.memo
-            else sitepages.load(site, options.include_drafts, cache)
-        )
+        drafts = options.include_drafts
+        content = contentmemo.load(site, drafts, cache, last.content, changed)
+        found = content.content
         demo = _prepare_demo(studio, site, chain, found, options) if mode is Mode.DEMO else None
         base_path = site.demo.base_path if demo else site.release.base_path
         not_found = chain.translate(site.language, "not_found_title") or "Page not found"
@@ -140,7 +155,9 @@ def prepare(studio: Studio, site: Site, mode: Mode, options: BuildOptions) -> Pr
             drafts=found.drafts,
             base_path=base_path,
         )
-        pages = _convert(sources, links, base_path, options.memo, cache, options.workers)
+        made_before = cache.made if cache else 0
+        pages = _convert(sources, links, base_path, cache, options.workers)
+        converted = cache.made - made_before if cache else len(sources)
     finally:
         if cache is not None:
             cache.close()
@@ -155,7 +172,8 @@ def prepare(studio: Studio, site: Site, mode: Mode, options: BuildOptions) -> Pr
         protection = _with_chrome(protection, env, views, demo, base_path)
     prepared = Prepared(
         site, mode, env, tuple(views), tuple(pages), found, chain, base_url, base_path, options,
-        demo, protection, menu_warnings,
+        demo, protection, menu_warnings, pagerecords.UNKNOWN, content,
+        MappingProxyType(cache.used if cache else {}), converted,
     )  # fmt: skip
     return replace(prepared, seen_by_all=_seen_by_all(prepared))
 
@@ -295,8 +313,7 @@ def _prepare_demo(
     background = ThreadPoolExecutor(max_workers=1, thread_name_prefix="sitegen-key")
     caches = folders.of(studio, options).root
     salt.use_site_folder(site.name, site.path)  # the salt is kept beside the site
-    derive = options.memo.demo_key if options.memo else salt.demo_key
-    key = background.submit(derive, caches, site.name, password)
+    key = background.submit(salt.demo_key, caches, site.name, password)
     background.shutdown(wait=False)
     watermark = f"{studio.name} · PREVIEW"
     files = demofiles.demo_files(
@@ -397,14 +414,10 @@ def _convert(
     sources: list[SourcePage],
     links: markup.LinkMap,
     base_path: str,
-    memo: Memo | None = None,
-    cache: DiskCache | None = None,
+    cache: Layered | None = None,
     workers: int = 1,
 ) -> list[Page]:
-    if memo:
-        results = memo.convert_all(sources, links, cache)
-    else:
-        results = convert.convert_all(sources, links, cache, workers)
+    results = convert.convert_all(sources, links, cache, workers)
     pages: list[Page] = []
     problems: list[Diagnostic] = []
     for source, converted in zip(sources, results, strict=True):
