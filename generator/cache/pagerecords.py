@@ -82,30 +82,39 @@ def load(path: Path) -> dict[str, PageRecord]:
         data = json.loads(path.read_text("utf-8"))
         if data["format"] != FORMAT:
             return {}
-        shared: dict[tuple, tuple] = {}  # what many pages read alike is kept once
+        sites = data["sites"]
+        templates = [tuple((name, source) for name, source in used) for used in data["templates"]]
         return {
             output: PageRecord(
-                site,
-                _shared(shared, tuple((name, source) for name, source in templates)),
-                _shared(shared, tuple((url, attr, value) for url, attr, value in reads)),
+                sites[site],
+                templates[used],
+                tuple((url, attribute, value) for url, attribute, value in reads),
                 size,
                 mtime,
             )
-            for output, (site, templates, reads, size, mtime) in data["pages"].items()
+            for output, (site, used, reads, size, mtime) in data["pages"].items()
         }
-    except (OSError, ValueError, KeyError, TypeError):
+    except (OSError, ValueError, KeyError, TypeError, IndexError):
         return {}
 
 
-def _shared(known: dict[tuple, tuple], value: tuple) -> tuple:
-    return known.setdefault(value, value)
-
-
 def save(path: Path, records: Mapping[str, PageRecord]) -> None:
+    """The records as JSON; what many pages share (the site's digest, the templates a kind
+    of page loads) is written once and named by its place."""
+    sites: dict[str, int] = {}
+    templates: dict[tuple, int] = {}
     pages = {
-        output: [r.site, r.templates, r.reads, r.size, r.mtime_ns] for output, r in records.items()
+        output: [
+            sites.setdefault(r.site, len(sites)),
+            templates.setdefault(r.templates, len(templates)),
+            r.reads,
+            r.size,
+            r.mtime_ns,
+        ]
+        for output, r in records.items()
     }
-    replace_file(path, json.dumps({"format": FORMAT, "pages": pages}, separators=(",", ":")))
+    data = {"format": FORMAT, "sites": list(sites), "templates": list(templates), "pages": pages}
+    replace_file(path, json.dumps(data, separators=(",", ":")))
 
 
 def record(site: str, templates: Iterable, reads: Iterable) -> PageRecord:
