@@ -24,7 +24,8 @@ class KeptContent:
 
     content: sitepages.Content
     read_for: tuple  # (site folder, content folder, drafts included)
-    positions: Mapping[str, int]  # each page's real path: its place; realpath is slow
+    positions: Mapping[str, int] | None = None  # each page's real path: its place. Made
+    # when first needed, then kept: realpath is slow, and a build on disk never needs it
 
 
 def load(
@@ -40,17 +41,17 @@ def load(
     if kept is not None and changed is not None and kept.read_for == wanted:
         found = _updated(kept, site, include_drafts, {os.path.realpath(p) for p in changed})
     if found is not None:
-        return replace(kept, content=found)
-    content = sitepages.load(site, include_drafts, cache)
-    positions = {os.path.realpath(p.source): i for i, p in enumerate(content.pages)}
-    return KeptContent(content, wanted, positions)
+        return found
+    return KeptContent(sitepages.load(site, include_drafts, cache), wanted)
 
 
 def _updated(
     kept: KeptContent, site: Site, include_drafts: bool, changed: set[str]
-) -> sitepages.Content | None:
+) -> KeptContent | None:
     """The copy with the changed pages read again, or None if only a full read will do."""
     by_path = kept.positions  # an edited page keeps its place
+    if by_path is None:
+        by_path = {os.path.realpath(p.source): i for i, p in enumerate(kept.content.pages)}
     if not changed.issubset(by_path):
         return None  # a new, deleted, renamed or draft file, or not a page at all
     pages = list(kept.content.pages)
@@ -62,4 +63,4 @@ def _updated(
         if page.draft and not include_drafts:
             return None
         pages[by_path[path]] = page
-    return replace(kept.content, pages=tuple(pages))
+    return replace(kept, content=replace(kept.content, pages=tuple(pages)), positions=by_path)

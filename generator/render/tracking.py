@@ -84,6 +84,10 @@ def digest(value: Any) -> str:
 
 
 def _feed(hasher: Any, value: Any) -> None:
+    if type(value) is str:  # the most common, first
+        data = ("s" + value).encode("utf-8", "surrogatepass")
+        hasher.update(b"%d:" % len(data) + data)
+        return
     if isinstance(value, Unknown):
         raise _Unknowable
     if isinstance(value, tuple):
@@ -112,6 +116,7 @@ def _feed(hasher: Any, value: Any) -> None:
     hasher.update(b"%d:" % len(data) + data)
 
 
+_BODY = frozenset({"content", "toc"})  # a page's converted Markdown: `Page` has it as text
 _PLAIN = frozenset({"title", "url", "kind", "content", "toc", "date", "description", "weight"})
 
 
@@ -242,7 +247,11 @@ class TrackingEnvironment(PublicEnvironment):
         key = (view.url, attribute)
         found = self._values.get(key)
         if found is None:
-            found = self._values[key] = digest(read_value(view, attribute))
+            if attribute in _BODY:  # as read, but without making a Markup copy of the text
+                found = digest(str(getattr(view._page, attribute)))
+            else:
+                found = digest(read_value(view, attribute))
+            self._values[key] = found
         return found
 
     def render_page(self, template: jinja2.Template, chosen: tuple, view: PageView) -> str:
