@@ -65,6 +65,8 @@ def build(
     its pages whose record still holds are taken as they are, as a build on disk takes them
     from build/, and only the changed files are read again."""
     prepared = prepare(studio, site, mode, options, last, changed)
+    others = site_outputs(prepared)
+    check_unique(page_paths(prepared) + others)
     records = {path: kept.record for path, kept in last.pages.items()}
     unchanged = unchanged_pages(prepared, records)
     fresh = [view for view in prepared.views if view._page.output not in unchanged]
@@ -75,8 +77,7 @@ def build(
         path = view._page.output
         kept = last.pages.get(path) if path in unchanged else None
         pages[path] = kept or KeptPage(learnt[path], made_by_path[path])
-    outputs = [page.output for page in pages.values()] + site_outputs(prepared)
-    check_unique(outputs)
+    outputs = [page.output for page in pages.values()] + others
     rendered = frozenset(view._page.output for view in fresh)
     reusable = LastBuild(MappingProxyType(pages), prepared.content, prepared.fragments)
     return BuildResult(
