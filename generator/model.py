@@ -264,6 +264,7 @@ class LastBuild:
     pages: MappingProxyType[str, KeptPage] = field(default_factory=lambda: EMPTY)
     content: Any = None  # `contentmemo.KeptContent`
     fragments: MappingProxyType[str, Any] = field(default_factory=lambda: EMPTY)  # by digest
+    digests: MappingProxyType[Any, Any] = field(default_factory=lambda: EMPTY)  # `tracking`'s
 
 
 @dataclass(frozen=True)

@@ -79,7 +79,10 @@ def build(
         pages[path] = kept or KeptPage(learnt[path], made_by_path[path])
     outputs = [page.output for page in pages.values()] + others
     rendered = frozenset(view._page.output for view in fresh)
-    reusable = LastBuild(MappingProxyType(pages), prepared.content, prepared.fragments)
+    reusable = LastBuild(
+        MappingProxyType(pages), prepared.content, prepared.fragments,
+        MappingProxyType(prepared.env.digests),
+    )  # fmt: skip
     return BuildResult(
         site, mode, tuple(outputs), len(pages), prepared.warnings, rendered,
         prepared.converted, reusable,
@@ -163,7 +166,7 @@ def prepare(
         if cache is not None:
             cache.close()
     project = _project(site, demo, links, base_path, options) if demo else None
-    env = tracking.TrackingEnvironment.tracking(templates.environment(chain, site))
+    env = tracking.TrackingEnvironment.tracking(templates.environment(chain, site), last.digests)
     base_url = site_base_url(studio, site, mode)
     views, menu_warnings = templates.site_views(
         env, chain, studio, site, mode, base_url, pages, project, found.drafts

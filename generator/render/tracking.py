@@ -12,11 +12,12 @@ import dataclasses
 import datetime as dt
 import hashlib
 import types
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from enum import Enum
 from pathlib import PurePath
+from types import MappingProxyType
 from typing import Any
 
 import jinja2
@@ -137,6 +138,22 @@ def read_value(view: PageView, attribute: str) -> Any:
     return Unknown() if callable(value) else fingerprint(value)
 
 
+def _held(view: PageView, attribute: str) -> Any:
+    """The object a page holds for an attribute read as it is, or None."""
+    page = view._page
+    if attribute in _BODY:
+        return getattr(page, attribute)
+    if attribute == "title":
+        return page.title
+    if attribute in _FROM_SOURCE:
+        return getattr(page.source, attribute)
+    return None
+
+
+_FROM_SOURCE = frozenset({"kind", "date", "description", "weight"})
+EMPTY: Mapping[Any, Any] = MappingProxyType({})
+
+
 @dataclass(frozen=True)
 class Learnt:
     """What one page's render read: templates by name with their source digest (None: not
@@ -155,8 +172,12 @@ class TrackingEnvironment(PublicEnvironment):
     loads: dict[str, Any] | None
 
     @classmethod
-    def tracking(cls, env: jinja2.Environment) -> TrackingEnvironment:
-        """`env` as a tracking environment, as Jinja's own `overlay` copies one."""
+    def tracking(
+        cls, env: jinja2.Environment, known: Mapping[tuple[str, str], tuple[Any, str]] = EMPTY
+    ) -> TrackingEnvironment:
+        """`env` as a tracking environment, as Jinja's own `overlay` copies one. `known` is
+        the last build's `digests`: a value that is the very object it digested then (a
+        page's text, kept in memory from one build to the next) is not digested again."""
         tracked = object.__new__(cls)
         tracked.__dict__.update(env.__dict__)
         tracked.cache = {}
@@ -164,6 +185,7 @@ class TrackingEnvironment(PublicEnvironment):
         tracked.extensions = {name: ext.bind(tracked) for name, ext in env.extensions.items()}
         tracked.learnt, tracked.reads, tracked.loads = {}, None, None
         tracked._sources, tracked._values, tracked._selected = {}, {}, {}
+        tracked.known, tracked.digests = known, {}
         return tracked
 
     def getattr(self, obj: Any, attribute: str) -> Any:
@@ -247,11 +269,17 @@ class TrackingEnvironment(PublicEnvironment):
         key = (view.url, attribute)
         found = self._values.get(key)
         if found is None:
-            if attribute in _BODY:  # as read, but without making a Markup copy of the text
-                found = digest(str(getattr(view._page, attribute)))
+            held = _held(view, attribute)
+            kept = self.known.get(key)
+            if held is not None and kept is not None and kept[0] is held:
+                found = kept[1]  # kept alive in `known`, so no other object has its id
+            elif attribute in _BODY:  # as read, but without making a Markup copy of the text
+                found = digest(str(held))
             else:
                 found = digest(read_value(view, attribute))
             self._values[key] = found
+            if held is not None:
+                self.digests[key] = (held, found)
         return found
 
     def render_page(self, template: jinja2.Template, chosen: tuple, view: PageView) -> str:
