@@ -263,7 +263,9 @@ class LastBuild:
 
     pages: MappingProxyType[str, KeptPage] = field(default_factory=lambda: EMPTY)
     content: Any = None  # `contentmemo.KeptContent`
-    fragments: MappingProxyType[str, Any] = field(default_factory=lambda: EMPTY)  # by digest
+    fragments: dict[str, Any] | MappingProxyType[str, Any] = field(
+        default_factory=lambda: EMPTY
+    )  # store entries by digest; a build from this one adds what it makes (`store.Layered`)
     digests: MappingProxyType[Any, Any] = field(default_factory=lambda: EMPTY)  # `tracking`'s
 
 

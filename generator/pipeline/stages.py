@@ -177,7 +177,7 @@ def prepare(
     prepared = Prepared(
         site, mode, env, tuple(views), tuple(pages), found, chain, base_url, base_path, options,
         demo, protection, menu_warnings, pagerecords.UNKNOWN, content,
-        MappingProxyType(cache.used if cache else {}), converted,
+        dict(cache.used) if cache else {}, converted,
     )  # fmt: skip
     return replace(prepared, seen_by_all=_seen_by_all(prepared))
 
