@@ -75,7 +75,7 @@ def time_builds(root: Path, runs: int) -> dict[str, list[float]]:
             times.setdefault(f"rebuild after a {what} edit", []).append(
                 time.perf_counter() - started
             )
-    print(f"  after the last template edit: {preview.memo.stats.describe()}")
+    print(f"  after the last template edit: {preview.stats.describe()}")
     return times
 
 

@@ -11,7 +11,7 @@ from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from sitegen.serve.memo import Memo
+    from sitegen.cache.pagerecords import PageRecord
 
 EMPTY: MappingProxyType[str, Any] = MappingProxyType({})
 
@@ -252,12 +252,39 @@ class Output:
 
 
 @dataclass(frozen=True)
+class KeptPage:
+    """A page of a build in memory and the record of what it read: the next build takes it as
+    it is while the record holds."""
+
+    record: PageRecord
+    output: Output
+
+
+@dataclass(frozen=True)
 class BuildResult:
     site: Site
     mode: Mode
     outputs: tuple[Output, ...]
     page_count: int
     warnings: tuple[Diagnostic, ...] = ()
+    rendered: frozenset[str] = frozenset()  # pages made again, by output path; the others
+    # were taken from the previous build
+    converted: int = 0  # pages whose Markdown was converted, not found converted
+    reusable: LastBuild = field(default_factory=lambda: LastBuild())  # for the next build
+
+
+@dataclass(frozen=True)
+class LastBuild:
+    """A build in memory as the next one may take from it, as a build on disk takes from
+    build/ and the cache: its pages with the records of what they read, the site's content as
+    read, and what it used of the content store (converted Markdown, front matter)."""
+
+    pages: MappingProxyType[str, KeptPage] = field(default_factory=lambda: EMPTY)
+    content: Any = None  # `contentmemo.KeptContent`
+    fragments: dict[str, Any] | MappingProxyType[str, Any] = field(
+        default_factory=lambda: EMPTY
+    )  # store entries by digest; a build from this one adds what it makes (`store.Layered`)
+    digests: MappingProxyType[Any, Any] = field(default_factory=lambda: EMPTY)  # `tracking`'s
 
 
 @dataclass(frozen=True)
@@ -271,4 +298,3 @@ class BuildOptions:
     use_cache: bool = True  # False: convert every page again (`sitegen build --no-cache`)
     today: dt.date | None = None  # for "overdue" on the status page; default: the real today
     inject_html: str = ""  # `sitegen serve` only: put before </body> of every page, pre-lock
-    memo: Memo | None = None  # `sitegen serve` only: reuses its previous builds' work

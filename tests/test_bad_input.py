@@ -280,6 +280,28 @@ def test_two_pages_on_one_url(make_project):
     assert "content/people.md" in out and "content/team.md" in out
 
 
+def test_two_pages_on_one_url_fail_the_preview_build_too(make_project):
+    from sitegen.config.load import load_site, load_studio
+    from sitegen.errors import OutputError
+    from sitegen.model import Mode
+    from sitegen.pipeline import stages
+
+    project = make_project("""
+        -- sites/acme/content/team.md --
+        ---
+        title: Team
+        ---
+        -- sites/acme/content/people.md --
+        ---
+        title: People
+        slug: team
+        ---
+    """)
+    studio = load_studio(project.root)
+    with pytest.raises(OutputError, match="two sources would write team/index.html"):
+        stages.build(studio, load_site(studio, "acme"), Mode.RELEASE)
+
+
 def test_link_to_a_missing_page_names_file_and_line(make_project):
     project = make_project("""
         -- sites/acme/content/about.md --

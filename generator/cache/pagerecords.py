@@ -1,33 +1,38 @@
-"""Which pages of a build on disk can be taken from the previous build as they are.
+"""What each page read when it was last rendered, and whether all of it reads the same now:
+the one record that decides, for a build on disk and for `sitegen serve` alike, which pages
+are made again.
 
-A page's output follows from the build's frame (templates, configuration, demo key, date and
-sitegen: `uptodate.Inputs.frame`), from what every page shows of itself but its body
-(titles, URLs, dates, front matter, place in the site), from the client's file names, and
-from the converted Markdown of the pages it read: its own, and any other its templates asked
-for (`templates.BodyReads`). A digest of those is kept for each page with the size and time of
-the file it wrote; a page whose digest and file are unchanged is linked, not made again.
+A page's record holds the digest of what every page sees alike (the templates' globals: the
+site's settings, its main menu, the studio; the client's file names; the demo's key and gate;
+sitegen itself), the templates it loaded, by source digest, and each attribute of each page
+it read (title, URL, date, body, list of pages...), by value digest; these come from
+`render.tracking`, which learns them while the page renders. A page whose record does not
+match, or holds something unknown, is rendered. A record kept on disk also notes the size
+and time of the file the page wrote, so a file touched since is made again.
 Reads and writes only its record in the cache folder."""
 
 from __future__ import annotations
 
-import hashlib
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Protocol
 
 from sitegen.files import replace_file
-from sitegen.model import Page
 
-FORMAT = 1
+FORMAT = 2
+UNKNOWN = "?"  # a value the tracking could not see into: never the same again
+GONE = "gone"  # what a page no longer in the site reads as
 
 
 @dataclass(frozen=True)
 class PageRecord:
-    key: str
-    bodies: tuple[str, ...]  # the pages whose converted Markdown it read, by source path
-    size: int
-    mtime_ns: int
+    site: str  # digest of what every page sees alike
+    templates: tuple[tuple[str, str | None], ...]  # (name, source digest; None: not there)
+    reads: tuple[tuple[str, str, str], ...]  # (page URL, attribute, value digest)
+    size: int = 0  # of the file written, in a build on disk
+    mtime_ns: int = 0
 
     def still_there(self, path: Path) -> bool:
         """The file this page wrote is where it was, as it was written."""
@@ -37,44 +42,38 @@ class PageRecord:
             return False
         return stat.st_size == self.size and stat.st_mtime_ns == self.mtime_ns
 
-
-class Keys:
-    """The digests of one build's pages; each page body is hashed once, when first needed."""
-
-    def __init__(self, frame: str, pages: Iterable[Page], site_wide: Iterable[str]):
-        self._pages = {page.source.rel: page for page in pages}
-        hasher = hashlib.sha256(f"{FORMAT}\0{frame}\0".encode())
-        for part in site_wide:
-            hasher.update(f"{len(part)}\0{part}".encode())
-        for page in self._pages.values():
-            hasher.update(_shown(page).encode())
-        self._site = hasher.digest()
-        self._bodies: dict[str, bytes] = {}
-
-    def key(self, bodies: Iterable[str]) -> str:
-        hasher = hashlib.sha256(self._site)
-        for rel in sorted(bodies):
-            hasher.update(f"\0{rel}\0".encode() + self._body(rel))
-        return hasher.hexdigest()
-
-    def _body(self, rel: str) -> bytes:
-        if rel not in self._bodies:
-            page = self._pages.get(rel)
-            text = f"{page.content}\0{page.toc}" if page else "\0missing"
-            self._bodies[rel] = hashlib.sha256(text.encode()).digest()
-        return self._bodies[rel]
+    def on_disk(self, written: Path) -> PageRecord:
+        """This record with the size and time of the file it wrote."""
+        stat = written.stat()
+        return PageRecord(self.site, self.templates, self.reads, stat.st_size, stat.st_mtime_ns)
 
 
-def _shown(page: Page) -> str:
-    """All a template can see of a page without its body, as text."""
-    source = page.source
-    return repr(
-        (
-            source.rel, source.kind, source.output, source.section, page.url, page.title,
-            source.date, source.draft, source.weight, source.template, source.description,
-            sorted(source.params.items(), key=lambda item: item[0]),
-        )
-    )  # fmt: skip
+class Now(Protocol):
+    """The build under way, as a record asks about it."""
+
+    site: str
+
+    def template(self, name: str) -> str | None: ...
+
+    def read(self, url: str, attribute: str) -> str: ...
+
+
+def unchanged(record: PageRecord, now: Now) -> bool:
+    """Whether everything the page read reads the same in the build under way."""
+    if record.site != now.site or record.site == UNKNOWN:
+        return False
+    for name, source in record.templates:
+        if source == UNKNOWN or now.template(name) != source:
+            return False
+    return all(
+        value != UNKNOWN and now.read(url, attribute) == value
+        for url, attribute, value in record.reads
+    )
+
+
+def unchanged_pages(records: Mapping[str, PageRecord], now: Now) -> set[str]:
+    """The output paths of the records that still hold."""
+    return {path for path, record in records.items() if unchanged(record, now)}
 
 
 def load(path: Path) -> dict[str, PageRecord]:
@@ -83,20 +82,40 @@ def load(path: Path) -> dict[str, PageRecord]:
         data = json.loads(path.read_text("utf-8"))
         if data["format"] != FORMAT:
             return {}
+        sites = data["sites"]
+        templates = [tuple((name, source) for name, source in used) for used in data["templates"]]
         return {
-            output: PageRecord(key, tuple(bodies), size, mtime)
-            for output, (key, bodies, size, mtime) in data["pages"].items()
+            output: PageRecord(
+                sites[site],
+                templates[used],
+                tuple((url, attribute, value) for url, attribute, value in reads),
+                size,
+                mtime,
+            )
+            for output, (site, used, reads, size, mtime) in data["pages"].items()
         }
-    except (OSError, ValueError, KeyError, TypeError):
+    except (OSError, ValueError, KeyError, TypeError, IndexError):
         return {}
 
 
-def save(path: Path, records: dict[str, PageRecord]) -> None:
-    pages = {output: [r.key, list(r.bodies), r.size, r.mtime_ns] for output, r in records.items()}
-    replace_file(path, json.dumps({"format": FORMAT, "pages": pages}))
+def save(path: Path, records: Mapping[str, PageRecord]) -> None:
+    """The records as JSON; what many pages share (the site's digest, the templates a kind
+    of page loads) is written once and named by its place."""
+    sites: dict[str, int] = {}
+    templates: dict[tuple, int] = {}
+    pages = {
+        output: [
+            sites.setdefault(r.site, len(sites)),
+            templates.setdefault(r.templates, len(templates)),
+            r.reads,
+            r.size,
+            r.mtime_ns,
+        ]
+        for output, r in records.items()
+    }
+    data = {"format": FORMAT, "sites": list(sites), "templates": list(templates), "pages": pages}
+    replace_file(path, json.dumps(data, separators=(",", ":")))
 
 
-def record(keys: Keys, bodies: Iterable[str], written: Path) -> PageRecord:
-    bodies = tuple(sorted(bodies))
-    stat = written.stat()
-    return PageRecord(keys.key(bodies), bodies, stat.st_size, stat.st_mtime_ns)
+def record(site: str, templates: Iterable, reads: Iterable) -> PageRecord:
+    return PageRecord(site, tuple(templates), tuple(reads))

@@ -15,6 +15,7 @@ import json
 import os
 import sqlite3
 import time
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -181,3 +182,38 @@ def prune_folder(folder: Path, used: set[Path]) -> None:
                 path = Path(entry.path)
                 if path not in used and entry.is_file() and entry.stat().st_mtime < oldest:
                     path.unlink()
+
+
+class Layered:
+    """What the last build in this process used of the store, in memory, in front of the store
+    on disk (if any): a preview server's rebuild finds the pages it converted before without
+    opening the disk. `used` is what this build found or made, for the next one's `memory`.
+
+    A build that starts from a last build's memory puts what it makes there, not on disk:
+    closing the store (a commit and a checkpoint, 20-30 ms) would cost a rebuild after a
+    one-page edit more than the conversion it saves. The memory outlives a failed build."""
+
+    def __init__(self, memory: dict[str, Any] | Mapping[str, Any], disk: DiskCache | None):
+        self.memory, self.disk = memory, disk
+        self.used: dict[str, Any] = {}
+        self.made = 0  # values put: made in this build
+
+    def get_many(self, keys: list[str]) -> dict[str, Any]:
+        found = {key: self.memory[key] for key in keys if key in self.memory}
+        missing = [key for key in keys if key not in found]
+        if missing and self.disk is not None:
+            found.update(self.disk.get_many(missing))
+        self.used.update(found)
+        return found
+
+    def put(self, key: str, value: Any) -> None:
+        self.used[key] = value
+        self.made += 1
+        if self.memory and isinstance(self.memory, dict):
+            self.memory[key] = value
+        elif self.disk is not None:
+            self.disk.put(key, value)
+
+    def close(self) -> None:
+        if self.disk is not None:
+            self.disk.close()

@@ -10,6 +10,7 @@ inputs instead of a build. The record holds digests and counts, never a password
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import importlib.util
 import json
@@ -52,18 +53,12 @@ class Record:
 
 @dataclass(frozen=True)
 class Inputs:
-    """Digests of what a build may read. `frame` is everything but the client's content and
-    assets (templates, configuration, key, date, sitegen); `whole` adds those two folders.
-    The demo key's check value comes last, from a thread: the files alone can already tell
-    a changed site, without waiting for PBKDF2."""
+    """Digests of what a build may read: the client's folder, the themes, configuration,
+    date and sitegen (`whole_files`), then the demo key's check value, from a thread: the
+    files alone can already tell a changed site, without waiting for PBKDF2."""
 
-    frame_files: str
     whole_files: str
     key_check: Future[str]
-
-    @property
-    def frame(self) -> str:
-        return _joined(self.frame_files, self.key_check.result())
 
     @property
     def whole(self) -> str:
@@ -81,8 +76,7 @@ def inputs_digest(
     background = ThreadPoolExecutor(max_workers=1, thread_name_prefix="sitegen-key")
     key_check = background.submit(_key_check, site, mode, cache_dir)
     background.shutdown(wait=False)
-    frame, whole = _files_digests(studio, site, mode, drafts, today)
-    return Inputs(frame, whole, key_check)
+    return Inputs(_files_digest(studio, site, mode, drafts, today), key_check)
 
 
 def fresh_without_key(
@@ -99,42 +93,47 @@ def fresh_without_key(
     check = salt.kept_check(site.path) if mode is Mode.DEMO else ""
     if check is None or not record_path.is_file():
         return None
-    _, whole = _files_digests(studio, site, mode, drafts, today)
+    whole = _files_digest(studio, site, mode, drafts, today)
     key_check: Future[str] = Future()
     key_check.set_result(check)
-    return fresh(record_path, Inputs("", whole, key_check), folder)
+    return fresh(record_path, Inputs(whole, key_check), folder)
 
 
-def _files_digests(
-    studio: Studio, site: Site, mode: Mode, drafts: bool, today: dt.date
-) -> tuple[str, str]:
-    """The digests of `Inputs.frame_files` and `Inputs.whole_files`."""
-    frame = hashlib.sha256()
-    frame.update(repr((FORMAT, sys.version, mode.value, drafts, today.isoformat())).encode())
-    for library in SHAPING_LIBRARIES:
-        frame.update(f"\0{library}={_installed(library)}".encode())
-    _add_tree(frame, Path(sitegen.__file__).parent, by_content=False, suffix=".py")
-    _add_file(frame, studio.root / "sitegen.toml", "sitegen.toml")
+def _files_digest(studio: Studio, site: Site, mode: Mode, drafts: bool, today: dt.date) -> str:
+    """The digest of `Inputs.whole_files`."""
+    whole = hashlib.sha256()
+    whole.update(repr((FORMAT, mode.value, drafts, today.isoformat())).encode())
+    whole.update(tool_digest().encode())
+    _add_file(whole, studio.root / "sitegen.toml", "sitegen.toml")
     for folder in theme_folders(studio):
-        _add_tree(frame, folder)
+        _add_tree(whole, folder)
     # The kept salt counts through the key's check value (it is written during a build).
     skip = (
         *(site.content_dir.name, site.assets_dir.name),
         *(salt.SALT_FILE, DEMO_PUBLISHED_FILE, FEEDBACK_FILE),
     )
-    _add_tree(frame, site.path, skip=skip)
-    whole = frame.copy()
+    _add_tree(whole, site.path, skip=skip)
     _add_tree(whole, site.content_dir)
     _add_tree(whole, site.assets_dir)
-    # Not in `frame`: only the proof pages, the gallery and the status page show it, and
-    # their page records see it in their params, so no other page is made again after a
-    # publish. The rest of the record (where, since when) no build reads.
+    # Only the proof pages, the gallery and the status page show it. The rest of the record
+    # (where, since when) no build reads.
     whole.update(f"\0published {_published(site) if mode is Mode.DEMO else ''}".encode())
     # The change requests, likewise: the status page shows them in its params, the pins'
     # file is made every build, and a release never reads them.
     if mode is Mode.DEMO:
         _add_file(whole, site.path / FEEDBACK_FILE, FEEDBACK_FILE)
-    return frame.hexdigest(), whole.hexdigest()
+    return whole.hexdigest()
+
+
+@functools.cache
+def tool_digest() -> str:
+    """sitegen, Python and the libraries that shape a build's bytes, as this process runs
+    them: what every output follows from besides the site."""
+    hasher = hashlib.sha256(repr((FORMAT, sys.version)).encode())
+    for library in SHAPING_LIBRARIES:
+        hasher.update(f"\0{library}={_installed(library)}".encode())
+    _add_tree(hasher, Path(sitegen.__file__).parent, by_content=False, suffix=".py")
+    return hasher.hexdigest()
 
 
 def _published(site: Site) -> str:

@@ -89,14 +89,13 @@ def convert_with_calls(
     converted (and cached) otherwise."""
     results: list[tuple[Converted, Calls] | None] = [None] * len(sources)
     missing: list[tuple[int, str]] = []
-    keys = [
-        digest(RECIPE, page.rel, page.body, "lift" if page.title is None else "keep")
-        for page in sources
-    ]
+    keys = _keys(sources, remember=cache is not None)
     cached = cache.get_many(keys) if cache is not None else {}
+    global _RESOLVED
+    resolved = _RESOLVED[1] if cache is not None and _RESOLVED[0] == links else set()
     for index, (page, key) in enumerate(zip(sources, keys, strict=True)):
         kept = cached.get(key)
-        if kept is not None and still_resolves(kept["links"], page.rel, links):
+        if kept is not None and (key in resolved or still_resolves(kept["links"], page.rel, links)):
             calls = tuple((href, tuple(outcome)) for href, outcome in kept["links"])
             results[index] = (Converted(kept["html"], kept["toc"], kept["heading"], ()), calls)
         else:
@@ -109,7 +108,35 @@ def convert_with_calls(
         if cache is not None and not converted.problems:
             value = {"html": converted.html, "toc": converted.toc, "heading": converted.heading}
             cache.put(key, value | {"links": calls})
+    if cache is not None:
+        made = zip(keys, results, strict=True)
+        _RESOLVED = (links, {key for key, result in made if not result[0].problems})  # type: ignore[index]
     return results  # type: ignore[return-value]
+
+
+# The keys and links of this process's last conversion of a site with a cache: a preview
+# server's rebuild does not hash every page's text again, nor resolve every link of a page
+# again while no page moved. Both hold what they were made from, so they are right for any
+# site.
+_KEYS: dict[str, tuple[str, str | None, str]] = {}  # rel: (body, title, key)
+_RESOLVED: tuple[LinkMap | None, set[str]] = (None, set())  # links: keys that resolve alike
+
+
+def _keys(sources: Sequence[SourcePage], remember: bool) -> list[str]:
+    """The cache key of each page, from its text: the same text object, the same key."""
+    global _KEYS
+    known, keys, now = _KEYS, [], {}
+    for page in sources:
+        kept = known.get(page.rel)
+        if kept is not None and kept[0] is page.body and (kept[1] is None) == (page.title is None):
+            key = kept[2]
+        else:
+            key = digest(RECIPE, page.rel, page.body, "lift" if page.title is None else "keep")
+        keys.append(key)
+        now[page.rel] = (page.body, page.title, key)
+    if remember:
+        _KEYS = now
+    return keys
 
 
 def _job(page: SourcePage) -> Job:

@@ -111,7 +111,7 @@ def _build_unless_fresh(
         return _up_to_date(mode, kept, target, started), kept.warnings
     from sitegen.pipeline import todisk  # the stages, imported only when there is work for them
 
-    written = todisk.build_to_disk(studio, site, mode, options, lambda: inputs.frame)
+    written = todisk.build_to_disk(studio, site, mode, options, keep_unchanged=True)
     outputs = uptodate.outputs_digest(written.path)
     record = uptodate.Record(
         inputs.whole,

@@ -8,21 +8,24 @@ from __future__ import annotations
 
 import datetime as dt
 import posixpath
-from collections.abc import Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any
 from urllib.parse import quote
 
 import jinja2
 
 from sitegen.assets import demofiles, proofpages
 from sitegen.assets.previews import PreviewSettings
-from sitegen.cache import folders
-from sitegen.cache.store import DiskCache
+from sitegen.cache import folders, pagerecords, uptodate
+from sitegen.cache.pagerecords import PageRecord
+from sitegen.cache.store import DiskCache, Layered
 from sitegen.config.load import STUDIO_FILE, demo_password, site_base_url, unpriced_milestones
 from sitegen.config.published import published_proofs
-from sitegen.content import convert, markup, sitepages
+from sitegen.content import contentmemo, convert, markup, sitepages
 from sitegen.demo import chrome, lock, salt
 from sitegen.errors import ContentError, OutputError
 from sitegen.feedback import shown as feedback_shown
@@ -30,6 +33,8 @@ from sitegen.model import (
     BuildOptions,
     BuildResult,
     Diagnostic,
+    KeptPage,
+    LastBuild,
     Mode,
     Output,
     Page,
@@ -39,33 +44,50 @@ from sitegen.model import (
     Studio,
 )
 from sitegen.payments import progress
-from sitegen.render import htmlpatch, pagination, sitemap, statuspage, templates, themes
+from sitegen.render import htmlpatch, pagination, sitemap, statuspage, templates, themes, tracking
 from sitegen.render.themefolders import theme_folders
-
-if TYPE_CHECKING:
-    from sitegen.serve.memo import Memo
 
 DEMO_RUNTIME = lock.DEMO_RUNTIME
 UNLOCK_SCRIPT = DEMO_RUNTIME + "unlock.js"
+FIRST_BUILD = LastBuild()  # no build before: everything read, converted and rendered
 GATE_FORM = lock.GATE_FORM
 
 
 def build(
-    studio: Studio, site: Site, mode: Mode, options: BuildOptions = BuildOptions()
+    studio: Studio,
+    site: Site,
+    mode: Mode,
+    options: BuildOptions = BuildOptions(),
+    last: LastBuild = FIRST_BUILD,
+    changed: Iterable[Path] | None = None,
 ) -> BuildResult:
-    """The whole build in memory: what `sitegen serve` shows and tests look at."""
-    prepared = prepare(studio, site, mode, options)
-    html = _rendered(prepared, prepared.views)
-    demo, protection = prepared.demo, prepared.protection
-    if demo is not None and protection is not None:
-        withheld = _withheld_urls(demo, prepared.base_path)
-        outputs = _lock(prepared)(html, demo.files.protected, withheld, protection)
-        outputs += demo.files.public
-    else:
-        outputs = html + _release_files(prepared)
-    outputs += _theme_files(prepared)
-    check_unique(outputs)
-    return BuildResult(site, mode, tuple(outputs), len(html), prepared.warnings)
+    """The whole build in memory: what `sitegen serve` shows and tests look at. `last` is the
+    previous build (`BuildResult.reusable`) and `changed` the files changed since, if known:
+    its pages whose record still holds are taken as they are, as a build on disk takes them
+    from build/, and only the changed files are read again."""
+    prepared = prepare(studio, site, mode, options, last, changed)
+    others = site_outputs(prepared)
+    check_unique(page_paths(prepared) + others)
+    records = {path: kept.record for path, kept in last.pages.items()}
+    unchanged = unchanged_pages(prepared, records)
+    fresh = [view for view in prepared.views if view._page.output not in unchanged]
+    made, learnt = page_outputs(prepared, fresh)
+    made_by_path = {output.path: output for output in made}
+    pages: dict[str, KeptPage] = {}
+    for view in prepared.views:
+        path = view._page.output
+        kept = last.pages.get(path) if path in unchanged else None
+        pages[path] = kept or KeptPage(learnt[path], made_by_path[path])
+    outputs = [page.output for page in pages.values()] + others
+    rendered = frozenset(view._page.output for view in fresh)
+    reusable = LastBuild(
+        MappingProxyType(pages), prepared.content, prepared.fragments,
+        MappingProxyType(prepared.env.digests),
+    )  # fmt: skip
+    return BuildResult(
+        site, mode, tuple(outputs), len(pages), prepared.warnings, rendered,
+        prepared.converted, reusable,
+    )  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -85,6 +107,10 @@ class Prepared:
     demo: _Demo | None
     protection: lock.Protection | None  # demo builds: how pages are locked
     menu_warnings: tuple[Diagnostic, ...] = ()
+    seen_by_all: str = pagerecords.UNKNOWN  # digest of what every page sees alike
+    content: contentmemo.KeptContent | None = None  # as read, for the next build
+    fragments: Mapping[str, Any] = field(default_factory=dict)  # the store's entries it used
+    converted: int = 0  # pages whose Markdown was converted, not found converted
 
     @property
     def warnings(self) -> tuple[Diagnostic, ...]:
@@ -102,17 +128,25 @@ class Prepared:
         return tuple(sorted((p.file.output, p.version) for p in proofs))
 
 
-def prepare(studio: Studio, site: Site, mode: Mode, options: BuildOptions) -> Prepared:
+def prepare(
+    studio: Studio,
+    site: Site,
+    mode: Mode,
+    options: BuildOptions,
+    last: LastBuild = FIRST_BUILD,
+    changed: Iterable[Path] | None = None,
+) -> Prepared:
     """Everything before rendering: content read and converted, the theme loaded, the demo's
-    key derived and its image previews made."""
+    key derived and its image previews made. What `last` read or converted is taken from it
+    (see `build`)."""
     chain = themes.load_chain(theme_folders(studio), site.theme)
-    cache = DiskCache(folders.of(studio, options).fragments) if options.use_cache else None
+    cache = None
+    if options.use_cache:
+        cache = Layered(last.fragments, DiskCache(folders.of(studio, options).fragments))
     try:
-        found = (
-            options.memo.content(site, options.include_drafts, cache)
-            if options.memo
-            else sitepages.load(site, options.include_drafts, cache)
-        )
+        drafts = options.include_drafts
+        content = contentmemo.load(site, drafts, cache, last.content, changed)
+        found = content.content
         demo = _prepare_demo(studio, site, chain, found, options) if mode is Mode.DEMO else None
         base_path = site.demo.base_path if demo else site.release.base_path
         not_found = chain.translate(site.language, "not_found_title") or "Page not found"
@@ -126,15 +160,15 @@ def prepare(studio: Studio, site: Site, mode: Mode, options: BuildOptions) -> Pr
             drafts=found.drafts,
             base_path=base_path,
         )
-        pages = _convert(sources, links, base_path, options.memo, cache, options.workers)
+        made_before = cache.made if cache else 0
+        pages = _convert(sources, links, base_path, cache, options.workers)
+        converted = cache.made - made_before if cache else len(sources)
         pages += pagination.later_pages(pages, site.per_page)
     finally:
         if cache is not None:
             cache.close()
     project = _project(site, demo, links, base_path, options) if demo else None
-    env = templates.environment(chain, site)
-    if options.memo:
-        env = options.memo.environment(env)
+    env = tracking.TrackingEnvironment.tracking(templates.environment(chain, site), last.digests)
     base_url = site_base_url(studio, site, mode)
     views, menu_warnings = templates.site_views(
         env, chain, studio, site, mode, base_url, pages, project, found.drafts
@@ -142,26 +176,59 @@ def prepare(studio: Studio, site: Site, mode: Mode, options: BuildOptions) -> Pr
     protection = _protection(demo, env, site, base_path) if demo else None
     if demo and protection:
         protection = _with_chrome(protection, env, views, demo, base_path)
-    return Prepared(
+    prepared = Prepared(
         site, mode, env, tuple(views), tuple(pages), found, chain, base_url, base_path, options,
-        demo, protection, menu_warnings,
+        demo, protection, menu_warnings, pagerecords.UNKNOWN, content,
+        dict(cache.used) if cache else {}, converted,
     )  # fmt: skip
+    return replace(prepared, seen_by_all=_seen_by_all(prepared))
+
+
+def unchanged_pages(prepared: Prepared, records: Mapping[str, PageRecord]) -> set[str]:
+    """Output paths of this build's pages whose record of what they read still holds: the
+    same bytes as the build that made the record."""
+    paths = {view._page.output for view in prepared.views}
+    now = tracking.Current(prepared.env, prepared.views, prepared.seen_by_all)
+    wanted = {path: record for path, record in records.items() if path in paths}
+    return pagerecords.unchanged_pages(wanted, now)
 
 
 def page_outputs(
-    prepared: Prepared,
-    views: Sequence[templates.PageView],
-    body_reads: dict[str, frozenset[str]] | None = None,
-) -> list[Output]:
-    """Some of the pages rendered and, in a demo, locked: any share can be made apart.
-    `body_reads` learns whose converted Markdown each page read (see `render_views`)."""
-    html = _rendered(prepared, views, body_reads)
+    prepared: Prepared, views: Sequence[templates.PageView]
+) -> tuple[list[Output], dict[str, PageRecord]]:
+    """Some of the pages rendered and, in a demo, locked: any share can be made apart; with
+    the record of what each read, by output path."""
+    html = inject(templates.render_views(prepared.env, views), prepared.options.inject_html)
+    learnt = prepared.env.learnt
+    records = {
+        view._page.output: pagerecords.record(prepared.seen_by_all, *_learnt(learnt, view))
+        for view in views
+    }
+    learnt.clear()
     demo, protection = prepared.demo, prepared.protection
     if demo is None or protection is None:
-        return html
+        return html, records
     withheld = _withheld_urls(demo, prepared.base_path)
     urls = lock.protected_urls(demo.files.protected, protection)
-    return lock.lock_pages(html, urls, withheld, protection)
+    return lock.lock_pages(html, urls, withheld, protection), records
+
+
+def _learnt(learnt: dict[str, tracking.Learnt], view: templates.PageView) -> tuple:
+    found = learnt[view._page.output]
+    return found.templates, found.reads
+
+
+def _seen_by_all(prepared: Prepared) -> str:
+    """What every page sees alike, as a digest: sitegen itself, the templates' globals (the
+    site's settings, main menu, studio, project), the client's files and the demo's lock."""
+    env, protection = prepared.env, prepared.protection
+    shared = tracking.fingerprint((env.globals, env.filters, env.tests))
+    lock_seen: tuple = ()
+    if protection is not None:  # the key by its check value, never itself
+        lock_seen = (salt.check_value(protection.key), tracking.fingerprint(protection.gate))
+        lock_seen += (protection.site_id, protection.unlock_script_url, protection.chrome)
+    parts = (uptodate.tool_digest(), shared, tuple(site_wide(prepared)), lock_seen)
+    return tracking.digest((*parts, prepared.mode.value, prepared.options.include_drafts))
 
 
 def page_paths(prepared: Prepared) -> list[Output]:
@@ -198,16 +265,6 @@ def site_outputs(prepared: Prepared) -> list[Output]:
     else:
         outputs = _release_files(prepared)
     return outputs + _theme_files(prepared)
-
-
-def _rendered(
-    prepared: Prepared,
-    views: Sequence[templates.PageView],
-    body_reads: dict[str, frozenset[str]] | None = None,
-) -> list[Output]:
-    html = templates.render_views(prepared.env, views, body_reads)
-    memo, extra = prepared.options.memo, prepared.options.inject_html
-    return memo.inject(html, extra) if memo else inject(html, extra)
 
 
 def _release_files(prepared: Prepared) -> list[Output]:
@@ -263,8 +320,7 @@ def _prepare_demo(
     background = ThreadPoolExecutor(max_workers=1, thread_name_prefix="sitegen-key")
     caches = folders.of(studio, options).root
     salt.use_site_folder(site.name, site.path)  # the salt is kept beside the site
-    derive = options.memo.demo_key if options.memo else salt.demo_key
-    key = background.submit(derive, caches, site.name, password)
+    key = background.submit(salt.demo_key, caches, site.name, password)
     background.shutdown(wait=False)
     watermark = f"{studio.name} · PREVIEW"
     files = demofiles.demo_files(
@@ -332,10 +388,6 @@ def _with_chrome(
     return lock.with_chrome(protection, page, urls, _withheld_urls(demo, base_path))
 
 
-def _lock(prepared: Prepared):
-    return prepared.options.memo.protect if prepared.options.memo else lock.protect
-
-
 def _withheld_urls(demo: _Demo, base_path: str) -> dict[str, str]:
     """The URL of each deliverable, and of the page shown in its place: a proof's page for
     a design file, else one saying it comes with the handover."""
@@ -370,14 +422,10 @@ def _convert(
     sources: list[SourcePage],
     links: markup.LinkMap,
     base_path: str,
-    memo: Memo | None = None,
-    cache: DiskCache | None = None,
+    cache: Layered | None = None,
     workers: int = 1,
 ) -> list[Page]:
-    if memo:
-        results = memo.convert_all(sources, links, cache)
-    else:
-        results = convert.convert_all(sources, links, cache, workers)
+    results = convert.convert_all(sources, links, cache, workers)
     pages: list[Page] = []
     problems: list[Diagnostic] = []
     for source, converted in zip(sources, results, strict=True):

@@ -4,13 +4,12 @@ shares, and forked processes render, lock and write one share after another.
 Every core works on the stages after Markdown, taking the next share as it finishes one, so
 they end together; no process ever holds the whole site's output. Forked children inherit
 the converted site as it is, so nothing is sent to them but the bounds of a share. A page
-whose inputs are as at the previous build (`pagerecords`) is linked from it instead of made
-again. The output folder is replaced as a whole, as `write` promises."""
+whose record of what it read still holds (`pagerecords`) is linked from the previous build
+instead of made again. The output folder is replaced as a whole, as `write` promises."""
 
 from __future__ import annotations
 
 import multiprocessing
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -34,6 +33,7 @@ class Written:
     rendered: int  # pages made again; the others were kept from the previous build
     withheld: int = 0  # the client's files a demo leaves for the handover
     proofs: tuple[tuple[str, str], ...] = ()  # (output path, version) of a demo's proofs
+    rendered_pages: frozenset[str] = frozenset()  # the pages made again, by output path
 
 
 def build_to_disk(
@@ -41,36 +41,34 @@ def build_to_disk(
     site: Site,
     mode: Mode,
     options: BuildOptions,
-    frame: Callable[[], str] | None = None,
+    keep_unchanged: bool = False,
 ) -> Written:
-    """Build and write; with `frame` (gives `uptodate.Inputs.frame`, once the demo key is
-    known), pages whose inputs are unchanged since the previous build are kept from it
-    instead of made again."""
+    """Build and write; with `keep_unchanged`, pages whose record still holds are kept from
+    the previous build instead of made again."""
     prepared = stages.prepare(studio, site, mode, options)
     others = stages.site_outputs(prepared)
     stages.check_unique(stages.page_paths(prepared) + others)
     records_path = folders.of(studio, options).render_record(site.name, mode)
-    previous = pagerecords.load(records_path) if frame and options.use_cache else {}
+    keep = keep_unchanged and options.use_cache
+    previous = pagerecords.load(records_path) if keep else {}
     with write.staged(studio.build_dir, site.name, mode.value) as staging:
-        site_wide = stages.site_wide(prepared)
-        keys = pagerecords.Keys(frame() if frame else "", prepared.pages, site_wide)
         kept = {
             path
-            for path, record in previous.items()
-            if record.key == keys.key(record.bodies) and record.still_there(staging.target / path)
+            for path in stages.unchanged_pages(prepared, previous)
+            if previous[path].still_there(staging.target / path)
         }
-        work = _Work(prepared, staging, keys, kept, previous)
+        work = _Work(prepared, staging, kept, previous)
         shares = _shares(len(prepared.views), options.workers)
         records = _write_shares(work, shares, options.workers)
         write.write_outputs(staging, others)
-    if frame:
+    if keep_unchanged:
         pagerecords.save(records_path, records)
     pages = len(prepared.views)
-    rendered = pages - len(kept & records.keys())
+    rendered_pages = frozenset(records.keys() - kept)
     files = pages + len(others)
     return Written(
-        staging.target, pages, files, prepared.warnings, rendered, prepared.withheld,
-        prepared.proof_versions,
+        staging.target, pages, files, prepared.warnings, len(rendered_pages), prepared.withheld,
+        prepared.proof_versions, rendered_pages,
     )  # fmt: skip
 
 
@@ -78,7 +76,6 @@ def build_to_disk(
 class _Work:
     prepared: stages.Prepared
     staging: write.Staging
-    keys: pagerecords.Keys
     kept: set[str]  # output paths of pages kept from the previous build
     previous: dict[str, pagerecords.PageRecord]
 
@@ -139,14 +136,11 @@ def _write_share(work: _Work, share: range) -> tuple[Records, list[SitegenError]
                     records[path] = work.previous[path]
                 else:
                     fresh.append(view)
-            body_reads: dict[str, frozenset[str]] = {}
-            outputs = stages.page_outputs(work.prepared, fresh, body_reads)
+            outputs, learnt = stages.page_outputs(work.prepared, fresh)
             write.write_outputs(work.staging, outputs)
             for output in outputs:
                 written = work.staging.folder / output.path
-                records[output.path] = pagerecords.record(
-                    work.keys, body_reads[output.path], written
-                )
+                records[output.path] = learnt[output.path].on_disk(written)
         except SitegenError as exc:
             problems.append(exc)
     return records, problems

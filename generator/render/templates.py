@@ -114,14 +114,6 @@ class MenuItem:
     page: PageView
 
 
-class BodyReads:
-    """Whose converted Markdown (content or toc) the page being rendered has read: all else a
-    template can see of other pages is their front matter and place in the site."""
-
-    def __init__(self) -> None:
-        self.rels: set[str] = set()
-
-
 class PageView:
     """What a template sees of a page, with its neighbours a lookup away."""
 
@@ -130,11 +122,9 @@ class PageView:
         page: Page,
         index: dict[str, PageView],
         children: dict[str, list],
-        body_reads: BodyReads | None = None,
         per_page: int = DEFAULT_PER_PAGE,
     ):
         self._page, self._index, self._children = page, index, children
-        self._body_reads = body_reads or BodyReads()
         self._per_page = per_page
         self._first: PageView = self  # page 1 of the list this page is a later page of
         self._place: tuple[list[PageView], int] | None = None  # in its section's list, if any
@@ -145,12 +135,10 @@ class PageView:
 
     @property
     def content(self) -> Markup:  # made when read: a site's worth of copies is megabytes
-        self._body_reads.rels.add(self._page.source.rel)
         return Markup(self._page.content)
 
     @property
     def toc(self) -> Markup:
-        self._body_reads.rels.add(self._page.source.rel)
         return Markup(self._page.toc)
 
     @property
@@ -227,22 +215,14 @@ def _menu_item(view: PageView, label: str | None) -> MenuItem:
     return MenuItem(label or view.title, view.url, view)
 
 
-def render_views(
-    env: jinja2.Environment,
-    views: Iterable[PageView],
-    body_reads: dict[str, frozenset[str]] | None = None,
-) -> list[Output]:
-    """The HTML of these pages, or one TemplateError naming every template mistake met.
-    `body_reads` learns, by output path, whose converted Markdown each page read."""
+def render_views(env: jinja2.Environment, views: Iterable[PageView]) -> list[Output]:
+    """The HTML of these pages, or one TemplateError naming every template mistake met."""
     outputs: list[Output] = []
     problems: dict[tuple, Diagnostic] = {}
     for view in views:
         try:
             template = _template_for(env, view._page)
-            view._body_reads.rels.clear()
             html = template.render(page=view)
-            if body_reads is not None:
-                body_reads[view._page.output] = frozenset(view._body_reads.rels)
         except _PageTemplateMissing as exc:
             problems[(exc.diagnostic,)] = exc.diagnostic
             continue
@@ -359,9 +339,8 @@ def _link_views(pages: list[Page], per_page: int = DEFAULT_PER_PAGE) -> list[Pag
     index: dict[str, PageView] = {}
     children: dict[str, list[PageView]] = {}
     views = []
-    body_reads = BodyReads()
     for page in pages:
-        view = PageView(page, index, children, body_reads, per_page)
+        view = PageView(page, index, children, per_page)
         views.append(view)
         if view.folder is not None and page.number == 1:
             index[view.folder] = view

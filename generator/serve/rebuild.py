@@ -1,6 +1,10 @@
 """Build one client's site again and again, in memory, for the preview server: keep the last
 good build to serve, tell open pages what each rebuild changed, and turn a failed build into
-an overlay naming the file and line, while the last good build stays up."""
+an overlay naming the file and line, while the last good build stays up.
+
+Each rebuild is `stages.build`, as `sitegen build` runs it, given the last good build (its
+pages with their records, content and converted Markdown) and the files the watcher saw
+change since: those play the part build/ and the cache play for a build on disk."""
 
 from __future__ import annotations
 
@@ -18,11 +22,11 @@ import click
 
 from sitegen.config.load import STUDIO_FILE, load_site, load_studio
 from sitegen.errors import SitegenError, source_line
-from sitegen.model import BuildOptions, BuildResult, Diagnostic, Mode, Output, Site
+from sitegen.model import BuildOptions, BuildResult, Diagnostic, LastBuild, Mode, Output, Site
 from sitegen.pipeline import stages
 from sitegen.render import themes
 from sitegen.render.themefolders import theme_folders
-from sitegen.serve import livereload, memo, studiopins
+from sitegen.serve import livereload, studiopins
 from sitegen.serve.livereload import Event, Hub
 
 Echo = Callable[..., None]  # (message, err=False)
@@ -38,6 +42,32 @@ class Snapshot:
     changed_at: Mapping[str, int] = field(default_factory=lambda: MappingProxyType({}))
     failure: Event | None = None  # the last build failed: the overlay's content
     error_page: bytes = b""  # shown for every path while there is no good build at all
+
+
+@dataclass(frozen=True)
+class Stats:
+    """How much of the last good build was done again, for the terminal and the tests."""
+
+    converted: int = 0
+    converted_reused: int = 0
+    rendered_pages: frozenset[str] = frozenset()  # by output path
+    rendered_reused: int = 0
+
+    @property
+    def rendered(self) -> int:
+        return len(self.rendered_pages)
+
+    @classmethod
+    def of(cls, result: BuildResult) -> Stats:
+        pages, rendered = result.page_count, result.rendered
+        return cls(result.converted, pages - result.converted, rendered, pages - len(rendered))
+
+    def describe(self) -> str:
+        def part(done: int, reused: int, verb: str) -> str:
+            return f"{done} of {done + reused} pages {verb}"
+
+        converted = part(self.converted, self.converted_reused, "converted")
+        return f"{converted}, {part(self.rendered, self.rendered_reused, 'rendered')}"
 
 
 def _echo(message: str, err: bool = False) -> None:
@@ -58,7 +88,9 @@ class Preview:
     ):
         self.root, self.client, self.mode = root.resolve(), client, mode
         self.hub, self.drafts, self.echo = hub, drafts, echo or _echo
-        self.memo = memo.Memo()
+        self.last: LastBuild = stages.FIRST_BUILD  # the last good build's
+        self.changed: set[Path] | None = None  # files changed since; None: unknown
+        self.stats = Stats()
         self.snapshot = Snapshot()
         self._fingerprints: dict[str, object] = {}
         self._themes: tuple[str, ...] = ()  # the site's theme chain, once known
@@ -101,11 +133,13 @@ class Preview:
 
     def rebuild(self, changed: set[Path] | None = None) -> None:
         """Build again; on success serve the result and tell the pages, else show why.
-        `changed` is what the watcher saw (None: unknown); the memo reads those files again,
-        and decides from what each step read what else to redo."""
+        `changed` is what the watcher saw (None: unknown): those files are read again, and
+        the records of what each page read decide what else to redo."""
         started, began = time.perf_counter(), time.time()
-        good = False
-        self.memo.start(changed)
+        if changed is None:
+            self.changed = None
+        elif self.changed is not None:
+            self.changed |= changed
         try:
             result, base_path = self._build()
         except SitegenError as exc:
@@ -120,14 +154,11 @@ class Preview:
             self._failed([Diagnostic(None, message)], message)
         else:
             self._succeeded(result, base_path, time.perf_counter() - started)
-            good = True
         finally:
             self.last_rebuild = (began, time.time())
             with self._finished:
                 self._attempts += 1
                 self._finished.notify_all()
-        if good:  # after the pages heard of the build: forgetting only frees memory
-            self.memo.sweep()
 
     def _build(self) -> tuple[BuildResult, str]:
         studio = load_studio(self.root)
@@ -146,9 +177,9 @@ class Preview:
             # from a process with threads can inherit a lock some thread holds.
             workers=1 if self._attempts else os.cpu_count() or 1,
             inject_html=livereload.injection(base_path, banner) + studiopins.injection(site, chain),
-            memo=self.memo,
         )
-        return stages.build(studio, site, self.mode, options), base_path
+        changed = None if self.changed is None else frozenset(self.changed)
+        return stages.build(studio, site, self.mode, options, self.last, changed), base_path
 
     def _succeeded(self, result: BuildResult, base_path: str, seconds: float) -> None:
         files = {output.path: output for output in result.outputs}
@@ -159,13 +190,14 @@ class Preview:
         changed_at = {**self.snapshot.changed_at, **dict.fromkeys(changed, build)}
         recovered = self.snapshot.failure is not None
         self._fingerprints = fingerprints
+        self.last, self.changed, self.stats = result.reusable, set(), Stats.of(result)
         self.snapshot = Snapshot(
             build, MappingProxyType(files), base_path, MappingProxyType(changed_at)
         )
         if changed or recovered:
             made = {path: files[path].data for path in changed if path in files}
             self.hub.publish(livereload.changes(build, changed, made))
-        self.echo(_summary(build, result, changed, seconds, self.memo.stats))
+        self.echo(_summary(build, result, changed, seconds, self.stats))
 
     def _failed(self, diagnostics: tuple[Diagnostic, ...] | list[Diagnostic], text: str) -> None:
         good = bool(self.snapshot.files)
@@ -223,7 +255,7 @@ def _error_page(title: str, text: str, injection: str) -> bytes:
 
 
 def _summary(
-    build: int, result: BuildResult, changed: set[str], seconds: float, stats: memo.Stats
+    build: int, result: BuildResult, changed: set[str], seconds: float, stats: Stats
 ) -> str:
     what = f"{result.page_count} pages" if build == 1 else f"{len(changed)} files changed"
     if 0 < len(changed) <= 3 and build > 1:

@@ -1,11 +1,9 @@
-"""Render a page again only when something it read changed.
+"""Learn, while a page renders, what it read: the templates it loaded and every attribute of
+every page it looked at (its own title, the titles in a list, a section's list of pages...).
 
-While a page renders, its Jinja environment notes the templates it loads and every attribute
-of every page it reads (its own title, the titles in the menu, a section's list of pages...).
-Next build, if those templates have the same source, those attributes the same values and
-the globals every template sees are the same, the page's HTML is the one kept: a new menu
-title re-renders the pages that show the menu, a new text only the page itself. Anything the
-tracking cannot see into (an unknown object or method) means "render again", never "reuse".
+`pagerecords` keeps what is learnt here; the next build, in memory or on disk, renders a page
+again only when one of those reads differently. A value the tracking cannot see into (an
+unknown object or method) is `Unknown`, which means "render again", never "reuse".
 This module does no I/O, except reading template sources through the loader."""
 
 from __future__ import annotations
@@ -14,15 +12,17 @@ import dataclasses
 import datetime as dt
 import hashlib
 import types
-from collections.abc import Callable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from enum import Enum
 from pathlib import PurePath
+from types import MappingProxyType
 from typing import Any
 
 import jinja2
 
+from sitegen.cache.pagerecords import GONE, UNKNOWN
 from sitegen.render.jinjaenv import PublicEnvironment
 from sitegen.render.templates import PageView
 
@@ -40,8 +40,8 @@ _SCALARS = (str, int, float, bool, bytes, dt.date, dt.time, Decimal, PurePath, E
 
 
 def fingerprint(value: Any, depth: int = 0) -> Any:
-    """A value to compare with ==, standing for `value` as templates could see it: pages by
-    their URL, functions by their code and what they closed over; Unknown otherwise."""
+    """A value standing for `value` as templates could see it: pages by their URL, functions
+    by their code and what they closed over; Unknown otherwise."""
     if depth > 12:
         return Unknown()
     deeper = depth + 1
@@ -69,7 +69,55 @@ def fingerprint(value: Any, depth: int = 0) -> Any:
     return Unknown()
 
 
-_UNSET = object()
+class _Unknowable(Exception):
+    pass
+
+
+def digest(value: Any) -> str:
+    """A fingerprint as a digest that is the same in every process (records are kept on disk),
+    or UNKNOWN. Code is named by where it is: the build's tool digest covers its text."""
+    hasher = hashlib.blake2b(digest_size=16)
+    try:
+        _feed(hasher, value)
+    except _Unknowable:
+        return UNKNOWN
+    return hasher.hexdigest()
+
+
+def _feed(hasher: Any, value: Any) -> None:
+    if type(value) is str:  # the most common, first
+        data = ("s" + value).encode("utf-8", "surrogatepass")
+        hasher.update(b"%d:" % len(data) + data)
+        return
+    if isinstance(value, Unknown):
+        raise _Unknowable
+    if isinstance(value, tuple):
+        hasher.update(b"(%d" % len(value))
+        for item in value:
+            _feed(hasher, item)
+        hasher.update(b")")
+        return
+    if isinstance(value, frozenset):
+        members = sorted(digest(v) for v in value)
+        if UNKNOWN in members:
+            raise _Unknowable
+        hasher.update(("{" + "".join(members) + "}").encode())
+        return
+    if isinstance(value, type):
+        text = f"type {value.__module__}.{value.__qualname__}"
+    elif isinstance(value, types.CodeType):
+        text = f"code {value.co_filename}:{value.co_firstlineno}:{value.co_qualname}"
+    elif isinstance(value, types.BuiltinFunctionType):
+        text = f"builtin {getattr(value, '__module__', None)}.{value.__qualname__}"
+    elif isinstance(value, str):  # Markup too: the same text shows the same
+        text = "s" + value
+    else:
+        text = f"{type(value).__qualname__} {value!r}"
+    data = text.encode("utf-8", "surrogatepass")
+    hasher.update(b"%d:" % len(data) + data)
+
+
+_BODY = frozenset({"content", "toc"})  # a page's converted Markdown: `Page` has it as text
 _PLAIN = frozenset({"title", "url", "kind", "content", "toc", "date", "description", "weight"})
 
 
@@ -90,72 +138,54 @@ def read_value(view: PageView, attribute: str) -> Any:
     return Unknown() if callable(value) else fingerprint(value)
 
 
+def _held(view: PageView, attribute: str) -> Any:
+    """The object a page holds for an attribute read as it is, or None."""
+    page = view._page
+    if attribute in _BODY:
+        return getattr(page, attribute)
+    if attribute == "title":
+        return page.title
+    if attribute in _FROM_SOURCE:
+        return getattr(page.source, attribute)
+    return None
+
+
+_FROM_SOURCE = frozenset({"kind", "date", "description", "weight"})
+EMPTY: Mapping[Any, Any] = MappingProxyType({})
+
+
 @dataclass(frozen=True)
-class Rendered:
-    """A page's HTML and everything its render read."""
+class Learnt:
+    """What one page's render read: templates by name with their source digest (None: not
+    there), and (page URL, attribute, value digest) of every page attribute."""
 
-    chosen: tuple[tuple[str, Any], ...]  # the page template tried by name, and its source
-    loads: tuple[tuple[str, Any], ...]  # templates it extended, included or imported
-    shared: tuple[tuple[tuple[str, str], Any], ...]  # ((page URL, attribute), value), others
-    own: tuple[tuple[tuple[str, str], Any], ...]  # the same, of the page itself
-    plain_from: frozenset[str]  # the pages whose text, numbers and dates it read
-    structural: tuple[tuple[tuple[str, str], Any], ...]  # reads of anything else
-    html: str
-
-
-class RenderMemo:
-    """Rendered pages by URL, kept across builds; `globals` is what every page saw.
-
-    What many pages loaded or read alike (the skeleton, the menu) is kept once, `interned`,
-    so a build checks it once for all of them."""
-
-    def __init__(self) -> None:
-        self.pages: dict[str, Rendered] = {}
-        self.globals: Any = Unknown()
-        self.used: set[str] = set()
-        self.rendered = self.reused = 0
-        self.unchanged: frozenset[str] = frozenset()  # URLs of pages as at the last good build
-        self._interned: dict[tuple, tuple] = {}
-
-    def start(self) -> None:
-        self.used, self.unchanged = set(), frozenset()
-        self.rendered = self.reused = 0
-
-    def sweep(self) -> None:
-        self.pages = {url: kept for url, kept in self.pages.items() if url in self.used}
-        self._interned = {}
-        for kept in self.pages.values():
-            self.intern(kept.loads), self.intern(kept.shared)
-
-    def intern(self, inputs: tuple) -> tuple:
-        try:
-            return self._interned.setdefault(inputs, inputs)
-        except TypeError:  # holds an Unknown: equal to nothing, so shared by no page
-            return inputs
+    templates: tuple[tuple[str, str | None], ...]
+    reads: tuple[tuple[str, str, str], ...]
 
 
 class TrackingEnvironment(PublicEnvironment):
-    """A copy of the environment `templates` made, that notes what each page reads and answers
-    for a page from the memo when all of that reads the same again."""
+    """A copy of the environment `templates` made, that notes what each page reads: after
+    `render_views`, `learnt` holds it by output path."""
 
-    memo: RenderMemo
+    learnt: dict[str, Learnt]
     reads: dict[tuple[str, str], PageView] | None
     loads: dict[str, Any] | None
 
     @classmethod
     def tracking(
-        cls, env: jinja2.Environment, memo: RenderMemo, compiled: jinja2.BytecodeCache
+        cls, env: jinja2.Environment, known: Mapping[tuple[str, str], tuple[Any, str]] = EMPTY
     ) -> TrackingEnvironment:
-        """`env` as a tracking environment, as Jinja's own `overlay` copies one."""
+        """`env` as a tracking environment, as Jinja's own `overlay` copies one. `known` is
+        the last build's `digests`: a value that is the very object it digested then (a
+        page's text, kept in memory from one build to the next) is not digested again."""
         tracked = object.__new__(cls)
         tracked.__dict__.update(env.__dict__)
         tracked.cache = {}
-        tracked.bytecode_cache = compiled  # templates compile once per source, not per build
+        tracked.bytecode_cache = COMPILED  # templates compile once per source, not per build
         tracked.extensions = {name: ext.bind(tracked) for name, ext in env.extensions.items()}
-        tracked.memo, tracked.reads, tracked.loads = memo, None, None
-        tracked._sources, tracked._views, tracked._values = {}, {}, {}
-        tracked._selected, tracked._checked = {}, {}
-        tracked._globals_checked = False
+        tracked.learnt, tracked.reads, tracked.loads = {}, None, None
+        tracked._sources, tracked._values, tracked._selected = {}, {}, {}
+        tracked.known, tracked.digests = known, {}
         return tracked
 
     def getattr(self, obj: Any, attribute: str) -> Any:
@@ -202,15 +232,15 @@ class TrackingEnvironment(PublicEnvironment):
         tried = [self.join_path(n, parent) if parent else n for n in names]
         if not all(isinstance(n, str) for n in tried):
             return self._used([], known=False), template
-        found = next((i for i, n in enumerate(tried) if self._source(n) is not None), None)
+        found = next((i for i, n in enumerate(tried) if self.source_digest(n) is not None), None)
         if found is None:
             return self._used([], known=False), template
         return self._used(tried[: found + 1]), template
 
     def _used(self, names: Sequence[str], known: bool = True) -> tuple:
-        """The templates loaded by these names, as a page's memo records them."""
-        used = tuple((name, self._source(name)) for name in names)
-        return used if known else (*used, ("", Unknown()))
+        """The templates loaded by these names, as a page's record notes them."""
+        used = tuple((name, self.source_digest(name)) for name in names)
+        return used if known else (*used, ("", UNKNOWN))
 
     def _loaded(self, used: tuple, template: jinja2.Template):
         if self.loads is not None:  # inside a page: it extends, includes or imports this
@@ -222,100 +252,70 @@ class TrackingEnvironment(PublicEnvironment):
         if self.loads is not None:
             self.loads.update((n, None) for n in names if isinstance(n, str))
 
-    def _source(self, name: str) -> Any:
-        """What `name` loads now, once per build: a digest of its file's source, or None."""
+    def source_digest(self, name: str) -> str | None:
+        """What `name` loads now, once per build: a digest of its file and source, or None."""
         if name not in self._sources:
             try:
                 source, filename, _ = self.loader.get_source(self, name)
             except jinja2.TemplateNotFound:
                 self._sources[name] = None
             else:
-                digest = hashlib.blake2b(source.encode(), digest_size=16).digest()
-                self._sources[name] = (filename, digest)
+                text = f"{filename}\0{source}".encode("utf-8", "surrogatepass")
+                self._sources[name] = hashlib.blake2b(text, digest_size=16).hexdigest()
         return self._sources[name]
 
+    def read_digest(self, view: PageView, attribute: str) -> str:
+        """The digest of what reading `attribute` of `view` gives, once per build."""
+        key = (view.url, attribute)
+        found = self._values.get(key)
+        if found is None:
+            held = _held(view, attribute)
+            kept = self.known.get(key)
+            if held is not None and kept is not None and kept[0] is held:
+                found = kept[1]  # kept alive in `known`, so no other object has its id
+            elif attribute in _BODY:  # as read, but without making a Markup copy of the text
+                found = digest(str(held))
+            else:
+                found = digest(read_value(view, attribute))
+            self._values[key] = found
+            if held is not None:
+                self.digests[key] = (held, found)
+        return found
+
     def render_page(self, template: jinja2.Template, chosen: tuple, view: PageView) -> str:
-        memo = self.memo
-        if not self._globals_checked:
-            self._globals_checked = True
-            now = fingerprint((self.globals, self.filters, self.tests))
-            if now != memo.globals:
-                memo.pages.clear()
-            memo.globals = now
-        memo.used.add(view.url)
-        kept = memo.pages.get(view.url)
-        if kept is not None and kept.chosen == chosen and self._same(kept, view):
-            memo.reused += 1
-            return kept.html
         self.reads, self.loads = {}, {}
         try:
             html = template.render(page=view)
         finally:
             reads, loads = self.reads, self.loads
             self.reads = self.loads = None
-        values = [(key, read_value(page, key[1])) for key, page in reads.items()]
-        own = tuple(item for item in values if item[0][0] == view.url)
-        shared = memo.intern(tuple(item for item in values if item[0][0] != view.url))
-        plain_from = frozenset(url for (url, attribute), _ in values if attribute in _PLAIN)
-        structural = tuple(item for item in values if item[0][1] not in _PLAIN)
-        loads_now = memo.intern(tuple(loads.items()))
-        memo.pages[view.url] = Rendered(
-            chosen, loads_now, shared, own, plain_from, structural, html
+        templates = tuple({**dict(chosen), **loads}.items())
+        read = tuple(
+            (url, attribute, self.read_digest(page, attribute))
+            for (url, attribute), page in reads.items()
         )
-        memo.rendered += 1
+        self.learnt[view._page.output] = Learnt(templates, read)
         return html
 
-    def _same(self, kept: Rendered, view: PageView) -> bool:
-        if not self._once(kept.loads, self._same_sources):
-            return False
-        if kept.plain_from <= self.memo.unchanged:  # their text and titles: no need to look
-            return self._same_reads(kept.structural, view)
-        return self._once(kept.shared, lambda reads: self._same_reads(reads, view)) and all(
-            read_value(view, key[1]) == value for key, value in kept.own
-        )
 
-    def _once(self, inputs: tuple, check: Callable[[tuple], bool]) -> bool:
-        """`check(inputs)`, once a build for what many pages share. The entry keeps `inputs`
-        alive, so no other tuple takes its id while the build runs."""
-        checked = self._checked.get(id(inputs))
-        if checked is None:
-            checked = self._checked[id(inputs)] = (inputs, check(inputs))
-        return checked[1]
+class Current:
+    """This build's answers to what a record asks (`pagerecords.Now`): every digest is
+    worked out once a build, however many pages ask."""
 
-    def _same_sources(self, loads: tuple) -> bool:
-        return all(self._source(name) == source for name, source in loads)
+    def __init__(self, env: TrackingEnvironment, views: Iterable[PageView], site: str):
+        self.site, self._env = site, env
+        self._by_url = {view.url: view for view in views}
 
-    def _same_reads(self, reads: tuple, view: PageView) -> bool:
-        for key, value in reads:
-            now = self._values.get(key, _UNSET)  # pages read the same menu: look once a build
-            if now is _UNSET:
-                url, attribute = key
-                page = view if url == view.url else self._view(url, view)
-                now = self._values[key] = Unknown() if page is None else read_value(page, attribute)
-            if now != value:
-                return False
-        return True
+    def template(self, name: str) -> str | None:
+        return self._env.source_digest(name) if name else UNKNOWN
 
-    def _view(self, url: str, start: PageView) -> PageView | None:
-        """This build's page at `url`, among those a template could reach from `start`."""
-        if url not in self._views:
-            site = self.globals.get("site")
-            queue: list[PageView] = [start]
-            nav = [getattr(item, "page", item) for item in getattr(site, "nav", [])]
-            queue += [getattr(site, "home", None) or start, *nav]
-            while queue:
-                page = queue.pop()
-                if page.url in self._views:
-                    continue
-                self._views[page.url] = page
-                queue.extend(page.pages)
-                if page.section is not None:
-                    queue.append(page.section)
-        return self._views.get(url)
+    def read(self, url: str, attribute: str) -> str:
+        view = self._by_url.get(url)
+        return GONE if view is None else self._env.read_digest(view, attribute)
 
 
 class _PageTemplate:
-    """The template `templates` picked for a page: renders through the memo."""
+    """The template `templates` picked for a page: rendered, it notes what the page read."""
 
     def __init__(self, template: jinja2.Template, chosen: tuple, env: TrackingEnvironment):
         self.template, self.chosen, self.env = template, chosen, env
@@ -331,7 +331,8 @@ class _PageTemplate:
 
 
 class CompiledTemplates(jinja2.BytecodeCache):
-    """Compiled templates in memory, by name and source checksum (Jinja checks it)."""
+    """Compiled templates in memory, by name and source checksum (Jinja checks it): a
+    preview server compiles a template once per source, not once per rebuild."""
 
     def __init__(self) -> None:
         self._store: dict[str, bytes] = {}
@@ -342,3 +343,6 @@ class CompiledTemplates(jinja2.BytecodeCache):
 
     def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
         self._store[bucket.key] = bucket.bytecode_to_string()
+
+
+COMPILED = CompiledTemplates()
