@@ -2,7 +2,8 @@
 clean builds in alternating rounds, median wall time, ratios and peak memory.
 
     python bench/compare.py [--pages 4000] [--runs 5] [--tmpfs | --dir FOLDER] [--tools ...]
-                            [--photos 100]
+                            [--layout sectioned|flat] [--add-page 0] [--photos 100]
+    python bench/compare.py --pages 1000,5000,20000 --layout flat ...     # a size series
 
 Tools: sitegen (`sitegen --root PROJECT build CLIENT`, the demo build a studio runs), the
 minimal Python pipeline of `minimal.py` on one and on two processes, and, when installed, Hugo
@@ -12,23 +13,32 @@ headings, lists, code, a link to the next page) and a layout of its own with a p
 and one list of all pages; every run starts from an empty output folder and empty caches.
 Corpus and outputs live together in one temporary folder, on disk by default or on tmpfs with
 --tmpfs; the report names the file system. --photos N adds sitegen's demo previews of N photos
-against Hugo's image processing (resize and a text stamp), both cold."""
+against Hugo's image processing (resize and a text stamp), both cold.
+
+--layout flat puts every page straight in content/ (a catalogue, a product list) instead of a
+section (content/posts/), and gives each tool the same files in its own flat layout, the home
+page listing them all. Several sizes (--pages 1000,5000) run one after the other, each on its
+own corpus, then a series table gives each tool's time per page and its ratio to that of the
+first size. For sitegen, the largest page of the demo is weighed at every size and against a
+site of --largest-base pages; --add-page N then adds one page at a time to the built site and
+times `sitegen build` N times, beside Hugo's clean build of the same pages."""
 
 from __future__ import annotations
 
 import argparse
 import importlib.util
 import os
+import random
 import re
 import shutil
 import sys
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from corpus import make_project  # noqa: E402
+from corpus import LAYOUTS, make_project, page_text  # noqa: E402
 from timing import (  # noqa: E402
     Run,
     compile_sitegen,
@@ -75,6 +85,15 @@ def _quiet_env() -> dict[str, str]:
     return env
 
 
+def content_of(project: Path) -> Path:
+    return project / "sites" / CLIENT / "content"
+
+
+def is_flat(project: Path) -> bool:
+    """The corpus's layout: pages straight in content/, or in the section content/posts/."""
+    return not (content_of(project) / "posts").is_dir()
+
+
 # --- sitegen and the minimal pipeline -------------------------------------------------------
 
 
@@ -85,8 +104,7 @@ def sitegen_tool(project: Path) -> Tool:
 
 def minimal_tool(project: Path, work: Path, processes: int) -> Tool:
     out = work / f"minimal-{processes}"
-    content = project / "sites" / CLIENT / "content"
-    command = [sys.executable, str(BENCH / "minimal.py"), str(content), str(out)]
+    command = [sys.executable, str(BENCH / "minimal.py"), str(content_of(project)), str(out)]
     command += ["--processes", str(processes)]
     return Tool(f"minimal-{processes}", command, work, (out,))
 
@@ -135,7 +153,7 @@ def hugo_tool(project: Path, work: Path) -> Tool | None:
     if binary is None:
         return None
     site = work / "hugo"
-    shutil.copytree(project / "sites" / CLIENT / "content", site / "content")
+    shutil.copytree(content_of(project), site / "content")
     (site / "hugo.toml").write_text(HUGO_CONFIG, encoding="utf-8")
     (site / "layouts").mkdir()
     (site / "layouts" / "single.html").write_text(HUGO_SINGLE, encoding="utf-8")
@@ -183,7 +201,8 @@ def hugo_photo_tool(photos: Path, work: Path) -> Tool | None:
 
 # --- Eleventy -------------------------------------------------------------------------------
 
-ELEVENTY_CONFIG = """module.exports = function () {
+ELEVENTY_CONFIG = """module.exports = function (eleventyConfig) {
+  GLOBAL_DATA
   return {
     dir: { input: "src", output: "_site", includes: "_includes" },
     markdownTemplateEngine: false,
@@ -231,18 +250,29 @@ def eleventy_tool(project: Path, work: Path, given: Path | None) -> Tool | None:
         return None
     site = work / "eleventy"
     src = site / "src"
-    shutil.copytree(project / "sites" / CLIENT / "content" / "posts", src / "posts")
-    (src / "posts" / "_index.md").unlink()
-    (src / "posts" / "index.njk").write_text(ELEVENTY_LIST, encoding="utf-8")
-    (src / "posts" / "posts.json").write_text(
-        '{"layout": "page.njk", "tags": "post"}\n', encoding="utf-8"
-    )
-    home = (project / "sites" / CLIENT / "content" / "_index.md").read_text(encoding="utf-8")
-    (src / "index.md").write_text(home.replace("---\n", "---\nlayout: page.njk\n", 1), "utf-8")
+    if is_flat(project):  # the home page lists the pages; data for all in the config
+        shutil.copytree(content_of(project), src)
+        (src / "_index.md").unlink()
+        (src / "index.njk").write_text(ELEVENTY_LIST.replace("Posts", "Home"), encoding="utf-8")
+        global_data = (
+            'eleventyConfig.addGlobalData("layout", "page.njk");\n'
+            '  eleventyConfig.addGlobalData("tags", "post");'
+        )
+    else:
+        shutil.copytree(content_of(project) / "posts", src / "posts")
+        (src / "posts" / "_index.md").unlink()
+        (src / "posts" / "index.njk").write_text(ELEVENTY_LIST, encoding="utf-8")
+        (src / "posts" / "posts.json").write_text(
+            '{"layout": "page.njk", "tags": "post"}\n', encoding="utf-8"
+        )
+        home = (content_of(project) / "_index.md").read_text(encoding="utf-8")
+        (src / "index.md").write_text(home.replace("---\n", "---\nlayout: page.njk\n", 1), "utf-8")
+        global_data = ""
     (src / "_includes").mkdir()
     (src / "_includes" / "page.njk").write_text(ELEVENTY_PAGE, encoding="utf-8")
     (src / "_includes" / "list.njk").write_text(ELEVENTY_LIST_LAYOUT, encoding="utf-8")
-    (site / "eleventy.config.cjs").write_text(ELEVENTY_CONFIG, encoding="utf-8")
+    config = ELEVENTY_CONFIG.replace("GLOBAL_DATA", global_data)
+    (site / "eleventy.config.cjs").write_text(config, encoding="utf-8")
     command = [str(binary), "--quiet"]
     return Tool("eleventy", command, site, (site / "_site", site / ".cache"))
 
@@ -296,19 +326,32 @@ PELICAN_INDEX = """<!doctype html>
 """
 
 
+# In the flat layout, pages and their list sit at the top of the output.
+PELICAN_FLAT = """INDEX_SAVE_AS = "index.html"
+ARTICLE_URL = "{slug}/"
+ARTICLE_SAVE_AS = "{slug}/index.html"
+"""
+
+
 def pelican_tool(project: Path, work: Path) -> Tool | None:
     if importlib.util.find_spec("pelican") is None:
         return None
     site = work / "pelican"
-    posts = site / "content" / "posts"
-    shutil.copytree(project / "sites" / CLIENT / "content" / "posts", posts)
-    (posts / "_index.md").unlink()  # the list is Pelican's own index page
+    config = PELICAN_CONFIG
+    if is_flat(project):
+        shutil.copytree(content_of(project), site / "content")
+        (site / "content" / "_index.md").unlink()  # the list is Pelican's own index page
+        config += PELICAN_FLAT
+    else:
+        posts = site / "content" / "posts"
+        shutil.copytree(content_of(project) / "posts", posts)
+        (posts / "_index.md").unlink()
     templates = site / "theme" / "templates"
     templates.mkdir(parents=True)
     (site / "theme" / "static").mkdir()
     (templates / "article.html").write_text(PELICAN_ARTICLE, encoding="utf-8")
     (templates / "index.html").write_text(PELICAN_INDEX, encoding="utf-8")
-    (site / "pelicanconf.py").write_text(PELICAN_CONFIG, encoding="utf-8")
+    (site / "pelicanconf.py").write_text(config, encoding="utf-8")
     command = [sys.executable, "-m", "pelican", "content", "-s", "pelicanconf.py", "-o", "output"]
     return Tool("pelican", [*command, "-q"], site, (site / "output", site / "cache"))
 
@@ -343,11 +386,15 @@ def mkdocs_tool(project: Path, work: Path) -> Tool | None:
         return None
     site = work / "mkdocs"
     docs = site / "docs"
-    shutil.copytree(project / "sites" / CLIENT / "content", docs)
+    shutil.copytree(content_of(project), docs)
     (docs / "_index.md").rename(docs / "index.md")
-    (docs / "posts" / "_index.md").rename(docs / "posts" / "index.md")
+    main = MKDOCS_MAIN
+    if is_flat(project):  # the home page (URL "") lists every other page
+        main = main.replace('"posts/"', '""')
+    else:
+        (docs / "posts" / "_index.md").rename(docs / "posts" / "index.md")
     (site / "theme").mkdir()
-    (site / "theme" / "main.html").write_text(MKDOCS_MAIN, encoding="utf-8")
+    (site / "theme" / "main.html").write_text(main, encoding="utf-8")
     (site / "mkdocs.yml").write_text(MKDOCS_CONFIG, encoding="utf-8")
     command = [sys.executable, "-m", "mkdocs", "build", "-q", "-f", "mkdocs.yml"]
     return Tool("mkdocs", command, site, (site / "site",))
@@ -357,10 +404,15 @@ def mkdocs_tool(project: Path, work: Path) -> Tool | None:
 
 
 def prepare(
-    work: Path, pages: int, wanted: Sequence[str], eleventy: Path | None, paragraphs: int
+    work: Path,
+    pages: int,
+    wanted: Sequence[str],
+    eleventy: Path | None,
+    paragraphs: int,
+    layout: str = "sectioned",
 ) -> tuple[list[Tool], list[str]]:
     """The corpus in `work`, each wanted tool's site beside it; and the names left out."""
-    project = make_project(work / "sitegen", pages, paragraphs=paragraphs)
+    project = make_project(work / "sitegen", pages, paragraphs=paragraphs, layout=layout)
     makers: dict[str, Callable[[], Tool | None]] = {
         "sitegen": lambda: sitegen_tool(project),
         "minimal-1": lambda: minimal_tool(project, work, 1),
@@ -401,20 +453,24 @@ def alternate(tools: list[Tool], runs: int, warmup: int, say=print) -> dict[str,
 
 def table(results: dict[str, list[Run]]) -> list[str]:
     """Median and fastest wall time, the median's ratio to sitegen's, median CPU time (user +
-    system) and peak memory, one line per tool."""
+    system), peak memory of the largest process and of the whole process tree (RSS summed,
+    then PSS summed), one line per tool."""
     medians = {name: median([r.seconds for r in runs]) for name, runs in results.items()}
     base = medians.get("sitegen")
     lines = [
         f"{'tool':<10} {'median s':>9} {'min s':>7} {'÷ sitegen':>10} {'cpu s':>7} {'peak MB':>8}"
+        f" {'tree MB':>8} {'tree PSS':>8}"
     ]
     for name, runs in results.items():
         seconds = medians[name]
         ratio = f"{seconds / base:9.2f}×" if base else f"{'':>10}"
         fastest = min(r.seconds for r in runs)
         cpu, peak = median([r.cpu_seconds for r in runs]), median([r.peak_mb for r in runs])
+        tree, pss = median([r.tree_rss_mb for r in runs]), median([r.tree_pss_mb for r in runs])
         cpu_text = f"{cpu:7.2f}" if cpu is not None else f"{'n/a':>7}"
         lines.append(
             f"{name:<10} {seconds:9.2f} {fastest:7.2f} {ratio} {cpu_text} {fmt_mb(peak):>8}"
+            f" {fmt_mb(tree):>8} {fmt_mb(pss):>8}"
         )
     return lines
 
@@ -432,13 +488,141 @@ def compare_photos(work: Path, count: int, runs: int, warmup: int) -> None:
     print("\n".join(table(results)))
 
 
+# --- sites of any size: the largest page, one page added ----------------------------------
+
+
+def largest_demo_page(project: Path) -> tuple[int, str]:
+    """The size in bytes and the path of the largest HTML page of the built demo."""
+    demo = project / "build" / CLIENT / "demo"
+    pages = [(p.stat().st_size, p.relative_to(demo).as_posix()) for p in demo.rglob("*.html")]
+    return max(pages)
+
+
+def largest_base(work: Path, pages: int, paragraphs: int, layout: str) -> tuple[int, str]:
+    """The largest demo page of a small site of the same layout, the yardstick of the others."""
+    project = make_project(work / f"base-{pages}", pages, paragraphs=paragraphs, layout=layout)
+    sitegen_tool(project).run()
+    found = largest_demo_page(project)
+    shutil.rmtree(project, ignore_errors=True)
+    return found
+
+
+ADDED, HUGO_CLEAN = "sitegen +1", "hugo clean"  # rows of the table of a page added
+
+
+def add_page_rounds(
+    tools: list[Tool], rounds: int, paragraphs: int, say=print
+) -> dict[str, list[Run]]:
+    """From sitegen's last build, add one page at a time and run `sitegen build`; beside
+    each, Hugo's clean build of the same pages, the new one included."""
+    by_name = {t.name: t for t in tools}
+    project = by_name["sitegen"].cwd
+    content = content_of(project)
+    folder = content if is_flat(project) else content / "posts"
+    copies = [folder]
+    if "hugo" in by_name:
+        copies.append(by_name["hugo"].cwd / "content" / folder.relative_to(content))
+    sitegen = replace(by_name["sitegen"], clean=())  # keeps the build and its caches
+    results: dict[str, list[Run]] = {ADDED: []}
+    if "hugo" in by_name:
+        results[HUGO_CLEAN] = []
+    count = len(list(folder.glob("post-*.md")))
+    for number in range(rounds):
+        index = count + number
+        text = page_text(index, index + 1, 0, random.Random(index), paragraphs=paragraphs)
+        for place in copies:
+            (place / f"post-{index:05d}.md").write_text(text, encoding="utf-8")
+        results[ADDED].append(sitegen.run())
+        if "hugo" in by_name:
+            results[HUGO_CLEAN].append(by_name["hugo"].run())
+        times = (f"{name} {runs[-1].seconds:.2f} s" for name, runs in results.items())
+        say(f"  round {number + 1}/{rounds}: " + ", ".join(times))
+    return results
+
+
+def series_table(series: dict[int, dict[str, list[Run]]]) -> list[str]:
+    """Each tool at each size: median time, time per page, its ratio to the time per page at
+    the first size, and the peak memory of the process tree (RSS summed)."""
+    first = min(series)
+    lines = [
+        f"{'tool':<10} {'pages':>6} {'median s':>9} {'ms/page':>8} {'÷ first':>8} {'tree MB':>8}"
+    ]
+    tools = dict.fromkeys(name for results in series.values() for name in results)
+    for name in tools:
+        base = series[first].get(name)
+        per_base = median([r.seconds for r in base]) / first if base else None
+        for pages, results in series.items():
+            if name not in results:
+                continue
+            per_page = median([r.seconds for r in results[name]]) / pages
+            ratio = f"{per_page / per_base:7.2f}×" if per_base else f"{'':>8}"
+            tree = median([r.tree_rss_mb for r in results[name]])
+            lines.append(
+                f"{name:<10} {pages:6d} {per_page * pages:9.2f} {per_page * 1000:8.2f} {ratio}"
+                f" {fmt_mb(tree):>8}"
+            )
+    return lines
+
+
+def page_counts(text: str) -> list[int]:
+    counts = [int(part) for part in text.split(",") if part.strip()]
+    if not counts or min(counts) < 1:
+        raise argparse.ArgumentTypeError("give page counts like 4000 or 1000,5000,20000")
+    return counts
+
+
+def one_size(
+    work: Path, pages: int, args: argparse.Namespace, base: tuple[int, str] | None
+) -> dict[str, list[Run]]:
+    """Clean builds of every tool at one size; then sitegen's largest demo page, against
+    `base` (that of a small site), and pages added one at a time."""
+    tools, missing = prepare(
+        work, pages, args.tools, args.eleventy, args.paragraphs, layout=args.layout
+    )
+    where = file_system(work)
+    print(f"\n{pages} pages, {args.layout}, {len(tools)} tools, work folder on {where}")
+    for name in missing:
+        print(f"  {name}: not installed, skipped")
+    results = alternate(tools, args.runs, args.warmup)
+    print(f"\nclean builds, {pages} pages, {args.layout}, median of {args.runs} rounds ({where}):")
+    print("\n".join(table(results)))
+    if "sitegen" not in results:
+        return results
+    size, path = largest_demo_page({t.name: t for t in tools}["sitegen"].cwd)
+    ratio = (
+        f", {size / base[0]:.2f}× the largest of a {args.largest_base}-page site" if base else ""
+    )
+    print(f"largest demo page: {path}, {size / 1024:.1f} kB{ratio}")
+    if args.add_page:
+        print(f"\none page added to the {pages}-page site, then a build:")
+        added = add_page_rounds(tools, args.add_page, args.paragraphs)
+        print("\n".join(table(added)))
+        if HUGO_CLEAN in added:
+            ratio = median([r.seconds for r in added[ADDED]]) / median(
+                [r.seconds for r in added[HUGO_CLEAN]]
+            )
+            print(f"sitegen build after a page added ÷ Hugo's clean build: {ratio:.2f}×")
+    return results
+
+
 def main(argv: Sequence[str] | None = None) -> None:
     parser = argparse.ArgumentParser(
         description=__doc__.split("\n\n")[0],
         epilog=__doc__.split("\n\n", 2)[2],
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    parser.add_argument("--pages", type=int, default=4000, help="pages (default 4000)")
+    parser.add_argument(
+        "--pages",
+        type=page_counts,
+        default=[4000],
+        help="pages (default 4000), or sizes one after the other: 1000,5000,20000",
+    )
+    parser.add_argument(
+        "--layout",
+        choices=LAYOUTS,
+        default="sectioned",
+        help="sectioned: pages in content/posts/ (default); flat: straight in content/",
+    )
     parser.add_argument(
         "--paragraphs",
         type=int,
@@ -465,6 +649,22 @@ def main(argv: Sequence[str] | None = None) -> None:
         " then PATH); install with `npm install --prefix bench/.tools/eleventy @11ty/eleventy@3`",
     )
     parser.add_argument(
+        "--largest-base",
+        type=int,
+        default=100,
+        metavar="N",
+        help="weigh sitegen's largest demo page against that of an N-page site of the same"
+        " layout (default 100; 0: skip)",
+    )
+    parser.add_argument(
+        "--add-page",
+        type=int,
+        default=0,
+        metavar="N",
+        help="after the clean builds of each size, add one page N times, each followed by"
+        " `sitegen build` and Hugo's clean build (default 0: skip)",
+    )
+    parser.add_argument(
         "--photos",
         type=int,
         default=0,
@@ -478,13 +678,23 @@ def main(argv: Sequence[str] | None = None) -> None:
 
     work = work_folder(args.dir, args.tmpfs)
     try:
-        tools, missing = prepare(work, args.pages, args.tools, args.eleventy, args.paragraphs)
-        print(f"{args.pages} pages, {len(tools)} tools, work folder on {file_system(work)}")
-        for name in missing:
-            print(f"  {name}: not installed, skipped")
-        results = alternate(tools, args.runs, args.warmup)
-        print(f"\nclean builds, median of {args.runs} alternating rounds ({file_system(work)}):")
-        print("\n".join(table(results)))
+        base = None
+        if "sitegen" in args.tools and args.largest_base:
+            base = largest_base(work, args.largest_base, args.paragraphs, args.layout)
+            size, path = base
+            print(
+                f"{args.largest_base} pages, {args.layout}: largest demo page {path}, "
+                f"{size / 1024:.1f} kB"
+            )
+        series = {}
+        for pages in args.pages:
+            folder = work / f"{args.layout}-{pages}"
+            series[pages] = one_size(folder, pages, args, base)
+            if not args.keep:
+                shutil.rmtree(folder, ignore_errors=True)
+        if len(series) > 1:
+            print(f"\nsizes, {args.layout}, median of {args.runs} rounds each:")
+            print("\n".join(series_table(series)))
         if args.photos:
             compare_photos(work, args.photos, args.runs, args.warmup)
     finally:
