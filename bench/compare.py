@@ -541,27 +541,44 @@ def add_page_rounds(
 
 
 def series_table(series: dict[int, dict[str, list[Run]]]) -> list[str]:
-    """Each tool at each size: median time, time per page, its ratio to the time per page at
-    the first size, and the peak memory of the process tree (RSS summed)."""
-    first = min(series)
+    """Each tool at each size: median time, time per page and its ratio to the time per page
+    at the first size, the same by CPU time (steadier on a shared machine), and the peak
+    memory of the process tree (RSS summed)."""
+    first = next(iter(series))
     lines = [
-        f"{'tool':<10} {'pages':>6} {'median s':>9} {'ms/page':>8} {'÷ first':>8} {'tree MB':>8}"
+        f"{'tool':<10} {'pages':>6} {'median s':>9} {'ms/page':>8} {'÷ first':>8}"
+        f" {'cpu ms/page':>12} {'÷ first':>8} {'tree MB':>8}"
     ]
     tools = dict.fromkeys(name for results in series.values() for name in results)
     for name in tools:
         base = series[first].get(name)
-        per_base = median([r.seconds for r in base]) / first if base else None
         for pages, results in series.items():
             if name not in results:
                 continue
-            per_page = median([r.seconds for r in results[name]]) / pages
-            ratio = f"{per_page / per_base:7.2f}×" if per_base else f"{'':>8}"
-            tree = median([r.tree_rss_mb for r in results[name]])
+            runs = results[name]
+            wall, cpu = _per_page(runs, pages, "seconds"), _per_page(runs, pages, "cpu_seconds")
+            wall_base = _per_page(base, first, "seconds") if base else None
+            cpu_base = _per_page(base, first, "cpu_seconds") if base else None
+            tree = median([r.tree_rss_mb for r in runs])
             lines.append(
-                f"{name:<10} {pages:6d} {per_page * pages:9.2f} {per_page * 1000:8.2f} {ratio}"
+                f"{name:<10} {pages:6d} {wall * pages:9.2f} {wall * 1000:8.2f}"
+                f" {_ratio(wall, wall_base)} {_ms(cpu):>12} {_ratio(cpu, cpu_base)}"
                 f" {fmt_mb(tree):>8}"
             )
     return lines
+
+
+def _per_page(runs: list[Run], pages: int, field: str) -> float | None:
+    value = median([getattr(r, field) for r in runs])
+    return None if value is None else value / pages
+
+
+def _ratio(value: float | None, base: float | None) -> str:
+    return f"{value / base:7.2f}×" if value is not None and base else f"{'':>8}"
+
+
+def _ms(value: float | None) -> str:
+    return "n/a" if value is None else f"{value * 1000:.2f}"
 
 
 def page_counts(text: str) -> list[int]:
