@@ -2,10 +2,15 @@
 lists, code, links, ~540 words each), M photo-like JPEGs, one or more clients.
 
     python bench/corpus.py OUT --pages 1000 [--images 0] [--clients 1] [--seed 1] [--paragraphs 2]
+                           [--layout sectioned|flat]
 
 `--paragraphs 3` writes three paragraphs a section instead of two, ~740 words a page: the
 corpus of the comparison with other generators (`compare.py`). The default stays as it was, so
 earlier figures remain comparable.
+
+`--layout sectioned` (the default) puts the pages in `content/posts/`, a section with its own
+list; `--layout flat` puts them straight in `content/`, as a catalogue or a product list is,
+listed by the home page. The pages' text is the same in both.
 
 OUT becomes a sitegen project (sitegen.toml, themes/ copied from this repository, sites/)."""
 
@@ -66,6 +71,7 @@ WORDS = [
 PASSWORD = "bench-password-4fj2-9xk1"
 PARAGRAPHS = 2  # a section's paragraphs; 3 gives the ~740-word pages of the comparison
 PHOTO_SIZE = (4000, 3000)
+LAYOUTS = ("sectioned", "flat")
 
 
 def make_project(
@@ -77,6 +83,7 @@ def make_project(
     *,
     paragraphs: int = PARAGRAPHS,
     image_size: tuple[int, int] = PHOTO_SIZE,
+    layout: str = "sectioned",
 ) -> Path:
     out.mkdir(parents=True, exist_ok=True)
     shutil.copytree(REPO / "themes", out / "themes", dirs_exist_ok=True)
@@ -88,7 +95,9 @@ def make_project(
     for number in range(clients):
         rng = random.Random(seed * 1000 + number)
         folder = out / "sites" / f"client{number}"
-        write_client(folder, pages, images, rng, paragraphs=paragraphs, image_size=image_size)
+        write_client(
+            folder, pages, images, rng, paragraphs=paragraphs, image_size=image_size, layout=layout
+        )
     return out
 
 
@@ -100,26 +109,37 @@ def write_client(
     *,
     paragraphs: int = PARAGRAPHS,
     image_size: tuple[int, int] = PHOTO_SIZE,
+    layout: str = "sectioned",
 ) -> None:
     content = folder / "content"
-    (content / "posts").mkdir(parents=True, exist_ok=True)
+    pages_folder = content / "posts" if layout == "sectioned" else content
+    pages_folder.mkdir(parents=True, exist_ok=True)
     (folder / "site.toml").write_text(
         f'[client]\nname = "Client {folder.name}"\nemail = "c@example.com"\n\n'
         f'[site]\ntitle = "Site {folder.name}"\n\n[demo]\npassword = "{PASSWORD}"\n',
         encoding="utf-8",
     )
     (content / "_index.md").write_text("---\ntitle: Home\n---\nWelcome.\n", encoding="utf-8")
-    (content / "posts/_index.md").write_text("---\ntitle: Posts\n---\n", encoding="utf-8")
+    if layout == "sectioned":
+        (content / "posts/_index.md").write_text("---\ntitle: Posts\n---\n", encoding="utf-8")
+    assets = "../../assets" if layout == "sectioned" else "../assets"
     for index in range(pages):
-        (content / "posts" / f"post-{index:05d}.md").write_text(
-            page_text(index, pages, images, rng, paragraphs=paragraphs), encoding="utf-8"
+        (pages_folder / f"post-{index:05d}.md").write_text(
+            page_text(index, pages, images, rng, paragraphs=paragraphs, assets=assets),
+            encoding="utf-8",
         )
     if images:
         write_images(folder / "assets" / "photos", images, rng, image_size)
 
 
 def page_text(
-    index: int, pages: int, images: int, rng: random.Random, *, paragraphs: int = PARAGRAPHS
+    index: int,
+    pages: int,
+    images: int,
+    rng: random.Random,
+    *,
+    paragraphs: int = PARAGRAPHS,
+    assets: str = "../../assets",
 ) -> str:
     def sentence(n: int) -> str:
         return " ".join(rng.choice(WORDS) for _ in range(n)).capitalize() + "."
@@ -145,7 +165,7 @@ def page_text(
     neighbour = (index + 1) % pages
     parts.append(f"Read [the next post](post-{neighbour:05d}.md) too. {sentence(10)}")
     if images:
-        parts += ["", f"![A photo](../../assets/photos/photo-{index % images:04d}.jpg)"]
+        parts += ["", f"![A photo]({assets}/photos/photo-{index % images:04d}.jpg)"]
     return "\n".join(parts) + "\n"
 
 
@@ -178,9 +198,21 @@ def main() -> None:
         default=PARAGRAPHS,
         help=f"paragraphs a section (default {PARAGRAPHS}, ~540 words a page; 3: ~740 words)",
     )
+    parser.add_argument(
+        "--layout",
+        choices=LAYOUTS,
+        default="sectioned",
+        help="sectioned: pages in content/posts/ (default); flat: pages straight in content/",
+    )
     args = parser.parse_args()
     make_project(
-        args.out, args.pages, args.images, args.clients, args.seed, paragraphs=args.paragraphs
+        args.out,
+        args.pages,
+        args.images,
+        args.clients,
+        args.seed,
+        paragraphs=args.paragraphs,
+        layout=args.layout,
     )
     print(f"wrote {args.out}")
 

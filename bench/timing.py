@@ -2,9 +2,13 @@
 the same way for every tool, so that figures of different generators can be set side by side.
 
 Peak memory is the maximum resident set size of the largest single process of the run (what
-`/usr/bin/time -v` reports, or `getrusage(RUSAGE_CHILDREN)` where it is missing), not the sum
-over worker processes. CPU time (user + system, of the process and the children it waited
-for) moves less than wall time when other work shares the machine."""
+`/usr/bin/time -v` reports, or `getrusage(RUSAGE_CHILDREN)` where it is missing). Where /proc
+is readable, the whole process tree is sampled too, every 20 ms: the largest sum of the RSS of
+every process of the run at one moment (what a memory limit on the tree would see; pages that
+forked workers share with their parent are counted in each), and the largest sum of their PSS
+(shared pages split between the processes that map them: the memory the tree really takes).
+A peak shorter than 20 ms can be missed. CPU time (user + system, of the process and the
+children it waited for) moves less than wall time when other work shares the machine."""
 
 from __future__ import annotations
 
@@ -14,9 +18,10 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 GNU_TIME = Path("/usr/bin/time")
@@ -38,6 +43,8 @@ class Run:
     seconds: float
     peak_mb: float | None
     cpu_seconds: float | None = None
+    tree_rss_mb: float | None = None  # largest sum of RSS over the process tree at one moment
+    tree_pss_mb: float | None = None  # the same with shared pages split (PSS)
 
 
 class CommandFailed(RuntimeError):
@@ -55,12 +62,84 @@ def measure(
         else:
             wrapped = [sys.executable, "-c", _RUSAGE, str(report), *map(str, command)]
         started = time.perf_counter()
-        done = subprocess.run(wrapped, cwd=cwd, env=env, capture_output=True, text=True)
+        process = subprocess.Popen(
+            wrapped, cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+        )
+        tree = TreeMemory(process.pid)
+        tree.start()
+        output, _ = process.communicate()
         seconds = time.perf_counter() - started
-        if done.returncode:
-            tail = "\n".join((done.stdout + done.stderr).strip().splitlines()[-15:])
-            raise CommandFailed(f"{' '.join(map(str, command))} exited {done.returncode}\n{tail}")
-        return _parse(seconds, report)
+        tree.stop()
+        if process.returncode:
+            tail = "\n".join(output.strip().splitlines()[-15:])
+            raise CommandFailed(
+                f"{' '.join(map(str, command))} exited {process.returncode}\n{tail}"
+            )
+        return replace(_parse(seconds, report), tree_rss_mb=tree.rss_mb, tree_pss_mb=tree.pss_mb)
+
+
+class TreeMemory(threading.Thread):
+    """Samples, until stopped, the memory of every process below `wrapper` (the measuring
+    wrapper itself left out), and keeps the largest sums seen at one moment."""
+
+    INTERVAL = 0.02
+
+    def __init__(self, wrapper: int) -> None:
+        super().__init__(daemon=True)
+        self.wrapper = wrapper
+        self.rss_mb: float | None = None
+        self.pss_mb: float | None = None
+        self._stopped = threading.Event()
+
+    def run(self) -> None:
+        while not self._stopped.wait(self.INTERVAL):
+            pids = descendants(self.wrapper)
+            sizes = [size for size in map(_rss_pss_kb, pids) if size is not None]
+            if not sizes:
+                continue
+            rss, pss = (sum(column) / 1024 for column in zip(*sizes, strict=True))
+            self.rss_mb = max(rss, self.rss_mb or 0.0)
+            self.pss_mb = max(pss, self.pss_mb or 0.0)
+
+    def stop(self) -> None:
+        self._stopped.set()
+        self.join()
+
+
+def descendants(pid: int) -> list[int]:
+    """Every process below `pid`, from the kernel's /proc/PID/task/TID/children lists."""
+    found, todo = [], [pid]
+    while todo:
+        parent = todo.pop()
+        for task in _listdir(f"/proc/{parent}/task"):
+            try:
+                children = Path(f"/proc/{parent}/task/{task}/children").read_text().split()
+            except OSError:
+                continue
+            for child in map(int, children):
+                found.append(child)
+                todo.append(child)
+    return found
+
+
+def _listdir(folder: str) -> list[str]:
+    try:
+        return os.listdir(folder)
+    except OSError:
+        return []
+
+
+def _rss_pss_kb(pid: int) -> tuple[int, int] | None:
+    """(RSS, PSS) of one process in kB, from /proc/PID/smaps_rollup; None once it is gone."""
+    try:
+        text = Path(f"/proc/{pid}/smaps_rollup").read_text()
+    except OSError:
+        return None
+    fields = dict(line.split(":", 1) for line in text.splitlines()[1:] if ":" in line)
+    try:
+        return int(fields["Rss"].split()[0]), int(fields["Pss"].split()[0])
+    except (KeyError, ValueError):
+        return None
 
 
 def _parse(seconds: float, report: Path) -> Run:

@@ -36,12 +36,49 @@ def test_compare_runs_sitegen_and_the_minimal_pipeline(tmp_path):
     assert "work folder on" in output
     assert figures(output, "sitegen")[2] == "1.00"  # its ratio to itself
     for tool in ("minimal-1", "minimal-2"):
-        seconds, fastest, ratio, cpu, peak = figures(output, tool)
+        seconds, fastest, ratio, cpu, peak, tree, pss = figures(output, tool)
         assert float(seconds) > 0 and float(ratio) > 0 and float(cpu) > 0 and int(peak) > 0
+        assert int(tree) >= int(peak) and int(pss) > 0  # the tree holds the largest process
     for tool in ("hugo", "eleventy", "pelican", "mkdocs"):
         assert f"{tool}: not installed" in output or figures(output, tool)
     assert "photos, median of 1" in output or "photo comparison skipped" in output
     assert list(tmp_path.iterdir()) == []  # the work folder is removed
+
+
+def test_compare_runs_a_flat_size_series_with_a_page_added(tmp_path):
+    output = run_script(
+        "compare.py",
+        *("--pages", "4,8", "--layout", "flat", "--runs", "1", "--warmup", "0"),
+        *("--largest-base", "2", "--add-page", "1", "--dir", str(tmp_path)),
+    )
+    assert "8 pages, flat" in output
+    assert re.search(
+        r"largest demo page: \S+\.html, [\d.]+ kB, [\d.]+× the largest of a 2-page", output
+    )
+    per_page = [line.split() for line in output.splitlines() if line.startswith("minimal-2 ")]
+    assert [row[1] for row in per_page[-2:]] == ["4", "8"]  # the series table, one row a size
+    assert per_page[-2][4] == "1.00×" and float(per_page[-1][4].rstrip("×")) > 0
+    seconds, fastest, cpu, peak, tree, pss = figures(output, "sitegen +1")
+    assert float(seconds) > 0 and int(tree) > 0
+    assert "hugo: not installed" in output or "÷ Hugo's clean build" in output
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_corpus_flat_layout_puts_every_page_in_content(tmp_path):
+    done = subprocess.run(
+        [sys.executable, str(BENCH / "corpus.py"), str(tmp_path / "p"), "--pages", "3"]
+        + ["--layout", "flat"],
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 0, done.stderr
+    content = tmp_path / "p/sites/client0/content"
+    assert sorted(p.name for p in content.iterdir()) == [
+        "_index.md",
+        "post-00000.md",
+        "post-00001.md",
+        "post-00002.md",
+    ]
 
 
 def test_minimal_pipeline_writes_every_page(tmp_path):
