@@ -79,3 +79,21 @@ def test_pay_refuses_a_date_it_would_have_to_guess(make_project, typed, says):
     assert result.exit_code == 2
     assert says in result.output and "write it as YYYY-MM-DD, e.g. 2026-12-01" in result.output
     assert (project.root / "sites/acme/site.toml").read_text() == before
+
+
+@pytest.mark.parametrize("command", [[], ["init"], ["build"], ["status"], ["publish"]])
+def test_help_loads_no_heavy_library(command):
+    """--help answers at once: command modules import their libraries only when they run."""
+    import subprocess
+    import sys
+
+    done = subprocess.run(
+        [sys.executable, "-X", "importtime", "-m", "sitegen", *command, "--help"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert done.stdout.startswith("Usage: ")
+    imported = {line.rsplit("|", 1)[-1].strip().split(".")[0] for line in done.stderr.splitlines()}
+    heavy = {"jinja2", "PIL", "boto3", "botocore", "markdown", "cryptography", "rich", "tomlkit"}
+    assert not imported & heavy
