@@ -165,6 +165,13 @@ def test_a_change_request_goes_from_the_published_demo_to_the_studio_and_back_do
         pinned, target = pin.bounding_box(), box(page, "main h1")
         assert near(pinned, target, 24), "the pin sits on the heading"
         assert pinned["x"] >= 0 and pinned["x"] + pinned["width"] <= width
+        words = page.evaluate(  # where the heading's words are drawn
+            """() => { const range = document.createRange();
+                 range.selectNodeContents(document.querySelector("main h1"));
+                 const r = range.getBoundingClientRect();
+                 return {x: r.x, y: r.y, width: r.width, height: r.height}; }"""
+        )
+        assert pinned["y"] + pinned["height"] <= words["y"], "the pin leaves the words readable"
         no_sideways_scroll(page)
         visitor.shot("done")
 
