@@ -107,6 +107,11 @@ def point_at_heading(page, width: int, text: dict, shot) -> str:
     button.click()
     bar = page.locator(".sitegen-feedback-bar")
     assert bar.is_visible() and text["feedback_pointing"] in bar.inner_text()
+    assert not near(bar.bounding_box(), box(page, "header.site-header"), 0), "the site's name"
+    page.evaluate("scrollTo(0, document.documentElement.scrollHeight)")
+    footer, bottom_bar = box(page, "footer.site-footer"), bar.bounding_box()
+    assert footer["y"] + footer["height"] <= bottom_bar["y"], "the page's end scrolls above it"
+    page.evaluate("scrollTo(0, 0)")
     heading = page.locator("main h1").first
     if width > 600:
         heading.hover()

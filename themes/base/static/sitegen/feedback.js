@@ -167,6 +167,7 @@
     closeAll();
     document.documentElement.classList.add("sitegen-pointing");
     ui.bar.hidden = false;
+    document.documentElement.style.setProperty("--sitegen-bar-room", ui.bar.offsetHeight + 24 + "px");
     document.addEventListener("mouseover", onHover, true);
     document.addEventListener("click", onChoose, true);
     ui.cancelPointing.focus();
