@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,7 +20,7 @@ from pathlib import Path
 from cryptography.exceptions import InvalidTag
 
 from sitegen.assets import demofiles, pixels
-from sitegen.demo import lock
+from sitegen.demo import chrome, lock
 from sitegen.model import Site
 
 PHRASE_WORDS = 8  # long enough that theme text never matches a client's sentence by chance
@@ -105,7 +106,9 @@ def _plaintext_leaks(
             data,
             read=lambda other: (demo_dir / other).read_bytes(),
         )
-    except (ValueError, InvalidTag):
+        if plain is not None and chrome.is_start(rel.as_posix()):
+            plain = chrome.start_text(plain)
+    except (ValueError, InvalidTag, zlib.error):
         return [Leak(rel, "an encrypted page or file that does not decrypt with the demo key")]
     encrypted = plain is not None
     plain = data if plain is None else plain
