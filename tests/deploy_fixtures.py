@@ -126,6 +126,68 @@ def bucket_objects(endpoint: str, bucket: str, prefix: str = "") -> dict[str, by
     return found
 
 
+# --- a demo as its visitors get it ------------------------------------------------------------
+
+
+class _FromBucket(http.server.BaseHTTPRequestHandler):
+    """deploy/cloudfront-viewer-request.js over a bucket: /about/ is the object
+    PREFIX + about/index.html, sent with the Content-Type and Cache-Control it was uploaded
+    with; a missing object is 404.html's, with status 404 (the distribution's error page)."""
+
+    s3 = bucket = prefix = None
+
+    def do_GET(self) -> None:
+        uri = self.path.split("?")[0].split("#")[0]
+        if uri.endswith("/"):
+            uri += "index.html"
+        elif "." not in uri.rsplit("/", 1)[-1]:
+            uri += "/index.html"
+        status, found = 200, self._object(uri)
+        if found is None:
+            status, found = 404, self._object("/404.html")
+        if found is None:
+            self.send_error(404)
+            return
+        body = found["Body"].read()
+        self.send_response(status)
+        self.send_header("Content-Type", found["ContentType"])
+        if found.get("CacheControl"):
+            self.send_header("Cache-Control", found["CacheControl"])
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def _object(self, uri: str):
+        from urllib.parse import unquote
+
+        try:
+            return self.s3.get_object(Bucket=self.bucket, Key=self.prefix + unquote(uri[1:]))
+        except self.s3.exceptions.NoSuchKey:
+            return None
+
+    def log_message(self, format, *args):  # noqa: A002 (the stdlib's name)
+        pass
+
+
+@contextmanager
+def bucket_site(endpoint: str, bucket: str, prefix: str) -> Iterator[str]:
+    """The demo published under `prefix` of `bucket`, served on loopback as the CDN serves it
+    (each request read from the bucket, so a new publish shows at once); yields its origin."""
+    handler = type(
+        "FromBucket",
+        (_FromBucket,),
+        {"s3": s3_client(endpoint), "bucket": bucket, "prefix": prefix},
+    )
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
 # --- a proxy that fails requests on purpose --------------------------------------------------
 
 Fate = str  # "pass", "503", "drop" or "stall"

@@ -9,23 +9,30 @@ from __future__ import annotations
 import datetime as dt
 import json
 import shutil
-import tomllib
 from dataclasses import replace
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from deploy_fixtures import bucket_objects, fake_aws_env, moto_server, new_bucket, s3_client
+from feedback_fixtures import (
+    PAGE,
+    TIMEOUT_MS,
+    box,
+    near,
+    no_sideways_scroll,
+    password_of,
+    point_at_heading,
+    strings,
+    unlock,
+)
 
 from conftest import REPO, Project, demo_key, gate_payload, serve_folder
-from sitegen.config.load import load_site, load_studio
 from sitegen.demo import lock
 from sitegen.feedback import notes
 
 WIDTHS = (1280, 375)
 CLIENTS = ("acme", "dar-alward")  # English, left to right; Arabic, right to left
-PAGE = "/about/"
-TIMEOUT_MS = 10_000
 NOTE = "Make this heading larger <b>not bold</b>"
 
 
@@ -45,15 +52,6 @@ def s3_endpoint():
         fake_aws_env(monkeypatch)
         with moto_server() as endpoint:
             yield endpoint
-
-
-def strings(client: str) -> dict[str, str]:
-    language = "en" if client == "acme" else "ar"
-    return tomllib.loads((REPO / f"themes/base/i18n/{language}.toml").read_text("utf-8"))
-
-
-def password_of(project: Project, client: str) -> str:
-    return load_site(load_studio(project.root), client).demo.password
 
 
 def built_demo(project: Project, client: str) -> Path:
@@ -116,59 +114,6 @@ def write_policy(
         lock.DemoKey(key, b"", 0), site_of(folder), path, json.dumps(policy).encode()
     )
     (folder / "_sitegen/feedback.bin").write_bytes(sealed)
-
-
-def unlock(page, base: str, password: str) -> None:
-    page.goto(base + PAGE)
-    page.wait_for_selector("#sitegen-password", state="visible", timeout=TIMEOUT_MS)
-    page.fill("#sitegen-password", password)
-    page.check("#sitegen-remember")
-    page.click("button[type=submit]")
-    page.wait_for_selector("header.site-header", timeout=TIMEOUT_MS)
-
-
-def box(page, selector: str) -> dict:
-    return page.locator(selector).first.bounding_box()
-
-
-def near(a: dict, b: dict, margin: float) -> bool:
-    """Whether box `a` touches box `b` grown by `margin` on every side."""
-    return (
-        a["x"] < b["x"] + b["width"] + margin
-        and a["x"] + a["width"] > b["x"] - margin
-        and a["y"] < b["y"] + b["height"] + margin
-        and a["y"] + a["height"] > b["y"] - margin
-    )
-
-
-def no_sideways_scroll(page) -> None:
-    width = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
-    assert width[0] <= width[1], "no sideways scroll"
-
-
-def point_at_heading(page, width: int, text: dict, shot) -> str:
-    """Click "Suggest a change", point at the page's heading, choose it; the heading's text."""
-    button = page.get_by_role("button", name=text["feedback_suggest"])
-    button.wait_for(state="visible", timeout=TIMEOUT_MS)
-    assert near(box(page, "[data-sitegen-suggest]"), box(page, ".sitegen-demo-banner"), 0)
-    button.click()
-    bar = page.locator(".sitegen-feedback-bar")
-    assert bar.is_visible() and text["feedback_pointing"] in bar.inner_text()
-    heading = page.locator("main h1").first
-    if width > 600:
-        heading.hover()
-        outline = page.locator(".sitegen-feedback-outline")
-        assert outline.is_visible(), "pointing highlights the element under the pointer"
-        assert near(outline.bounding_box(), heading.bounding_box(), 4)
-        shot("pointing")
-        heading.click()
-    else:
-        shot("pointing")
-        heading.tap()
-    form = page.locator(".sitegen-feedback-form")
-    form.wait_for(state="visible", timeout=TIMEOUT_MS)
-    assert not bar.is_visible(), "choosing ends pointing"
-    return heading.inner_text().strip()
 
 
 @pytest.mark.parametrize("width", WIDTHS)

@@ -4,13 +4,15 @@ refuses the demo when an original, or an image larger than a preview, got in."""
 from __future__ import annotations
 
 import io
+import random
 
 import pytest
 from PIL import Image
 
 from conftest import PASSWORD, SITE_TOML
+from sitegen.assets import pixels
 from sitegen.config.load import load_site, load_studio
-from sitegen.demo import audit, lock, salt
+from sitegen.demo import audit, chrome, lock, salt
 from sitegen.publish.builtfolder import BuiltFolder
 from sitegen.publish.publishdemo import demo_problems
 
@@ -67,6 +69,26 @@ def test_an_encrypted_original_in_an_output_is_refused(project, original, output
     plant_encrypted(project, output, (project.root / "sites/acme" / original).read_bytes())
     problems = problems_of(project)
     assert f"{output} holds an original file, encrypted: {original}" in problems
+
+
+def test_a_shared_start_whose_framing_reads_as_an_image_header_passes(project):
+    """A start's file is its length and a deflate stream: now and then those bytes pass for
+    the header of a huge TGA image (a format with no magic number). Its text is checked."""
+    project.build()
+    rng = random.Random(0)
+    for _ in range(2000):
+        text = ("<!doctype html>" + "".join(rng.choices("abcdefghij <>", k=2600))).encode()
+        size = pixels.image_size(chrome.file_body(text))
+        if size is not None and max(size) > 1200:
+            break
+    output = chrome.output_path(text)
+    plant_encrypted(project, output, chrome.file_body(text))
+    assert problems_of(project) == []
+    plant_encrypted(project, output, chrome.file_body(text)[:100])  # cut short
+    [cut] = problems_of(project)
+    assert (
+        cut == f"{output} holds an encrypted page or file that does not decrypt with the demo key"
+    )
 
 
 def test_an_image_larger_than_a_preview_is_refused_even_if_no_original(project):

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import zlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from itertools import islice
@@ -20,7 +21,7 @@ from typing import TYPE_CHECKING
 
 from cryptography.exceptions import InvalidTag
 
-from sitegen.demo import lock
+from sitegen.demo import chrome, lock
 from sitegen.model import Site
 
 if TYPE_CHECKING:
@@ -146,7 +147,9 @@ def _plaintext_leaks(
             data,
             read=read,
         )
-    except (ValueError, InvalidTag):
+        if plain is not None and chrome.is_start(rel.as_posix()):
+            plain = chrome.start_text(plain)
+    except (ValueError, InvalidTag, zlib.error):
         return [Leak(rel, "an encrypted page or file that does not decrypt with the demo key")]
     encrypted = plain is not None
     plain = data if plain is None else plain

@@ -44,6 +44,21 @@ def inflate_after(body: bytes, page: bytes) -> bytes:
     return whole[length:]
 
 
+def is_start(rel_path: str) -> bool:
+    """Whether a demo output (by its path in the demo folder) is a published start."""
+    return rel_path.startswith(FOLDER + "chrome.") and rel_path.endswith(".bin")
+
+
+def start_text(body: bytes) -> bytes:
+    """The start's own text, from the published file: what an audit reads of it (its length
+    and stream, read as they are, may look like the header of some image)."""
+    length = int.from_bytes(body[:LENGTH_BYTES], "big")
+    text = zlib.decompressobj(-15).decompress(body[LENGTH_BYTES:])
+    if len(text) != length:
+        raise ValueError("the shared start does not inflate to its length")
+    return text
+
+
 @lru_cache(maxsize=4)
 def _primed(text: bytes) -> tuple[zlib._Compress, bytes]:
     """A compressor that has read the start, and the bytes it wrote: made once per process."""

@@ -167,6 +167,7 @@
     closeAll();
     document.documentElement.classList.add("sitegen-pointing");
     ui.bar.hidden = false;
+    document.documentElement.style.setProperty("--sitegen-bar-room", ui.bar.offsetHeight + 24 + "px");
     document.addEventListener("mouseover", onHover, true);
     document.addEventListener("click", onChoose, true);
     ui.cancelPointing.focus();
@@ -186,6 +187,7 @@
   // --- the note: form, sealing, sending --------------------------------------------------------
   function openForm(node) {
     ui.element = describe(node);
+    ui.retrying = null;
     ui.about.textContent = ui.element.text ? "«" + ui.element.text.slice(0, 80) + "»" : "";
     ui.problem.textContent = "";
     ui.problem.hidden = true;
@@ -194,7 +196,9 @@
     ui.note.focus();
   }
   function noteOf(written) {
-    var id = hex(crypto.getRandomValues(new Uint8Array(16)));
+    // Sent again after a failure, a note keeps its id: the store may have kept the first try
+    // (an answer lost, or one the browser may not read), and the same key is then replaced.
+    var id = ui.retrying || hex(crypto.getRandomValues(new Uint8Array(16)));
     return {
       format: 1,
       id: id,
@@ -257,6 +261,7 @@
     ui.toastTimer = setTimeout(function () { ui.toast.hidden = true; }, 6000);
   }
   function failed(note) {
+    ui.retrying = note.id;
     ui.send.disabled = false;
     ui.problem.replaceChildren(make("span", "", text.failed + " "));
     var link = make("a", "", text.failed_email);

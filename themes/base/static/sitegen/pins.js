@@ -81,7 +81,8 @@
     return button;
   }
   function place() {
-    // Each pin at its element's top corner on the side text starts, kept inside the window.
+    // Each pin just above its element's top corner on the side text starts, clear of the
+    // element's own words (a heading's glyphs reach its box's top), kept inside the window.
     if (!layer) return;
     var rtl = getComputedStyle(document.documentElement).direction === "rtl";
     var width = document.documentElement.clientWidth;
@@ -92,7 +93,7 @@
       var x = rtl ? box.right - size.width + 8 : box.left - 8;
       x = Math.max(2, Math.min(x, width - size.width - 2));
       button.style.left = x + scrollX + "px";
-      button.style.top = Math.max(0, box.top + scrollY - size.height / 2) + "px";
+      button.style.top = Math.max(0, box.top + scrollY - size.height - 4) + "px";
     });
   }
   function show(notes, text) {
