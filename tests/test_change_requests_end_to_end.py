@@ -29,6 +29,7 @@ from feedback_fixtures import (
 
 from conftest import REPO, Project
 from sitegen.config.load import load_site, load_studio
+from sitegen.feedback import policy
 
 WIDTHS = (1280, 375)
 NOTES = {  # the client's own words, in the site's language
@@ -181,6 +182,11 @@ def test_a_change_request_goes_from_the_published_demo_to_the_studio_and_back_do
         assert entry.count() == 1
         assert NOTES[client] in entry.inner_text()
         assert text["feedback_state_done"] in entry.locator(".status-badge").inner_text()
+        until = page.locator(".status-feedback-open")
+        until.wait_for(state="visible", timeout=TIMEOUT_MS)
+        lapses = policy.open_until(load_site(load_studio(project.root), client))
+        assert until.get_attribute("data-until") == lapses.isoformat().replace("+00:00", "Z")
+        assert until.inner_text().startswith(text["feedback_open_until"].split("{date}")[0])
         entry.scroll_into_view_if_needed()
         no_sideways_scroll(page)
         visitor.shot("status")

@@ -240,6 +240,10 @@ def test_without_a_valid_upload_policy_send_writes_an_email_holding_the_note(
         toast = page.locator(".sitegen-feedback-toast")
         assert toast.is_visible() and toast.inner_text() == text["feedback_by_email"]
         page.screenshot(path=str(screenshots / f"feedback-{client}-1280-email-{policy}.png"))
+        page.goto(f"http://127.0.0.1:{port}/status/")
+        until = page.locator(".status-feedback-open")
+        until.wait_for(state="visible", timeout=TIMEOUT_MS)
+        assert until.inner_text() == text["feedback_open_email"], "the status page says: by email"
     if policy == "expired":
         assert bucket_objects(s3_endpoint, bucket, "feedback/") == {}, "nothing was posted"
     address = urlsplit(mail)

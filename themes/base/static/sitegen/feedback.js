@@ -65,6 +65,23 @@
     }).catch(function () { return null; });
   }
 
+  function showUntil() {
+    // On the status page: until when notes can be sent from the demo, or that they go by email.
+    var line = document.querySelector("[data-sitegen-feedback-until]");
+    if (!line) return;
+    policy().then(function (found) {
+      if (found) {
+        var date = new Date(found.expires).toLocaleDateString(document.documentElement.lang || undefined,
+          { year: "numeric", month: "long", day: "numeric", timeZone: "UTC" });
+        line.textContent = line.dataset.open.replace("{date}", date);
+        line.dataset.until = found.expires;
+      } else {
+        line.textContent = line.dataset.email;
+      }
+      line.hidden = false;
+    });
+  }
+
   // --- this browser's notes, and the pins ----------------------------------------------------
   function keptName() { return "sitegen-notes:" + site; }
   function kept() {
@@ -370,6 +387,7 @@
     rawKey = bytesOf(stored);
     build(button);
     showPins().catch(function (error) { console.error("sitegen:", error); });
+    showUntil();
   }
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
   else start();
