@@ -25,7 +25,7 @@ from sitegen.feedback import shown as feedback_shown
 from sitegen.model import BuildOptions, Diagnostic, Site, SourcePage, StaticFile, Studio
 from sitegen.payments import progress
 from sitegen.pipeline import convertpages
-from sitegen.render import statuspage, templates, themes
+from sitegen.render import pageviews, statuspage, templates, themes
 
 UNLOCK_SCRIPT = lock.DEMO_RUNTIME + "unlock.js"
 
@@ -111,7 +111,7 @@ def protection(demo: Demo, env: jinja2.Environment, site: Site, base_path: str) 
 def with_chrome(
     protection: lock.Protection,
     env: jinja2.Environment,
-    views: Sequence[templates.PageView],
+    views: Sequence[pageviews.PageView],
     demo: Demo,
     base_path: str,
 ) -> lock.Protection:

@@ -36,7 +36,7 @@ from sitegen.model import (
     Studio,
 )
 from sitegen.pipeline import convertpages, demoparts
-from sitegen.render import htmlpatch, pagination, sitemap, templates, themes, tracking
+from sitegen.render import htmlpatch, pageviews, pagination, sitemap, templates, themes, tracking
 from sitegen.render.themefolders import theme_folders
 
 DEMO_RUNTIME = lock.DEMO_RUNTIME
@@ -88,7 +88,7 @@ class Prepared:
     site: Site
     mode: Mode
     env: jinja2.Environment
-    views: tuple[templates.PageView, ...]
+    views: tuple[pageviews.PageView, ...]
     pages: tuple[Page, ...]
     found: sitepages.Content
     chain: themes.ThemeChain
@@ -185,7 +185,7 @@ def unchanged_pages(prepared: Prepared, records: Mapping[str, PageRecord]) -> se
 
 
 def page_outputs(
-    prepared: Prepared, views: Sequence[templates.PageView]
+    prepared: Prepared, views: Sequence[pageviews.PageView]
 ) -> tuple[list[Output], dict[str, PageRecord]]:
     """Some of the pages rendered and, in a demo, locked: any share can be made apart; with
     the record of what each read, by output path."""
@@ -204,7 +204,7 @@ def page_outputs(
     return lock.lock_pages(html, urls, withheld, protection), records
 
 
-def _learnt(learnt: dict[str, tracking.Learnt], view: templates.PageView) -> tuple:
+def _learnt(learnt: dict[str, tracking.Learnt], view: pageviews.PageView) -> tuple:
     found = learnt[view._page.output]
     return found.templates, found.reads
 
