@@ -6,28 +6,22 @@ This module does no I/O of its own; the stages it calls read inputs (and the pre
 
 from __future__ import annotations
 
-import datetime as dt
-import posixpath
 from collections.abc import Iterable, Mapping, Sequence
-from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
-from urllib.parse import quote
 
 import jinja2
 
-from sitegen.assets import demofiles, proofpages
-from sitegen.assets.previews import PreviewSettings
+from sitegen.assets import demofiles
 from sitegen.cache import folders, pagerecords, uptodate
 from sitegen.cache.pagerecords import PageRecord
 from sitegen.cache.store import DiskCache, Layered
-from sitegen.config.load import STUDIO_FILE, demo_password, site_base_url, unpriced_milestones
-from sitegen.config.published import published_proofs
-from sitegen.content import contentmemo, convert, markup, sitepages
+from sitegen.config.load import site_base_url
+from sitegen.content import contentmemo, markup, sitepages
 from sitegen.demo import chrome, lock, salt
-from sitegen.errors import ContentError, OutputError
+from sitegen.errors import OutputError
 from sitegen.feedback import shown as feedback_shown
 from sitegen.model import (
     BuildOptions,
@@ -39,16 +33,13 @@ from sitegen.model import (
     Output,
     Page,
     Site,
-    SourcePage,
-    StaticFile,
     Studio,
 )
-from sitegen.payments import progress
-from sitegen.render import htmlpatch, pagination, sitemap, statuspage, templates, themes, tracking
+from sitegen.pipeline import convertpages, demoparts
+from sitegen.render import htmlpatch, pageviews, pagination, sitemap, templates, themes, tracking
 from sitegen.render.themefolders import theme_folders
 
 DEMO_RUNTIME = lock.DEMO_RUNTIME
-UNLOCK_SCRIPT = DEMO_RUNTIME + "unlock.js"
 FIRST_BUILD = LastBuild()  # no build before: everything read, converted and rendered
 GATE_FORM = lock.GATE_FORM
 
@@ -97,14 +88,14 @@ class Prepared:
     site: Site
     mode: Mode
     env: jinja2.Environment
-    views: tuple[templates.PageView, ...]
+    views: tuple[pageviews.PageView, ...]
     pages: tuple[Page, ...]
     found: sitepages.Content
     chain: themes.ThemeChain
     base_url: str
     base_path: str
     options: BuildOptions
-    demo: _Demo | None
+    demo: demoparts.Demo | None
     protection: lock.Protection | None  # demo builds: how pages are locked
     menu_warnings: tuple[Diagnostic, ...] = ()
     seen_by_all: str = pagerecords.UNKNOWN  # digest of what every page sees alike
@@ -147,7 +138,7 @@ def prepare(
         drafts = options.include_drafts
         content = contentmemo.load(site, drafts, cache, last.content, changed)
         found = content.content
-        demo = _prepare_demo(studio, site, chain, found, options) if mode is Mode.DEMO else None
+        demo = demoparts.prepare(studio, site, chain, found, options) if mode is Mode.DEMO else None
         base_path = site.demo.base_path if demo else site.release.base_path
         not_found = chain.translate(site.language, "not_found_title") or "Page not found"
         sources = sitepages.with_generated_pages(found.pages, site, not_found)
@@ -161,21 +152,21 @@ def prepare(
             base_path=base_path,
         )
         made_before = cache.made if cache else 0
-        pages = _convert(sources, links, base_path, cache, options.workers)
+        pages = convertpages.pages(sources, links, base_path, cache, options.workers)
         converted = cache.made - made_before if cache else len(sources)
         pages += pagination.later_pages(pages, site.per_page)
     finally:
         if cache is not None:
             cache.close()
-    project = _project(site, demo, links, base_path, options) if demo else None
+    project = demoparts.project(site, demo, links, base_path, options) if demo else None
     env = tracking.TrackingEnvironment.tracking(templates.environment(chain, site), last.digests)
     base_url = site_base_url(studio, site, mode)
     views, menu_warnings = templates.site_views(
         env, chain, studio, site, mode, base_url, pages, project, found.drafts
     )
-    protection = _protection(demo, env, site, base_path) if demo else None
+    protection = demoparts.protection(demo, env, site, base_path) if demo else None
     if demo and protection:
-        protection = _with_chrome(protection, env, views, demo, base_path)
+        protection = demoparts.with_chrome(protection, env, views, demo, base_path)
     prepared = Prepared(
         site, mode, env, tuple(views), tuple(pages), found, chain, base_url, base_path, options,
         demo, protection, menu_warnings, pagerecords.UNKNOWN, content,
@@ -194,7 +185,7 @@ def unchanged_pages(prepared: Prepared, records: Mapping[str, PageRecord]) -> se
 
 
 def page_outputs(
-    prepared: Prepared, views: Sequence[templates.PageView]
+    prepared: Prepared, views: Sequence[pageviews.PageView]
 ) -> tuple[list[Output], dict[str, PageRecord]]:
     """Some of the pages rendered and, in a demo, locked: any share can be made apart; with
     the record of what each read, by output path."""
@@ -208,12 +199,12 @@ def page_outputs(
     demo, protection = prepared.demo, prepared.protection
     if demo is None or protection is None:
         return html, records
-    withheld = _withheld_urls(demo, prepared.base_path)
+    withheld = demoparts.withheld_urls(demo, prepared.base_path)
     urls = lock.protected_urls(demo.files.protected, protection)
     return lock.lock_pages(html, urls, withheld, protection), records
 
 
-def _learnt(learnt: dict[str, tracking.Learnt], view: templates.PageView) -> tuple:
+def _learnt(learnt: dict[str, tracking.Learnt], view: pageviews.PageView) -> tuple:
     found = learnt[view._page.output]
     return found.templates, found.reads
 
@@ -242,7 +233,7 @@ def site_wide(prepared: Prepared) -> list[str]:
     templates, page outputs are the same while these are."""
     files = sorted(f.output for f in prepared.found.files)
     demo, protection = prepared.demo, prepared.protection
-    withheld = _withheld_urls(demo, prepared.base_path) if demo else {}
+    withheld = demoparts.withheld_urls(demo, prepared.base_path) if demo else {}
     encrypted = (
         lock.protected_urls(demo.files.protected, protection) if demo and protection else set()
     )
@@ -259,7 +250,7 @@ def site_outputs(prepared: Prepared) -> list[Output]:
     """Every output but the pages: the client's files, the theme's static files, a sitemap."""
     demo, protection = prepared.demo, prepared.protection
     if demo is not None and protection is not None:
-        withheld = _withheld_urls(demo, prepared.base_path)
+        withheld = demoparts.withheld_urls(demo, prepared.base_path)
         outputs = lock.protect([], demo.files.protected, withheld, protection)
         outputs += demo.files.public
     else:
@@ -293,110 +284,6 @@ def _theme_files(prepared: Prepared) -> list[Output]:
     return outputs
 
 
-@dataclass(frozen=True)
-class _Demo:
-    files: demofiles.DemoFiles
-    withheld: dict[StaticFile, SourcePage]  # deliverable -> the page shown in its place
-    proofs: dict[StaticFile, SourcePage]  # design file -> its proof page
-    gallery: SourcePage | None  # the proofs of content/proofs/, when there are any
-    status_page: SourcePage
-    updates: tuple[SourcePage, ...]
-    key: Future[lock.DemoKey]
-    warnings: tuple[Diagnostic, ...]
-    theme_files: tuple[StaticFile, ...]  # the theme's static files a demo may publish
-
-
-def _prepare_demo(
-    studio: Studio,
-    site: Site,
-    chain: themes.ThemeChain,
-    found: sitepages.Content,
-    options: BuildOptions,
-) -> _Demo:
-    """Check the password, start deriving the key, sort the files, make image previews."""
-    password, weak = demo_password(site)
-    # PBKDF2 runs in OpenSSL outside the GIL: the key is ready by the time pages are. A new
-    # thread per build: a thread pool kept across builds would not survive a fork.
-    background = ThreadPoolExecutor(max_workers=1, thread_name_prefix="sitegen-key")
-    caches = folders.of(studio, options).root
-    salt.use_site_folder(site.name, site.path)  # the salt is kept beside the site
-    key = background.submit(salt.demo_key, caches, site.name, password)
-    background.shutdown(wait=False)
-    watermark = f"{studio.name} · PREVIEW"
-    files = demofiles.demo_files(
-        found.files,
-        site.demo,
-        PreviewSettings(site.demo.preview_size, site.demo.preview_quality, watermark),
-        caches,
-        options.workers,
-        options.use_cache,
-    )
-    title = chain.translate(site.language, "withheld_title") or "Comes with the handover"
-    withheld = {f: sitepages.withheld_page(site, f, title) for f in files.withheld}
-    published = published_proofs(site)
-    proofs = {p.file: proofpages.proof_page(site, p, published) for p in files.proofs}
-    gallery_title = chain.translate(site.language, "proofs_title") or "Proofs"
-    gallery = proofpages.gallery(site, gallery_title, files.proofs, proofs)
-    status_title = chain.translate(site.language, "status_title") or "Project status"
-    shown = proofpages.status_params(site, proofs, gallery)
-    shown["notes"] = feedback_shown.status_list(site.path)
-    status_page = sitepages.status_page(site, status_title, shown)
-    theme_files, theme_warnings = demofiles.demo_theme_files(chain.static)
-    unpriced = unpriced_milestones(site)
-    warnings = (*weak, *unpriced, *_insecure_demo_domain(studio), *files.warnings, *theme_warnings)
-    updates = sitepages.load_updates(site)
-    return _Demo(
-        files, withheld, proofs, gallery, status_page, updates, key, warnings, tuple(theme_files)
-    )
-
-
-def _project(
-    site: Site, demo: _Demo, links: markup.LinkMap, base_path: str, options: BuildOptions
-) -> statuspage.ProjectView:
-    today = options.today or dt.date.today()
-    updates = _convert(list(demo.updates), links, base_path)
-    url = base_path + demo.status_page.url_path[1:]
-    return statuspage.project_view(progress.progress(site, today), updates, url, today)
-
-
-def _protection(
-    demo: _Demo, env: jinja2.Environment, site: Site, base_path: str
-) -> lock.Protection:
-    return lock.Protection(
-        key=demo.key.result(),
-        site_id=site.demo.subdomain,
-        base_path=base_path,
-        unlock_script_url=base_path + UNLOCK_SCRIPT,
-        gate=templates.gate_renderer(env),
-    )
-
-
-def _with_chrome(
-    protection: lock.Protection,
-    env: jinja2.Environment,
-    views: Sequence[templates.PageView],
-    demo: _Demo,
-    base_path: str,
-) -> lock.Protection:
-    """The not-found page, as locked, is the start every page's deflate stream continues: it
-    holds the head, banner, menu and footer of every page and little else (see `chrome`)."""
-    not_found = [view for view in views if view.kind == "404"][:1]
-    if not not_found:
-        return protection
-    page = templates.render_views(env, not_found)[0]
-    urls = lock.protected_urls(demo.files.protected, protection)
-    return lock.with_chrome(protection, page, urls, _withheld_urls(demo, base_path))
-
-
-def _withheld_urls(demo: _Demo, base_path: str) -> dict[str, str]:
-    """The URL of each deliverable, and of the page shown in its place: a proof's page for
-    a design file, else one saying it comes with the handover."""
-    return {
-        base_path + quote(f.output): base_path + page.url_path[1:]
-        for f, page in (*demo.withheld.items(), *demo.proofs.items())
-    }
-
-
 def inject(pages: Sequence[Output], extra: str) -> list[Output]:
     """`extra` before the last </body> of every page: how a preview server adds its live-reload
     script and banner to what it serves, never to what `write` puts in build/."""
@@ -404,45 +291,6 @@ def inject(pages: Sequence[Output], extra: str) -> list[Output]:
         return list(pages)
     added = extra.encode()
     return [replace(p, data=htmlpatch.insert_before_body_end(p.data or b"", added)) for p in pages]
-
-
-def _insecure_demo_domain(studio: Studio) -> list[Diagnostic]:
-    if not studio.demo_domain.startswith("http://"):
-        return []
-    return [
-        Diagnostic(
-            studio.root / STUDIO_FILE,
-            "demo_domain uses http://: browsers unlock a demo only over https (or localhost)",
-            hint="serve demos over https, e.g. behind CloudFront; see deploy/README.md",
-        )
-    ]
-
-
-def _convert(
-    sources: list[SourcePage],
-    links: markup.LinkMap,
-    base_path: str,
-    cache: Layered | None = None,
-    workers: int = 1,
-) -> list[Page]:
-    results = convert.convert_all(sources, links, cache, workers)
-    pages: list[Page] = []
-    problems: list[Diagnostic] = []
-    for source, converted in zip(sources, results, strict=True):
-        problems.extend(converted.problems)
-        title = source.title or converted.heading or _title_from_name(source.rel)
-        url = base_path + source.url_path[1:]
-        pages.append(Page(source, title, url, converted.html, converted.toc))
-    if problems:
-        raise ContentError(problems)
-    return pages
-
-
-def _title_from_name(rel: str) -> str:
-    name = posixpath.splitext(posixpath.basename(rel))[0]
-    if name in ("_index", "index"):
-        name = posixpath.basename(posixpath.dirname(rel)) or "home"
-    return name.replace("-", " ").replace("_", " ").strip().capitalize()
 
 
 def check_unique(outputs: list[Output]) -> None:

@@ -1,32 +1,28 @@
 """Pages through the theme chain's Jinja2 templates into HTML bytes.
 
 Reads templates only. Template mistakes come back as diagnostics naming the template file and
-line, collected over all pages and reported once per place."""
+line, collected over all pages and reported once per place. What a template sees of a page is
+in `pageviews`, what every template receives besides in `templateglobals`."""
 
 from __future__ import annotations
 
 import datetime as dt
-import functools
-import posixpath
-import re
 import traceback
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote, urlencode
 
 import jinja2
-from babel.dates import format_date
 from markupsafe import Markup
 
 from sitegen.content.frontmatter import key_line
 from sitegen.content.sitepages import walk
 from sitegen.errors import TemplateError
-from sitegen.model import DEFAULT_PER_PAGE, Diagnostic, Mode, Output, Page, Site, Studio
-from sitegen.payments import money
-from sitegen.render import menus, pagination
+from sitegen.model import Diagnostic, Mode, Output, Page, Site, Studio
+from sitegen.render import menus
 from sitegen.render.jinjaenv import PublicEnvironment
+from sitegen.render.pageviews import MenuItem, PageView, link_views
+from sitegen.render.templateglobals import set_globals
 from sitegen.render.themes import ThemeChain
 
 DEFAULT_TEMPLATES = {
@@ -72,122 +68,6 @@ def environment(chain: ThemeChain, site: Site) -> jinja2.Environment:
     return env
 
 
-@dataclass(frozen=True)
-class ClientView:
-    name: str
-    email: str
-    contact: str
-
-
-@dataclass(frozen=True)
-class StudioView:
-    """What templates may show of the studio: contact details, never local paths."""
-
-    name: str
-    email: str
-    phone: str
-    demo_domain: str
-    payment: str = ""  # bank details as text, or "" when `payment_url` is set
-    payment_url: str = ""
-
-
-@dataclass(frozen=True)
-class SiteView:
-    title: str
-    language: str
-    direction: str
-    mode: str
-    base_url: str
-    base_path: str
-    client: ClientView
-    params: dict[str, Any]
-    nav: list[MenuItem] = field(default_factory=list)
-    home: PageView | None = None
-
-
-@dataclass(frozen=True)
-class MenuItem:
-    """An item of the main menu: the label site.toml gave it, or the page's title."""
-
-    title: str
-    url: str
-    page: PageView
-
-
-class PageView:
-    """What a template sees of a page, with its neighbours a lookup away."""
-
-    def __init__(
-        self,
-        page: Page,
-        index: dict[str, PageView],
-        children: dict[str, list],
-        per_page: int = DEFAULT_PER_PAGE,
-    ):
-        self._page, self._index, self._children = page, index, children
-        self._per_page = per_page
-        self._first: PageView = self  # page 1 of the list this page is a later page of
-        self._place: tuple[list[PageView], int] | None = None  # in its section's list, if any
-        source = page.source
-        self.title, self.url, self.kind = page.title, page.url, page.kind
-        self.date, self.description = source.date, source.description
-        self.params, self.weight = dict(source.params), source.weight
-
-    @property
-    def content(self) -> Markup:  # made when read: a site's worth of copies is megabytes
-        return Markup(self._page.content)
-
-    @property
-    def toc(self) -> Markup:
-        return Markup(self._page.toc)
-
-    @property
-    def folder(self) -> str | None:
-        """The folder this page is the index of, for home and sections."""
-        if self.kind not in ("home", "section"):
-            return None
-        return posixpath.dirname(self._page.source.rel.removeprefix("content/"))
-
-    @property
-    def pages(self) -> list[PageView]:
-        return self._children.get(self.folder, []) if self.folder is not None else []
-
-    @property
-    def section(self) -> PageView | None:
-        folder = self._page.source.section
-        return self._index.get(folder) if folder is not None else None
-
-    @functools.cached_property
-    def paginator(self) -> pagination.Paginator | None:
-        """For home and sections: this page of the list; None for other pages."""
-        if self.kind not in pagination.LIST_KINDS:
-            return None
-        number = self._page.number
-        return pagination.paginator(self._first.url, number, self.pages, self._per_page)
-
-    @property
-    def prev(self) -> PageView | None:
-        """The page before this one in its section's list, or None."""
-        siblings, position = self._place or ([], 0)
-        return siblings[position - 1] if position > 0 else None
-
-    @property
-    def next(self) -> PageView | None:
-        """The page after this one in its section's list, or None."""
-        siblings, position = self._place or ([], 0)
-        return siblings[position + 1] if position + 1 < len(siblings) else None
-
-    def is_current(self, other: PageView | MenuItem) -> bool:
-        if isinstance(other, MenuItem):
-            other = other.page
-        page: PageView | None = self
-        while page is not None:
-            if page is other or page._first is other:
-                return True
-            page = page.section
-        return False
-
-
 def site_views(
     env: jinja2.Environment,
     chain: ThemeChain,
@@ -203,11 +83,11 @@ def site_views(
     menu; sets what every template receives, so any share of the views can then be rendered
     on its own."""
     pages = list(pages)
-    views = _link_views(pages, site.per_page)
+    views = link_views(pages, site.per_page)
     menu = menus.main_menu(site, [p for p in pages if p.number == 1], drafts)
     view_of = {id(view._page): view for view in views}
     nav = [_menu_item(view_of[id(choice.page)], choice.label) for choice in menu.items]
-    _set_globals(env, chain, studio, site, mode, base_url, views, project, nav)
+    set_globals(env, chain, studio, site, mode, base_url, views, project, nav)
     return views, menu.warnings
 
 
@@ -249,59 +129,8 @@ def render_standalone(
     **context: Any,
 ) -> bytes:
     """A page outside the site's own, such as the one left where a retired demo was."""
-    _set_globals(env, chain, studio, site, mode, base_url, [], None, [])
+    set_globals(env, chain, studio, site, mode, base_url, [], None, [])
     return _render_named(env, template, **context).encode("utf-8")
-
-
-def _set_globals(env, chain, studio, site, mode, base_url, views, project, nav) -> None:
-    """What every template receives (themes/README.md lists it)."""
-    base_path = site.demo.base_path if mode is Mode.DEMO else site.release.base_path
-    site_view = SiteView(
-        title=site.title,
-        language=site.language,
-        direction=site.direction,
-        mode=mode.value,
-        base_url=base_url,
-        base_path=base_path,
-        client=ClientView(site.client_name, site.client_email, site.client_contact or ""),
-        params=dict(site.params),
-        nav=nav,
-        home=next((v for v in views if v.kind == "home"), None),
-    )
-    env.globals.update(
-        site=site_view,
-        studio=_studio_view(studio),
-        url=lambda path="": path if "://" in path else base_path + path.lstrip("/"),
-        t=_translator(chain, site.language),
-        project=project,
-        mailto=_mailto,
-    )
-    env.filters.update(
-        money=lambda amount, currency: _money(amount, currency, _locale(site)),
-        longdate=lambda day: format_date(day, format="long", locale=_locale(site)),
-        daymonth=lambda day: format_date(day, format="d MMMM", locale=_locale(site)),
-        tel=lambda phone: "tel:" + re.sub(r"[^\d+]", "", phone),
-    )
-
-
-def _studio_view(studio: Studio) -> StudioView:
-    payment = (studio.payment or "").strip()
-    link = "://" in payment  # the schema allows https links only; anything else is text
-    return StudioView(
-        studio.name,
-        studio.email,
-        studio.phone or "",
-        studio.demo_domain,
-        payment="" if link else payment,
-        payment_url=payment if link else "",
-    )
-
-
-def _money(amount, currency: str, locale: str) -> Markup:
-    """An amount that never breaks across lines ("د.إ." would, at its dots), isolated from
-    the text around it so its digits and sign keep their order in a right-to-left sentence."""
-    text = money.for_people(amount, currency, locale)
-    return Markup('<bdi class="money">{}</bdi>').format(text)
 
 
 def gate_renderer(env: jinja2.Environment) -> Callable[[str, str], bytes]:
@@ -333,32 +162,6 @@ def _render_named(env: jinja2.Environment, name: str, **values) -> str:
         return env.get_template(name).render(**values)
     except TEMPLATE_FAILURES as exc:
         raise TemplateError(_template_diagnostic(exc, env)) from None
-
-
-def _link_views(pages: list[Page], per_page: int = DEFAULT_PER_PAGE) -> list[PageView]:
-    index: dict[str, PageView] = {}
-    children: dict[str, list[PageView]] = {}
-    views = []
-    for page in pages:
-        view = PageView(page, index, children, per_page)
-        views.append(view)
-        if view.folder is not None and page.number == 1:
-            index[view.folder] = view
-    for view in views:
-        section = pagination.listed_in(view._page)
-        if section is not None:
-            children.setdefault(section, []).append(view)
-        elif view._page.number > 1:
-            view._first = index[view.folder or ""]
-    for members in children.values():
-        members.sort(key=_page_order)
-        for position, member in enumerate(members):
-            member._place = (members, position)
-    return views
-
-
-def _page_order(view: PageView) -> tuple:
-    return menus.page_order(view._page)
 
 
 class _PageTemplateMissing(Exception):
@@ -413,32 +216,6 @@ def _template_diagnostic(exc: Exception, env: jinja2.Environment) -> Diagnostic:
     else:
         message, hint = f"template failed: {type(exc).__name__}: {exc}", None
     return Diagnostic(Path(frame.filename), message, frame.lineno, hint=hint)
-
-
-def _translator(chain: ThemeChain, language: str):
-    def translate(key: str, **values: Any) -> str:
-        text = chain.translate(language, key)
-        if text is None:
-            raise jinja2.UndefinedError(
-                f"no text for '{key}' in any theme's i18n/{language}.toml or i18n/en.toml"
-            )
-        if any(isinstance(v, Markup) for v in values.values()):
-            return Markup.escape(text).format(**values)  # such as an amount from `money`
-        return text.format(**values) if values else text
-
-    return translate
-
-
-def _mailto(address: str, subject: str = "", body: str = "") -> str:
-    """A mailto: link with a prefilled subject and body, so a reply names what it is about."""
-    query = urlencode(
-        {k: v for k, v in (("subject", subject), ("body", body)) if v}, quote_via=quote
-    )
-    return f"mailto:{address}" + (f"?{query}" if query else "")
-
-
-def _locale(site: Site) -> str:
-    return site.language.replace("-", "_")
 
 
 def _isodate(value: Any) -> str:

@@ -24,7 +24,7 @@ import jinja2
 
 from sitegen.cache.pagerecords import GONE, UNKNOWN
 from sitegen.render.jinjaenv import PublicEnvironment
-from sitegen.render.templates import PageView
+from sitegen.render.pageviews import PageView
 
 
 class Unknown:

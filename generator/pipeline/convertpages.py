@@ -1,0 +1,39 @@
+"""Source pages into pages: their Markdown converted (`content.convert`), a title when the
+front matter and the first heading give none, and the URL under the build's base path."""
+
+from __future__ import annotations
+
+import posixpath
+
+from sitegen.cache.store import Layered
+from sitegen.content import convert, markup
+from sitegen.errors import ContentError
+from sitegen.model import Diagnostic, Page, SourcePage
+
+
+def pages(
+    sources: list[SourcePage],
+    links: markup.LinkMap,
+    base_path: str,
+    cache: Layered | None = None,
+    workers: int = 1,
+) -> list[Page]:
+    """Every page converted, or one ContentError naming each page's problems."""
+    results = convert.convert_all(sources, links, cache, workers)
+    made: list[Page] = []
+    problems: list[Diagnostic] = []
+    for source, converted in zip(sources, results, strict=True):
+        problems.extend(converted.problems)
+        title = source.title or converted.heading or _title_from_name(source.rel)
+        url = base_path + source.url_path[1:]
+        made.append(Page(source, title, url, converted.html, converted.toc))
+    if problems:
+        raise ContentError(problems)
+    return made
+
+
+def _title_from_name(rel: str) -> str:
+    name = posixpath.splitext(posixpath.basename(rel))[0]
+    if name in ("_index", "index"):
+        name = posixpath.basename(posixpath.dirname(rel)) or "home"
+    return name.replace("-", " ").replace("_", " ").strip().capitalize()
