@@ -135,10 +135,12 @@ def prepare(
     options: BuildOptions,
     last: LastBuild = FIRST_BUILD,
     changed: Iterable[Path] | None = None,
+    keep_sources: bool = True,
 ) -> Prepared:
     """Everything before rendering: content read and converted, the theme loaded, the demo's
     key derived and its image previews made. What `last` read or converted is taken from it
-    (see `build`)."""
+    (see `build`). Without `keep_sources`, each page's Markdown text is let go once converted
+    and nothing is kept for a next build: a build on disk, whose process ends after it."""
     chain = themes.load_chain(theme_folders(studio), site.theme)
     cache = None
     if options.use_cache:
@@ -161,12 +163,15 @@ def prepare(
             base_path=base_path,
         )
         made_before = cache.made if cache else 0
-        pages = _convert(sources, links, base_path, cache, options.workers)
+        pages = _convert(sources, links, base_path, cache, options.workers, keep_sources)
         converted = cache.made - made_before if cache else len(sources)
         pages += pagination.later_pages(pages, site.per_page)
     finally:
         if cache is not None:
             cache.close()
+    if not keep_sources:
+        convert.forget()
+        found, content, cache = replace(found, pages=()), None, None
     project = _project(site, demo, links, base_path, options) if demo else None
     env = tracking.TrackingEnvironment.tracking(templates.environment(chain, site), last.digests)
     base_url = site_base_url(studio, site, mode)
@@ -424,6 +429,7 @@ def _convert(
     base_path: str,
     cache: Layered | None = None,
     workers: int = 1,
+    keep_sources: bool = True,
 ) -> list[Page]:
     results = convert.convert_all(sources, links, cache, workers)
     pages: list[Page] = []
@@ -432,6 +438,7 @@ def _convert(
         problems.extend(converted.problems)
         title = source.title or converted.heading or _title_from_name(source.rel)
         url = base_path + source.url_path[1:]
+        source = source if keep_sources else replace(source, body="")  # read once converted
         pages.append(Page(source, title, url, converted.html, converted.toc))
     if problems:
         raise ContentError(problems)
