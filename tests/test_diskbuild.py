@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import gc
+import types
+
 import pytest
 
 from sitegen.config.load import load_site, load_studio
+from sitegen.content import convert
 from sitegen.errors import TemplateError
 from sitegen.model import Mode
 from sitegen.pipeline import stages, todisk
@@ -65,6 +69,44 @@ def test_every_share_reports_its_template_errors(make_project, shared):
     message = raised.value.format_message()
     assert "broken.html" in message and "also-broken.html" in message
     assert "Text 3." in project.out("posts/post-03/index.html"), "the last good build stays"
+
+
+@pytest.mark.parametrize("use_cache", [True, False])
+def test_the_writers_inherit_no_markdown_text(make_project, shared, monkeypatch, use_cache):
+    """The render processes fork from the main one: what it still holds then, each of them
+    holds too. Once converted, a page's Markdown is of no more use to a build on disk."""
+    project = _project(make_project)
+    studio = load_studio(project.root)
+    site = load_site(studio, "acme")
+    inherited = []
+    write_shares = todisk._write_shares
+
+    def noting(work, shares, workers):
+        inherited.append(work)
+        return write_shares(work, shares, workers)
+
+    monkeypatch.setattr(todisk, "_write_shares", noting)
+    options = stages.BuildOptions(workers=2, use_cache=use_cache)
+    todisk.build_to_disk(studio, site, Mode.DEMO, options, keep_unchanged=True)
+    assert "Text 11." in project.out("posts/post-11/index.html")
+    kept = {name: value for name, value in vars(convert).items() if name != "_CONVERTER"}
+    texts = list(_strings(inherited[0], kept))  # the converter knows its last page alone
+    assert any("Text 11." in text for text in texts)  # the converted pages, as HTML
+    assert not [text for text in texts if "![shop](../shop.png)" in text]
+
+
+def _strings(*roots):
+    """Every string reachable from `roots` through data, not through code or modules."""
+    seen, stack = set(), list(roots)
+    while stack:
+        value = stack.pop()
+        if id(value) in seen or isinstance(value, types.ModuleType | types.FunctionType | type):
+            continue
+        seen.add(id(value))
+        if isinstance(value, str):
+            yield value
+        else:
+            stack.extend(gc.get_referents(value))
 
 
 def _project(make_project):

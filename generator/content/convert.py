@@ -122,6 +122,13 @@ _KEYS: dict[str, tuple[str, str | None, str]] = {}  # rel: (body, title, key)
 _RESOLVED: tuple[LinkMap | None, set[str]] = (None, set())  # links: keys that resolve alike
 
 
+def forget() -> None:
+    """Let go of the last conversion's keys and links, and the page texts they hold: a build
+    on disk, whose process ends after it, has no next build to speed up."""
+    global _KEYS, _RESOLVED
+    _KEYS, _RESOLVED = {}, (None, set())
+
+
 def _keys(sources: Sequence[SourcePage], remember: bool) -> list[str]:
     """The cache key of each page, from its text: the same text object, the same key."""
     global _KEYS

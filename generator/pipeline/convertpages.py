@@ -4,6 +4,7 @@ front matter and the first heading give none, and the URL under the build's base
 from __future__ import annotations
 
 import posixpath
+from dataclasses import replace
 
 from sitegen.cache.store import Layered
 from sitegen.content import convert, markup
@@ -17,8 +18,10 @@ def pages(
     base_path: str,
     cache: Layered | None = None,
     workers: int = 1,
+    keep_sources: bool = True,
 ) -> list[Page]:
-    """Every page converted, or one ContentError naming each page's problems."""
+    """Every page converted, or one ContentError naming each page's problems. Without
+    `keep_sources` a page keeps no Markdown text: nothing reads it once converted."""
     results = convert.convert_all(sources, links, cache, workers)
     made: list[Page] = []
     problems: list[Diagnostic] = []
@@ -26,6 +29,7 @@ def pages(
         problems.extend(converted.problems)
         title = source.title or converted.heading or _title_from_name(source.rel)
         url = base_path + source.url_path[1:]
+        source = source if keep_sources else replace(source, body="")  # read once converted
         made.append(Page(source, title, url, converted.html, converted.toc))
     if problems:
         raise ContentError(problems)

@@ -19,7 +19,7 @@ from sitegen.cache import folders, pagerecords, uptodate
 from sitegen.cache.pagerecords import PageRecord
 from sitegen.cache.store import DiskCache, Layered
 from sitegen.config.load import site_base_url
-from sitegen.content import contentmemo, markup, sitepages
+from sitegen.content import contentmemo, convert, markup, sitepages
 from sitegen.demo import chrome, lock, salt
 from sitegen.errors import OutputError
 from sitegen.feedback import shown as feedback_shown
@@ -126,10 +126,12 @@ def prepare(
     options: BuildOptions,
     last: LastBuild = FIRST_BUILD,
     changed: Iterable[Path] | None = None,
+    keep_sources: bool = True,
 ) -> Prepared:
     """Everything before rendering: content read and converted, the theme loaded, the demo's
     key derived and its image previews made. What `last` read or converted is taken from it
-    (see `build`)."""
+    (see `build`). Without `keep_sources`, each page's Markdown text is let go once converted
+    and nothing is kept for a next build: a build on disk, whose process ends after it."""
     chain = themes.load_chain(theme_folders(studio), site.theme)
     cache = None
     if options.use_cache:
@@ -152,12 +154,15 @@ def prepare(
             base_path=base_path,
         )
         made_before = cache.made if cache else 0
-        pages = convertpages.pages(sources, links, base_path, cache, options.workers)
+        pages = convertpages.pages(sources, links, base_path, cache, options.workers, keep_sources)
         converted = cache.made - made_before if cache else len(sources)
         pages += pagination.later_pages(pages, site.per_page)
     finally:
         if cache is not None:
             cache.close()
+    if not keep_sources:
+        convert.forget()
+        found, content, cache = replace(found, pages=()), None, None
     project = demoparts.project(site, demo, links, base_path, options) if demo else None
     env = tracking.TrackingEnvironment.tracking(templates.environment(chain, site), last.digests)
     base_url = site_base_url(studio, site, mode)

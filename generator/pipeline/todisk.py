@@ -45,7 +45,7 @@ def build_to_disk(
 ) -> Written:
     """Build and write; with `keep_unchanged`, pages whose record still holds are kept from
     the previous build instead of made again."""
-    prepared = stages.prepare(studio, site, mode, options)
+    prepared = stages.prepare(studio, site, mode, options, keep_sources=False)
     others = stages.site_outputs(prepared)
     stages.check_unique(stages.page_paths(prepared) + others)
     records_path = folders.of(studio, options).render_record(site.name, mode)
