@@ -58,7 +58,7 @@ def build_to_disk(
             if previous[path].still_there(staging.target / path)
         }
         work = _Work(prepared, staging, kept, previous)
-        shares = _shares(len(prepared.views), options.workers)
+        shares = _shares(len(prepared.views), len(prepared.views) - len(kept), options.workers)
         records = _write_shares(work, shares, options.workers)
         write.write_outputs(staging, others)
     if keep_unchanged:
@@ -80,10 +80,10 @@ class _Work:
     previous: dict[str, pagerecords.PageRecord]
 
 
-def _shares(count: int, workers: int) -> list[range]:
-    """One share, written in this process, for a small site or a single worker; otherwise
-    several a worker."""
-    if count < PARALLEL_FROM or workers <= 1 or not _can_fork():
+def _shares(count: int, fresh: int, workers: int) -> list[range]:
+    """One share, written in this process, when few pages are made again (a small site, an
+    edit that most pages did not read) or for a single worker; otherwise several a worker."""
+    if fresh < PARALLEL_FROM or workers <= 1 or not _can_fork():
         return [range(count)]
     size = min(SLICE, -(-count // (workers * SHARES_PER_WORKER)))
     return [range(start, min(start + size, count)) for start in range(0, count, size)]
