@@ -58,22 +58,38 @@ class Now(Protocol):
     def read(self, url: str, attribute: str) -> str: ...
 
 
-def unchanged(record: PageRecord, now: Now) -> bool:
-    """Whether everything the page read reads the same in the build under way."""
+def unchanged(record: PageRecord, now: Now, checked: Checked | None = None) -> bool:
+    """Whether everything the page read reads the same in the build under way. `checked`
+    holds the answers for reads and templates already checked in this build."""
+    checked = {} if checked is None else checked
     if record.site != now.site or record.site == UNKNOWN:
         return False
-    for name, source in record.templates:
-        if source == UNKNOWN or now.template(name) != source:
+    same = checked.get(record.templates)
+    if same is None:
+        same = checked[record.templates] = all(
+            source != UNKNOWN and now.template(name) == source for name, source in record.templates
+        )
+    if not same:
+        return False
+    for read in record.reads:
+        same = checked.get(read)
+        if same is None:
+            url, attribute, value = read
+            same = checked[read] = value != UNKNOWN and now.read(url, attribute) == value
+        if not same:
             return False
-    return all(
-        value != UNKNOWN and now.read(url, attribute) == value
-        for url, attribute, value in record.reads
-    )
+    return True
+
+
+# Reads (page URL, attribute, digest) and template lists already checked, with the answer:
+# the list pages, the menu and the neighbours many pages read are checked once a build.
+Checked = dict[tuple, bool]
 
 
 def unchanged_pages(records: Mapping[str, PageRecord], now: Now) -> set[str]:
     """The output paths of the records that still hold."""
-    return {path for path, record in records.items() if unchanged(record, now)}
+    checked: Checked = {}
+    return {path for path, record in records.items() if unchanged(record, now, checked)}
 
 
 def load(path: Path) -> dict[str, PageRecord]:

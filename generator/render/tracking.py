@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import functools
 import hashlib
 import types
 from collections.abc import Iterable, Mapping, Sequence
@@ -76,12 +77,34 @@ class _Unknowable(Exception):
 def digest(value: Any) -> str:
     """A fingerprint as a digest that is the same in every process (records are kept on disk),
     or UNKNOWN. Code is named by where it is: the build's tool digest covers its text."""
+    if _plain(value):  # a URL, a page (by its URL), a chain of sections: many pages read alike
+        return _plain_digest(value)
+    return _digest(value)
+
+
+def _plain(value: Any, depth: int = 0) -> bool:
+    """Short text, None or small tuples of them: equal exactly when their digests are, and
+    small enough to keep."""
+    if value is None or (type(value) is str and len(value) < 256):
+        return True
+    if type(value) is not tuple or len(value) >= 16 or depth >= 4:
+        return False
+    for item in value:  # noqa: SIM110 (a loop, not all(): this runs for every value read)
+        if not _plain(item, depth + 1):
+            return False
+    return True
+
+
+def _digest(value: Any) -> str:
     hasher = hashlib.blake2b(digest_size=16)
     try:
         _feed(hasher, value)
     except _Unknowable:
         return UNKNOWN
     return hasher.hexdigest()
+
+
+_plain_digest = functools.lru_cache(maxsize=1 << 16)(_digest)
 
 
 def _feed(hasher: Any, value: Any) -> None:
