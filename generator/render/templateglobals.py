@@ -109,9 +109,11 @@ def _translator(chain: ThemeChain, language: str):
             raise jinja2.UndefinedError(
                 f"no text for '{key}' in any theme's i18n/{language}.toml or i18n/en.toml"
             )
+        if not values:  # most calls: a page asks for some thirty texts
+            return text
         if any(isinstance(v, Markup) for v in values.values()):
             return Markup.escape(text).format(**values)  # such as an amount from `money`
-        return text.format(**values) if values else text
+        return text.format(**values)
 
     return translate
 
