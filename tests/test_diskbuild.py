@@ -95,6 +95,32 @@ def test_the_writers_inherit_no_markdown_text(make_project, shared, monkeypatch,
     assert not [text for text in texts if "![shop](../shop.png)" in text]
 
 
+def test_an_edit_most_pages_did_not_read_renders_without_forking(make_project, shared, monkeypatch):
+    """Forking the workers costs more than the few pages an edit makes again: the pages kept
+    from the last build are linked, and the one edited rendered, by the build's own process."""
+    project = _project(make_project)
+    studio = load_studio(project.root)
+    options = stages.BuildOptions(workers=2)
+    todisk.build_to_disk(studio, load_site(studio, "acme"), Mode.DEMO, options, True)
+    post = project.root / "sites/acme/content/posts/post-03.md"
+    post.write_text(post.read_text().replace("Text 3.", "Text 3, edited."))
+    shares = []
+    write_shares = todisk._write_shares
+
+    def noting(work, chosen, workers):
+        shares.append(chosen)
+        return write_shares(work, chosen, workers)
+
+    monkeypatch.setattr(todisk, "_write_shares", noting)
+    site = load_site(studio, "acme")
+    written = todisk.build_to_disk(studio, site, Mode.DEMO, options, keep_unchanged=True)
+    assert "posts/post-03/index.html" in written.rendered_pages
+    assert written.rendered < written.pages
+    assert len(shares[0]) == 1, "one share, written by this process"
+    assert "Text 3, edited." in project.out("posts/post-03/index.html")
+    assert "Text 11." in project.out("posts/post-11/index.html")
+
+
 def _strings(*roots):
     """Every string reachable from `roots` through data, not through code or modules."""
     seen, stack = set(), list(roots)
