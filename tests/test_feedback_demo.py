@@ -115,3 +115,29 @@ def test_a_damaged_list_fails_the_build_naming_the_file_and_line(make_project):
     result = project.run("build")
     assert result.exit_code != 0
     assert "feedback.toml:5" in result.output and "state" in result.output
+
+
+def feedback_setup_of(project, path: str) -> dict:
+    html = project.out(path)
+    start = html.index('id="sitegen-feedback-setup">') + len('id="sitegen-feedback-setup">')
+    return json.loads(html[start : html.index("</script>", start)])
+
+
+def test_every_page_carries_the_change_request_setup_and_follows_the_studio(make_project):
+    project = make_project(PAGES)
+    project.build()
+    for path in ("index.html", "about/index.html"):
+        setup = feedback_setup_of(project, path)
+        assert (setup["base"], setup["email"]) == ("/", "studio@example.com")
+        assert setup["text"]["mail_subject"] == "Change request: Acme Site"
+        assert setup["text"]["states"] == {"sent": "Sent", "seen": "Seen", "done": "Done"}
+        assert setup["text"]["send"] == "Send" and len(setup["text"]) == 19
+
+    studio = project.root / "sitegen.toml"
+    studio.write_text(studio.read_text().replace("studio@", "hello@"), encoding="utf-8")
+    site = project.root / "sites/acme/site.toml"
+    site.write_text(site.read_text().replace('"Acme Site"', '"Acme Bakery"'), encoding="utf-8")
+    project.build()
+    setup = feedback_setup_of(project, "about/index.html")
+    assert setup["email"] == "hello@example.com", "a kept page follows the studio's email"
+    assert setup["text"]["mail_subject"] == "Change request: Acme Bakery"

@@ -10,6 +10,7 @@ from urllib.parse import quote, urlencode
 
 import jinja2
 from babel.dates import format_date
+from jinja2.utils import htmlsafe_json_dumps
 from markupsafe import Markup
 
 from sitegen.model import Mode, Site, Studio
@@ -66,13 +67,15 @@ def set_globals(env, chain, studio, site, mode, base_url, views, project, nav) -
         nav=nav,
         home=next((v for v in views if v.kind == "home"), None),
     )
+    translate = _translator(chain, site.language)
     env.globals.update(
         site=site_view,
         studio=_studio_view(studio),
         url=lambda path="": path if "://" in path else base_path + path.lstrip("/"),
-        t=_translator(chain, site.language),
+        t=translate,
         project=project,
         mailto=_mailto,
+        feedback_setup=_feedback_setup(env, translate, base_path, site.title, studio.email),
     )
     env.filters.update(
         money=lambda amount, currency: _money(amount, currency, _locale(site)),
@@ -80,6 +83,26 @@ def set_globals(env, chain, studio, site, mode, base_url, views, project, nav) -
         daymonth=lambda day: format_date(day, format="d MMMM", locale=_locale(site)),
         tel=lambda phone: "tel:" + re.sub(r"[^\d+]", "", phone),
     )
+
+
+_FEEDBACK_KEYS = (
+    *("pointing", "cancel", "form_title", "note", "urgent", "send", "sent", "failed"),
+    *("failed_email", "empty", "by_email", "mail_page", "mail_element", "mail_urgent"),
+    *("yes", "no", "missing"),
+)
+
+
+def _feedback_setup(env, translate, base_path: str, title: str, email: str) -> Markup:
+    """The change-request script's settings as JSON, made once a build: the same on every
+    page, and some twenty texts to look up (as `tojson` would write them in a template)."""
+    text: dict[str, Any] = {
+        "mail_subject": translate("feedback_mail_subject", site=title),
+        "states": {s: translate(f"feedback_state_{s}") for s in ("sent", "seen", "done")},
+    }
+    text.update({key: translate(f"feedback_{key}") for key in _FEEDBACK_KEYS})
+    setup = {"base": base_path, "email": email, "text": text}
+    dumps = env.policies["json.dumps_function"]
+    return htmlsafe_json_dumps(setup, dumps=dumps, **env.policies["json.dumps_kwargs"])
 
 
 def _studio_view(studio: Studio) -> StudioView:
