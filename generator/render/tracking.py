@@ -207,11 +207,20 @@ class TrackingEnvironment(PublicEnvironment):
         tracked.bytecode_cache = COMPILED  # templates compile once per source, not per build
         tracked.extensions = {name: ext.bind(tracked) for name, ext in env.extensions.items()}
         tracked.learnt, tracked.reads, tracked.loads = {}, None, None
-        tracked._sources, tracked._values, tracked._selected = {}, {}, {}
+        tracked._sources, tracked._values, tracked._selected, tracked._got = {}, {}, {}, {}
         tracked.known, tracked.digests = known, {}
         return tracked
 
     def getattr(self, obj: Any, attribute: str) -> Any:
+        # Every `a.b` of every template comes here: a page's public attribute is noted and
+        # read at once; anything else takes the public environment's way.
+        if type(obj) is PageView and attribute[:1] != "_":
+            if self.reads is not None:
+                self.reads[(obj.url, attribute)] = obj
+            try:
+                return getattr(obj, attribute)
+            except AttributeError:
+                return self.undefined(obj=obj, name=attribute)
         if self.reads is not None and isinstance(obj, PageView):
             self.reads[(obj.url, attribute)] = obj
         return super().getattr(obj, attribute)
@@ -227,13 +236,19 @@ class TrackingEnvironment(PublicEnvironment):
     def get_template(self, name, parent=None, globals=None):  # noqa: A002 (Jinja's name)
         if isinstance(name, jinja2.Template):
             return name
-        joined = self.join_path(name, parent) if parent else name
-        try:
-            template = super().get_template(name, parent, globals)
-        except jinja2.TemplateNotFound:
-            self._missing([joined])  # `include ... ignore missing`: it may appear later
-            raise
-        return self._loaded(self._used([joined]), template)
+        key = (name, parent) if globals is None else None  # each page includes the same
+        found = self._got.get(key) if key is not None else None
+        if found is None:
+            joined = self.join_path(name, parent) if parent else name
+            try:
+                template = super().get_template(name, parent, globals)
+            except jinja2.TemplateNotFound:
+                self._missing([joined])  # `include ... ignore missing`: it may appear later
+                raise
+            found = (self._used([joined]), template)
+            if key is not None:
+                self._got[key] = found
+        return self._loaded(*found)
 
     def select_template(self, names, parent=None, globals=None):  # noqa: A002
         # Every page of a kind asks for the same names: look them up once a build.
