@@ -21,7 +21,7 @@ from typing import Protocol
 
 from sitegen.files import replace_file
 
-FORMAT = 2
+FORMAT = 3
 UNKNOWN = "?"  # a value the tracking could not see into: never the same again
 GONE = "gone"  # what a page no longer in the site reads as
 
@@ -57,6 +57,10 @@ class Now(Protocol):
 
     def read(self, url: str, attribute: str) -> str: ...
 
+    def settled(self, url: str) -> bool:
+        """Every attribute of the page at `url` reads as in the build before: no need to ask."""
+        ...
+
 
 def unchanged(record: PageRecord, now: Now, checked: Checked | None = None) -> bool:
     """Whether everything the page read reads the same in the build under way. `checked`
@@ -75,7 +79,8 @@ def unchanged(record: PageRecord, now: Now, checked: Checked | None = None) -> b
         same = checked.get(read)
         if same is None:
             url, attribute, value = read
-            same = checked[read] = value != UNKNOWN and now.read(url, attribute) == value
+            same = value != UNKNOWN and (now.settled(url) or now.read(url, attribute) == value)
+            checked[read] = same
         if not same:
             return False
     return True
@@ -100,15 +105,12 @@ def load(path: Path) -> dict[str, PageRecord]:
             return {}
         sites = data["sites"]
         templates = [tuple((name, source) for name, source in used) for used in data["templates"]]
+        reads = [(url, attribute, value) for url, attribute, value in data["reads"]]
         return {
             output: PageRecord(
-                sites[site],
-                templates[used],
-                tuple((url, attribute, value) for url, attribute, value in reads),
-                size,
-                mtime,
+                sites[site], templates[used], tuple([reads[i] for i in read]), size, mtime
             )
-            for output, (site, used, reads, size, mtime) in data["pages"].items()
+            for output, (site, used, read, size, mtime) in data["pages"].items()
         }
     except (OSError, ValueError, KeyError, TypeError, IndexError):
         return {}
@@ -116,20 +118,25 @@ def load(path: Path) -> dict[str, PageRecord]:
 
 def save(path: Path, records: Mapping[str, PageRecord]) -> None:
     """The records as JSON; what many pages share (the site's digest, the templates a kind
-    of page loads) is written once and named by its place."""
+    of page loads, a list page's or a neighbour's title) is written once and named by its
+    place."""
     sites: dict[str, int] = {}
     templates: dict[tuple, int] = {}
+    reads: dict[tuple, int] = {}
     pages = {
         output: [
             sites.setdefault(r.site, len(sites)),
             templates.setdefault(r.templates, len(templates)),
-            r.reads,
+            [reads.setdefault(read, len(reads)) for read in r.reads],
             r.size,
             r.mtime_ns,
         ]
         for output, r in records.items()
     }
-    data = {"format": FORMAT, "sites": list(sites), "templates": list(templates), "pages": pages}
+    data = {
+        "format": FORMAT, "sites": list(sites), "templates": list(templates),
+        "reads": list(reads), "pages": pages,
+    }  # fmt: skip
     replace_file(path, json.dumps(data, separators=(",", ":")))
 
 

@@ -60,7 +60,8 @@ def build(
     others = site_outputs(prepared)
     check_unique(page_paths(prepared) + others)
     records = {path: kept.record for path, kept in last.pages.items()}
-    unchanged = unchanged_pages(prepared, records)
+    shape = tracking.Shape.of(prepared.views)
+    unchanged = unchanged_pages(prepared, records, (shape, last.shape))
     fresh = [view for view in prepared.views if view._page.output not in unchanged]
     made, learnt = page_outputs(prepared, fresh)
     made_by_path = {output.path: output for output in made}
@@ -73,7 +74,7 @@ def build(
     rendered = frozenset(view._page.output for view in fresh)
     reusable = LastBuild(
         MappingProxyType(pages), prepared.content, prepared.fragments,
-        MappingProxyType(prepared.env.digests),
+        MappingProxyType(_digests(last, prepared.env.digests, shape)), shape,
     )  # fmt: skip
     return BuildResult(
         site, mode, tuple(outputs), len(pages), prepared.warnings, rendered,
@@ -180,11 +181,22 @@ def prepare(
     return replace(prepared, seen_by_all=_seen_by_all(prepared))
 
 
-def unchanged_pages(prepared: Prepared, records: Mapping[str, PageRecord]) -> set[str]:
+def _digests(last: LastBuild, made: Mapping, shape: tracking.Shape) -> dict:
+    """The digests this build worked out, and those of the last build it did not need to
+    (its settled pages'), for the pages still there: each is used only for its very object."""
+    return {**{k: v for k, v in last.digests.items() if k[0] in shape.pages}, **made}
+
+
+def unchanged_pages(
+    prepared: Prepared,
+    records: Mapping[str, PageRecord],
+    shapes: tuple[tracking.Shape, tracking.Shape | None] | None = None,
+) -> set[str]:
     """Output paths of this build's pages whose record of what they read still holds: the
-    same bytes as the build that made the record."""
+    same bytes as the build that made the record. `shapes` (this build's, the last's) lets
+    pages made of the last build's very objects pass without a second look."""
     paths = {view._page.output for view in prepared.views}
-    now = tracking.Current(prepared.env, prepared.views, prepared.seen_by_all)
+    now = tracking.Current(prepared.env, prepared.views, prepared.seen_by_all, shapes)
     wanted = {path: record for path, record in records.items() if path in paths}
     return pagerecords.unchanged_pages(wanted, now)
 
