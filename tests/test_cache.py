@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import shutil
+import subprocess
+import sys
 import time
 
+import jinja2.bccache
 import pytest
 
 from sitegen.cache.store import DiskCache, digest
@@ -284,3 +288,49 @@ def test_a_use_is_noted_only_when_the_last_one_is_not_recent(tmp_path):
         after = dict(db.execute("SELECT key, used FROM entries"))
     assert after["recent"] == before["recent"], "a recent use is not written again"
     assert after["old"] > before["old"] + 3600, "an old entry is noted as used, kept from pruning"
+
+
+def build_in_a_new_process(root):
+    """A build in a process of its own, as a user runs it: nothing compiled in memory yet."""
+    command = [sys.executable, "-m", "sitegen", "--root", str(root), "build", "-q", "--release"]
+    done = subprocess.run(command, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+
+
+def test_compiled_templates_are_kept_on_disk_and_a_damaged_one_is_compiled_again(make_project):
+    project = make_project("""
+        -- sites/acme/content/about.md --
+        ---
+        title: About
+        ---
+        About us.
+    """)
+    root = project.root
+    release = root / "build/acme/release"
+    kept = root / "build/.cache/templates"
+    build_in_a_new_process(root)
+    first = snapshot(release)
+    compiled = sorted(kept.iterdir())
+    assert compiled, "no compiled template was kept"
+
+    # Every kept file damaged in a different way: cut short, junk, junk after a right header,
+    # another template's code.
+    for index, path in enumerate(compiled):
+        data = path.read_bytes()
+        header = jinja2.bccache.bc_magic
+        damaged = [
+            data[: len(data) // 2],
+            b"\x80junk" * 7,
+            header + b"\x80junk" * 7,
+            compiled[index - 1].read_bytes(),
+        ]
+        path.write_bytes(damaged[index % len(damaged)])
+    shutil.rmtree(root / "build/acme")
+    build_in_a_new_process(root)
+    assert snapshot(release) == first
+
+    # A template edited: the kept code of its old text is not used.
+    page = root / "themes/base/templates/page.html"
+    page.write_text(page.read_text().replace("</article>", "<p>edited</p></article>", 1))
+    build_in_a_new_process(root)
+    assert "<p>edited</p>" in (release / "about/index.html").read_text()

@@ -28,7 +28,7 @@ def test_a_build_and_a_publish_use_the_cache_folders_earlier_versions_made(make_
     cache = project.root / "build/.cache"
     assert (cache / "fragments.sqlite").is_file()
     assert len(list((cache / "previews").iterdir())) == 1
-    assert (cache / "renders/acme.demo.json").is_file()
+    assert (cache / "renders/acme.demo.bin").is_file()
     assert (cache / "builds/acme.demo.json").is_file()
     assert (cache / "keys/acme.json").is_file()
 

@@ -25,6 +25,11 @@ class CacheFolders:
         return self.root / "fragments.sqlite"
 
     @property
+    def templates(self) -> Path:
+        """The theme's templates compiled, one file per template (`render.compiled`)."""
+        return self.root / "templates"
+
+    @property
     def previews(self) -> Path:
         """Image previews of the demo, one file per original and preview settings."""
         return self.root / "previews"
@@ -36,7 +41,7 @@ class CacheFolders:
 
     def render_record(self, client: str, mode: Mode) -> Path:
         """What each page of the last build read (`pagerecords`)."""
-        return self.root / "renders" / f"{client}.{mode.value}.json"
+        return self.root / "renders" / f"{client}.{mode.value}.bin"
 
     def build_record(self, client: str, mode: Mode) -> Path:
         """The inputs and outputs of the last build on disk (`uptodate`)."""

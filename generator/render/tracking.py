@@ -17,13 +17,14 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from enum import Enum
-from pathlib import PurePath
+from pathlib import Path, PurePath
 from types import MappingProxyType
 from typing import Any
 
 import jinja2
 
 from sitegen.cache.pagerecords import GONE, UNKNOWN
+from sitegen.render.compiled import CompiledTemplates
 from sitegen.render.jinjaenv import PublicEnvironment
 from sitegen.render.pageviews import PageView
 
@@ -82,6 +83,8 @@ def digest(value: Any) -> str:
     or UNKNOWN. Code is named by where it is: the build's tool digest covers its text."""
     if type(value) is str and len(value) < SHORT:  # a URL, a title: it stands for itself
         return "=" + value  # never a hex digest, UNKNOWN or GONE
+    if type(value) is dt.date:  # a page's date
+        return "@" + value.isoformat()
     if _plain(value):  # a page (by its URL), a chain of sections: many pages read alike
         return _plain_digest(value)
     return _digest(value)
@@ -110,6 +113,11 @@ def _digest(value: Any) -> str:
 
 
 _plain_digest = functools.lru_cache(maxsize=1 << 16)(_digest)
+
+
+def _text_digest(text: str) -> str:
+    """A page's converted text, digested with as few copies of it as can be."""
+    return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
 
 
 def _feed(hasher: Any, value: Any) -> None:
@@ -201,15 +209,19 @@ class TrackingEnvironment(PublicEnvironment):
 
     @classmethod
     def tracking(
-        cls, env: jinja2.Environment, known: Mapping[tuple[str, str], tuple[Any, str]] = EMPTY
+        cls,
+        env: jinja2.Environment,
+        known: Mapping[tuple[str, str], tuple[Any, str]] = EMPTY,
+        compiled_in: Path | None = None,
     ) -> TrackingEnvironment:
         """`env` as a tracking environment, as Jinja's own `overlay` copies one. `known` is
         the last build's `digests`: a value that is the very object it digested then (a
-        page's text, kept in memory from one build to the next) is not digested again."""
+        page's text, kept in memory from one build to the next) is not digested again.
+        Compiled templates are kept in memory, and in `compiled_in` if given."""
         tracked = object.__new__(cls)
         tracked.__dict__.update(env.__dict__)
         tracked.cache = {}
-        tracked.bytecode_cache = COMPILED  # templates compile once per source, not per build
+        tracked.bytecode_cache = CompiledTemplates(compiled_in)  # once per source
         tracked.extensions = {name: ext.bind(tracked) for name, ext in env.extensions.items()}
         tracked.learnt, tracked.reads, tracked.loads = {}, None, None
         tracked._sources, tracked._values, tracked._selected, tracked._got = {}, {}, {}, {}
@@ -317,7 +329,7 @@ class TrackingEnvironment(PublicEnvironment):
             if held is not None and kept is not None and kept[0] is held:
                 found = kept[1]  # kept alive in `known`, so no other object has its id
             elif attribute in _BODY:  # as read, but without making a Markup copy of the text
-                found = digest(str(held))
+                found = _text_digest(held)
             else:
                 found = digest(read_value(view, attribute))
             self._values[key] = found
@@ -432,21 +444,3 @@ class _PageTemplate:
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self.template, name)
-
-
-class CompiledTemplates(jinja2.BytecodeCache):
-    """Compiled templates in memory, by name and source checksum (Jinja checks it): a
-    preview server compiles a template once per source, not once per rebuild."""
-
-    def __init__(self) -> None:
-        self._store: dict[str, bytes] = {}
-
-    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
-        if bucket.key in self._store:
-            bucket.bytecode_from_string(self._store[bucket.key])
-
-    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
-        self._store[bucket.key] = bucket.bytecode_to_string()
-
-
-COMPILED = CompiledTemplates()
