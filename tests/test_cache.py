@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import sys
@@ -328,6 +329,15 @@ def test_compiled_templates_are_kept_on_disk_and_a_damaged_one_is_compiled_again
     shutil.rmtree(root / "build/acme")
     build_in_a_new_process(root)
     assert snapshot(release) == first
+
+    # The code of a template no build has used for a month goes; the rest stays.
+    old = kept / "old-template.bin"
+    old.write_bytes(compiled[0].read_bytes())
+    month_ago = time.time() - 31 * 86400
+    os.utime(old, (month_ago, month_ago))
+    shutil.rmtree(root / "build/acme")
+    build_in_a_new_process(root)
+    assert not old.exists() and all(path.exists() for path in compiled)
 
     # A template edited: the kept code of its old text is not used.
     page = root / "themes/base/templates/page.html"

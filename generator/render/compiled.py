@@ -2,18 +2,24 @@
 is a large part of rendering a few pages, and a build on disk renders in several processes.
 
 Compiled code is kept in memory (a preview server compiles a template once per edit) and, for
-a build on disk, in its cache folder (`folders.templates`), as Jinja's own bytecode cache
-does: found by the template's name and file, checked against its source's checksum and
-Jinja's version. The key covers sitegen itself, which sets how templates compile. A damaged
-or foreign file is ignored and written anew. Reads and writes only that folder."""
+a build on disk, in its cache folder (`folders.templates`), one file per template: found by
+the template's name and file, checked against its source's checksum and Jinja's version (as
+Jinja's own bytecode cache does). The key covers sitegen itself, which sets how templates
+compile. A damaged or foreign file is ignored and written anew; a file unused for a month
+goes (`store.prune_folder`). Reads and writes only that folder."""
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
+import io
 from pathlib import Path
 
 import jinja2
 import jinja2.bccache
+
+from sitegen.cache import store
+from sitegen.files import replace_file
 
 
 class CompiledTemplates(jinja2.BytecodeCache):
@@ -22,7 +28,7 @@ class CompiledTemplates(jinja2.BytecodeCache):
 
     def __init__(self, folder: Path | None = None) -> None:
         self._store = _IN_MEMORY
-        self._disk = jinja2.FileSystemBytecodeCache(str(folder)) if folder else None
+        self._folder = folder
 
     def get_cache_key(self, name: str, filename: str | None = None) -> str:
         from sitegen.cache.uptodate import tool_digest
@@ -34,23 +40,30 @@ class CompiledTemplates(jinja2.BytecodeCache):
         if bucket.key in self._store:
             bucket.bytecode_from_string(self._store[bucket.key])
             return
-        if self._disk is None:
+        if self._folder is None:
             return
+        path = self._folder / f"{bucket.key}.bin"
         try:
-            self._disk.load_bytecode(bucket)
-        except Exception:  # noqa: BLE001 (a damaged file of any kind: compile again)
+            bucket.load_bytecode(io.BytesIO(path.read_bytes()))
+        except Exception:  # noqa: BLE001 (missing, or damaged in any way: compile again)
             bucket.reset()
         if bucket.code is not None:
             self._store[bucket.key] = bucket.bytecode_to_string()
+            store.note_use(path)
 
     def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
-        self._store[bucket.key] = bucket.bytecode_to_string()
-        if self._disk is not None:
-            try:
-                Path(self._disk.directory).mkdir(parents=True, exist_ok=True)
-                self._disk.dump_bytecode(bucket)
-            except OSError:
-                pass  # a cache that cannot be written only costs time
+        self._store[bucket.key] = data = bucket.bytecode_to_string()
+        if self._folder is not None:
+            with contextlib.suppress(OSError):  # a cache not written only costs time
+                replace_file(self._folder / f"{bucket.key}.bin", data)
+
+
+def kept_in(folder: Path | None) -> CompiledTemplates:
+    """Compiled templates kept in `folder` too (None: in memory only); the files of those
+    not used for a month are removed first."""
+    if folder is not None:
+        store.prune_folder(folder, set())
+    return CompiledTemplates(folder)
 
 
 _IN_MEMORY: dict[str, bytes] = {}

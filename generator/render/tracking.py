@@ -24,7 +24,7 @@ from typing import Any
 import jinja2
 
 from sitegen.cache.pagerecords import GONE, UNKNOWN
-from sitegen.render.compiled import CompiledTemplates
+from sitegen.render import compiled
 from sitegen.render.jinjaenv import PublicEnvironment
 from sitegen.render.pageviews import PageView
 
@@ -221,7 +221,7 @@ class TrackingEnvironment(PublicEnvironment):
         tracked = object.__new__(cls)
         tracked.__dict__.update(env.__dict__)
         tracked.cache = {}
-        tracked.bytecode_cache = CompiledTemplates(compiled_in)  # once per source
+        tracked.bytecode_cache = compiled.kept_in(compiled_in)  # once per source
         tracked.extensions = {name: ext.bind(tracked) for name, ext in env.extensions.items()}
         tracked.learnt, tracked.reads, tracked.loads = {}, None, None
         tracked._sources, tracked._values, tracked._selected, tracked._got = {}, {}, {}, {}
