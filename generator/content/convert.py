@@ -12,6 +12,7 @@ import os
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import markdown
 import pygments
@@ -92,12 +93,16 @@ def convert_with_calls(
     keys = _keys(sources, remember=cache is not None)
     cached = cache.get_many(keys) if cache is not None else {}
     global _RESOLVED
-    resolved = _RESOLVED[1] if cache is not None and _RESOLVED[0] == links else set()
+    resolved = _RESOLVED[1] if cache is not None and _RESOLVED[0] == links else {}
+    values: dict[str, Any] = {}  # the cached value each key was taken from or put as
     for index, (page, key) in enumerate(zip(sources, keys, strict=True)):
         kept = cached.get(key)
-        if kept is not None and (key in resolved or still_resolves(kept["links"], page.rel, links)):
+        if kept is not None and (
+            resolved.get(key) is kept or still_resolves(kept["links"], page.rel, links)
+        ):
             calls = tuple((href, tuple(outcome)) for href, outcome in kept["links"])
             results[index] = (Converted(kept["html"], kept["toc"], kept["heading"], ()), calls)
+            values[key] = kept
         else:
             missing.append((index, key))
     jobs = [_job(sources[index]) for index, _ in missing]
@@ -107,26 +112,26 @@ def convert_with_calls(
         results[index] = (converted, calls)
         if cache is not None and not converted.problems:
             value = {"html": converted.html, "toc": converted.toc, "heading": converted.heading}
-            cache.put(key, value | {"links": calls})
+            cache.put(key, values.setdefault(key, value | {"links": calls}))
     if cache is not None:
-        made = zip(keys, results, strict=True)
-        _RESOLVED = (links, {key for key, result in made if not result[0].problems})  # type: ignore[index]
+        _RESOLVED = (links, values)
     return results  # type: ignore[return-value]
 
 
 # The keys and links of this process's last conversion of a site with a cache: a preview
 # server's rebuild does not hash every page's text again, nor resolve every link of a page
 # again while no page moved. Both hold what they were made from, so they are right for any
-# site.
+# site: a key's value is taken as resolving alike only when it is the very value checked,
+# as another store (a build on disk after a preview) may hold an older one under that key.
 _KEYS: dict[str, tuple[str, str | None, str]] = {}  # rel: (body, title, key)
-_RESOLVED: tuple[LinkMap | None, set[str]] = (None, set())  # links: keys that resolve alike
+_RESOLVED: tuple[LinkMap | None, dict[str, Any]] = (None, {})  # links: values resolving alike
 
 
 def forget() -> None:
     """Let go of the last conversion's keys and links, and the page texts they hold: a build
     on disk, whose process ends after it, has no next build to speed up."""
     global _KEYS, _RESOLVED
-    _KEYS, _RESOLVED = {}, (None, set())
+    _KEYS, _RESOLVED = {}, (None, {})
 
 
 def _keys(sources: Sequence[SourcePage], remember: bool) -> list[str]:
