@@ -153,6 +153,7 @@ def _feed(hasher: Any, value: Any) -> None:
     hasher.update(b"%d:" % len(data) + data)
 
 
+TEMPLATE = "template"  # read by every page of itself: its template is chosen by it
 _BODY = frozenset({"content", "toc"})  # a page's converted Markdown: `Page` has it as text
 _PLAIN = frozenset({"title", "url", "kind", "content", "toc", "date", "description", "weight"})
 
@@ -161,6 +162,8 @@ def read_value(view: PageView, attribute: str) -> Any:
     """What a template got by reading `attribute` of a page, as a fingerprint."""
     if attribute in _PLAIN:  # text, numbers and dates, read for every page: the fast way
         return getattr(view, attribute)
+    if attribute == TEMPLATE:  # what the page's front matter asks to be rendered with
+        return view._page.source.template
     if attribute == "is_current":  # answers by walking up the page's sections
         chain, page = [], view
         while page is not None:
@@ -338,7 +341,7 @@ class TrackingEnvironment(PublicEnvironment):
         return found
 
     def render_page(self, template: jinja2.Template, chosen: tuple, view: PageView) -> str:
-        self.reads, self.loads = {}, {}
+        self.reads, self.loads = {(view.url, TEMPLATE): view}, {}
         try:
             html = template.render(page=view)
         finally:
