@@ -1,0 +1,249 @@
+"""A rebuild that keeps pages, in memory (`sitegen serve`) or on disk (`sitegen build`), gives
+the bytes a clean build of the same files gives, whatever came before it: a long run of edits
+that move pages between sections and list pages, rename link targets, shadow templates, fail
+and are fixed, or go back to an earlier text.
+
+Each edit is followed by the preview server's rebuild (told the files changed, as its watcher
+tells it), a build on disk keeping unchanged pages, and a clean build without any cache."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from test_serve import both, delete, rename, write
+
+from sitegen.config.load import load_site, load_studio
+from sitegen.errors import SitegenError
+from sitegen.model import BuildOptions, Mode
+from sitegen.pipeline import stages, todisk
+from sitegen.render import themes
+from sitegen.render.themefolders import theme_folders
+from sitegen.serve import livereload, studiopins
+from sitegen.serve.livereload import Hub
+from sitegen.serve.rebuild import Preview, release_banner
+
+C = "sites/acme/content/"
+T = "sites/acme/templates/"
+TOML = "sites/acme/site.toml"
+
+
+def site_toml(per_page: int = 2, menu: str = '["about.md", { page = "journal", label = "News" }]'):
+    return (
+        '[client]\nname = "Acme"\nemail = "acme@example.com"\n'
+        f'[site]\ntitle = "Acme Site"\nper_page = {per_page}\nmenu = {menu}\n'
+        '[demo]\npassword = "correct-horse-battery"\n'
+    )
+
+
+def post(title: str, date: str, text: str = "Text.", extra: str = "") -> str:
+    return f"---\ntitle: {title}\ndate: {date}\n{extra}---\n{text}\n"
+
+
+SITE = (
+    f"-- {TOML} --\n{site_toml()}"
+    f"-- {C}_index.md --\n---\ntitle: Welcome\n---\n"
+    "Read [about us](about.md) and [the oven](journal/oven.md).\n"
+    f"-- {C}about.md --\n---\ntitle: About us\n---\nWe bake.\n"
+    f"-- {C}journal/_index.md --\n---\ntitle: Journal\n---\nNews.\n"
+    f"-- {C}journal/oven.md --\n{post('The oven', '2026-10-01', 'Like [us](../about.md).')}"
+    f"-- {C}journal/rye.md --\n{post('Rye', '2026-10-02')}"
+    f"-- {C}journal/spelt.md --\n{post('Spelt', '2026-10-03')}"
+    f"-- {C}notes/loose.md --\n---\ntitle: Loose\n---\nIn a folder without an index.\n"
+)
+
+WITH_NOTE = (
+    "{% extends 'base:page.html' %}"
+    "{% block title %}{% include 'note.html' ignore missing %}{% endblock %}"
+)
+ABOUT_TEMPLATE = "{% extends 'page.html' %}{% block title %}About the bakery{% endblock %}"
+
+
+def home(about: str, oven: str) -> str:
+    return f"---\ntitle: Welcome\n---\nRead [about us]({about}) and [the oven]({oven}).\n"
+
+
+def oven(date: str = "2026-10-05", about: str = "about.md", slug: str = "") -> str:
+    extra = f"slug: {slug}\n" if slug else ""
+    return post("The oven", date, f"Like [us](../{about}).", extra)
+
+
+def rye(extra: str = "") -> str:
+    return post("Rye bread", "2026-10-02", extra=extra)
+
+
+def spelt(title: str) -> str:
+    return post(title, "2026-10-03", extra="weight: 1\n")
+
+
+def barley(title: str) -> str:
+    return post(title, "2026-08-01", extra="description: Grain\n")
+
+
+def retitle(root: Path) -> None:
+    toml = root / TOML
+    toml.write_text(toml.read_text().replace("Acme Site", "Acme Bakery"))
+
+
+MENU_LABEL = '["about.md", { page = "journal", label = "Blog" }]'
+ABOUT = "---\ntitle: About us\ntemplate: about.html\n---\nWe bake.\n"
+JOURNAL = "---\ntitle: Our journal\n---\nNews.\n"
+
+# Each edit in the order applied; every state after one is compared with a clean build.
+EDITS = [
+    ("a title in lists and neighbours", write(C + "journal/rye.md", rye())),
+    ("a date that reorders the list", write(C + "journal/oven.md", oven())),
+    ("a weight", write(C + "journal/spelt.md", spelt("Spelt"))),
+    ("a slug of a linked page", write(C + "journal/oven.md", oven(slug="our-oven"))),
+    ("the slug again", write(C + "journal/oven.md", oven(slug="oven2"))),
+    ("a draft", write(C + "journal/rye.md", rye("draft: true\n"))),
+    ("the draft published", write(C + "journal/rye.md", rye())),
+    ("a fourth post, past a list page", write(C + "journal/wheat.md", post("Wheat", "2026-09-01"))),
+    ("a fifth", write(C + "journal/barley.md", post("Barley", "2026-08-01"))),
+    ("a post moved to a folder", rename(C + "journal/wheat.md", C + "notes/wheat.md")),
+    ("an index for that folder", write(C + "notes/_index.md", "---\ntitle: Notes\n---\n")),
+    ("a post moved back", rename(C + "notes/wheat.md", C + "journal/wheat.md")),
+    ("the index removed", delete(C + "notes/_index.md")),
+    ("per_page", write(TOML, site_toml(per_page=3))),
+    ("per_page back", write(TOML, site_toml(per_page=2))),
+    ("a menu label", write(TOML, site_toml(menu=MENU_LABEL))),
+    ("a menu entry by title", write(TOML, site_toml(menu='["about.md", "journal/spelt.md"]'))),
+    ("the menu's page retitled", write(C + "journal/spelt.md", spelt("Spelt loaf"))),
+    ("a client template shadowing the theme's", write(T + "page.html", WITH_NOTE)),
+    ("the include appears", write(T + "note.html", "Note: ")),
+    ("the include changes", write(T + "note.html", "Notice: ")),
+    ("that template", write(T + "about.html", ABOUT_TEMPLATE)),
+    ("a page naming its own template", write(C + "about.md", ABOUT)),
+    ("the shadowing template removed", delete(T + "page.html")),
+    ("a title taken from the heading", write(C + "about.md", "# About the bakery\n\nWe bake.\n")),
+    ("the heading changed", write(C + "about.md", "# About the bakers\n\nWe bake.\n")),
+    ("the link's target renamed", rename(C + "about.md", C + "bakery.md")),
+    ("the links fixed", both(
+        write(C + "_index.md", home("bakery.md", "journal/rye.md")),
+        write(C + "journal/oven.md", oven(about="bakery.md", slug="oven2")),
+        write(TOML, site_toml(menu='["bakery.md"]')),
+    )),
+    ("a page's text the same, its link's target moved", rename(C + "journal/rye.md", C + "rye.md")),
+    ("the link follows", write(C + "_index.md", home("bakery.md", "rye.md"))),
+    ("a description", write(C + "journal/barley.md", barley("Barley"))),
+    ("two titles at once", both(
+        write(C + "journal/barley.md", barley("Oats")),
+        write(C + "journal/spelt.md", spelt("Barley")),
+    )),
+    ("titles swapped back", both(
+        write(C + "journal/barley.md", barley("Barley")),
+        write(C + "journal/spelt.md", spelt("Spelt loaf")),
+    )),
+    ("a broken front matter", write(C + "journal/oven.md", "---\ntitle: [unclosed\n---\n")),
+    ("the text before", write(C + "journal/oven.md", oven("2026-10-05", "bakery.md", "oven2"))),
+    ("a site title", retitle),
+    ("a date only", write(C + "journal/oven.md", oven("2026-10-06", "bakery.md", "oven2"))),
+    ("a section retitled", write(C + "journal/_index.md", JOURNAL)),
+    ("the section's index removed", delete(C + "journal/_index.md")),
+    ("and back", write(C + "journal/_index.md", JOURNAL)),
+]  # fmt: skip
+
+
+def _files(root: Path) -> dict[str, tuple[int, int]]:
+    found = {}
+    for path in root.rglob("*"):
+        if path.relative_to(root).parts[0] != "build" and path.is_file():
+            stat = path.stat()
+            found[str(path)] = (stat.st_mtime_ns, stat.st_size)
+    return found
+
+
+def _clean(root: Path, mode: Mode, served: bool) -> dict[str, bytes]:
+    """A build with no cache and no build before; `served`: with the preview's additions."""
+    studio = load_studio(root)
+    site = load_site(studio, "acme")
+    inject = ""
+    if served:
+        chain = themes.load_chain(theme_folders(studio), site.theme)
+        base_path = site.demo.base_path if mode is Mode.DEMO else site.release.base_path
+        banner = release_banner(site) if mode is Mode.RELEASE else None
+        inject = livereload.injection(base_path, banner) + studiopins.injection(site, chain)
+    options = BuildOptions(use_cache=False, inject_html=inject)
+    result = stages.build(studio, site, mode, options)
+    return {o.path: o.data if o.data is not None else o.source.read_bytes() for o in result.outputs}
+
+
+def _served(preview: Preview) -> dict[str, bytes]:
+    files = preview.snapshot.files
+    return {p: o.data if o.data is not None else o.source.read_bytes() for p, o in files.items()}
+
+
+def _on_disk(root: Path, mode: Mode) -> dict[str, bytes]:
+    studio = load_studio(root)
+    site = load_site(studio, "acme")
+    written = todisk.build_to_disk(studio, site, mode, BuildOptions(), keep_unchanged=True)
+    folder = written.path
+    return {
+        p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*") if p.is_file()
+    }
+
+
+def _differences(got: dict[str, bytes], clean: dict[str, bytes]) -> list[str]:
+    return sorted(p for p in got.keys() | clean.keys() if got.get(p) != clean.get(p))
+
+
+@pytest.mark.parametrize("mode", [Mode.RELEASE, Mode.DEMO])
+def test_every_rebuild_after_a_run_of_edits_equals_a_clean_build(make_project, mode):
+    root = make_project(SITE).root
+    preview = Preview(root, "acme", mode, Hub(), echo=lambda *a, **k: None)
+    preview.rebuild()
+    _on_disk(root, mode)
+    for what, edit in EDITS:
+        before = _files(root)
+        edit(root)
+        after = _files(root)
+        changed = {Path(p) for p in before.keys() | after.keys() if before.get(p) != after.get(p)}
+        preview.rebuild(changed)
+        try:
+            clean = _clean(root, mode, served=False)
+        except SitegenError:
+            assert preview.snapshot.failure is not None, what
+            with pytest.raises(SitegenError):
+                _on_disk(root, mode)
+            continue
+        assert preview.snapshot.failure is None, f"{what}: {preview.snapshot.failure}"
+        served = _differences(_served(preview), _clean(root, mode, served=True))
+        assert not served, f"after {what}, serve differs from a clean build in {served}"
+        written = _differences(_on_disk(root, mode), clean)
+        assert not written, f"after {what}, build differs from a clean build in {written}"
+
+
+def _change(preview: Preview, root: Path, edit) -> None:
+    before = _files(root)
+    edit(root)
+    after = _files(root)
+    preview.rebuild(
+        {Path(p) for p in before.keys() | after.keys() if before.get(p) != after.get(p)}
+    )
+
+
+@pytest.mark.parametrize("mode", [Mode.RELEASE, Mode.DEMO])
+def test_a_page_that_names_another_template_in_its_front_matter_renders_with_it(make_project, mode):
+    root = make_project(SITE + f"-- {T}about.html --\n{ABOUT_TEMPLATE}\n").root
+    preview = Preview(root, "acme", mode, Hub(), echo=lambda *a, **k: None)
+    preview.rebuild()
+    _on_disk(root, mode)
+    about = "---\ntitle: About us\ntemplate: about.html\n---\nWe bake.\n"
+    _change(preview, root, write(C + "about.md", about))  # the same title and text
+    assert preview.stats.rendered_pages == {"about/index.html"}
+    assert _differences(_served(preview), _clean(root, mode, served=True)) == []
+    assert _differences(_on_disk(root, mode), _clean(root, mode, served=False)) == []
+
+
+def test_a_build_on_disk_after_a_preview_in_one_process_follows_a_renamed_link_target(
+    make_project,
+):
+    root = make_project(SITE).root
+    preview = Preview(root, "acme", Mode.RELEASE, Hub(), echo=lambda *a, **k: None)
+    preview.rebuild()
+    _on_disk(root, Mode.RELEASE)
+    oven = post("The oven", "2026-10-01", "Like [us](../about.md).", "slug: our-oven\n")
+    _change(preview, root, write(C + "journal/oven.md", oven))  # the home page links to it
+    written = _on_disk(root, Mode.RELEASE)
+    assert b'href="/journal/our-oven/"' in written["index.html"]
+    assert _differences(written, _clean(root, Mode.RELEASE, served=False)) == []
