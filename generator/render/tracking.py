@@ -1,5 +1,6 @@
-"""Learn, while a page renders, what it read: the templates it loaded and every attribute of
-every page it looked at (its own title, the titles in a list, a section's list of pages...).
+"""Learn, while a page renders, what it read: the templates it loaded, the one its front
+matter names, and every attribute of every page it looked at (its own title, the titles in a
+list, a section's list of pages...).
 
 `pagerecords` keeps what is learnt here; the next build, in memory or on disk, renders a page
 again only when one of those reads differently. A value the tracking cannot see into (an
