@@ -1,14 +1,18 @@
 """A rebuild that keeps pages, in memory (`sitegen serve`) or on disk (`sitegen build`), gives
 the bytes a clean build of the same files gives, whatever came before it: a long run of edits
 that move pages between sections and list pages, rename link targets, shadow templates, fail
-and are fixed, or go back to an earlier text.
+and are fixed, or go back to an earlier text; then a seeded walk of random edits, one or two
+at a time, to the same kinds of things.
 
 Each edit is followed by the preview server's rebuild (told the files changed, as its watcher
 tells it), a build on disk keeping unchanged pages, and a clean build without any cache."""
 
 from __future__ import annotations
 
+import posixpath
+from dataclasses import dataclass, replace
 from pathlib import Path
+from random import Random
 
 import pytest
 from test_serve import both, delete, rename, write
@@ -247,3 +251,101 @@ def test_a_build_on_disk_after_a_preview_in_one_process_follows_a_renamed_link_t
     written = _on_disk(root, Mode.RELEASE)
     assert b'href="/journal/our-oven/"' in written["index.html"]
     assert _differences(written, _clean(root, Mode.RELEASE, served=False)) == []
+
+
+@dataclass(frozen=True)
+class WalkedPage:
+    """A page as a seeded walk of edits writes it."""
+
+    folder: str = ""
+    title: str | None = None
+    date: str | None = None
+    weight: int | None = None
+    slug: str | None = None
+    template: str | None = None
+    link: str | None = None  # the name of the page its text links to
+    text: str = "Text."
+
+
+LONG_TITLE = "A title of more than sixty-four characters, which its record digests"
+NAMES = ("p0", "p1", "p2", "p3", "p4", "p5")
+CHOICES = {
+    "folder": ("", "journal/", "notes/"),
+    "title": ("Alpha", "Beta", "Alpha", None, LONG_TITLE),
+    "date": (None, "2026-01-01", "2026-02-01"),
+    "weight": (None, 1, 2),
+    "slug": (None, "a", "b"),
+    "template": (None, "about.html", "page.html"),
+    "link": (None, *NAMES),
+    "text": ("Text.", "Other text.", "# A heading\n\nText."),
+}
+SETTINGS = {"per_page": (1, 2, 3), "notes_index": (True, False), "shadowed": (True, False)}
+
+
+def _walk_files(pages: dict[str, WalkedPage], settings: dict) -> dict[str, str]:
+    """Every file of the site the walk is at, by path under the client's folder."""
+    files = {
+        "site.toml": site_toml(settings["per_page"], '["journal"]'),
+        "content/_index.md": "---\ntitle: Welcome\n---\nHome.\n",
+        "content/journal/_index.md": "---\ntitle: Journal\n---\n",
+        "templates/about.html": ABOUT_TEMPLATE,
+    }
+    if settings["notes_index"]:
+        files["content/notes/_index.md"] = "---\ntitle: Notes\n---\n"
+    if settings["shadowed"]:
+        files["templates/page.html"] = WITH_NOTE
+    for name, page in pages.items():
+        front = [f"{key}: {getattr(page, key)}" for key in ("title", "date", "weight", "template")]
+        front = [line for line in front if not line.endswith(": None")]
+        front += [f"slug: {name}-{page.slug}"] if page.slug else []
+        text = page.text
+        if page.link:
+            target = pages[page.link].folder + page.link + ".md"
+            text += f" See [it]({posixpath.relpath(target, page.folder or '.')})."
+        head = "---\n" + "\n".join(front) + "\n---\n" if front else ""
+        files[f"content/{page.folder}{name}.md"] = head + text + "\n"
+    return files
+
+
+def _walk_to(root: Path, files: dict[str, str]) -> None:
+    """The client's folder as `files` say: pages and templates no longer there removed."""
+    folder = root / "sites/acme"
+    for path in [*(folder / "content").rglob("*.md"), *(folder / "templates").rglob("*")]:
+        if path.relative_to(folder).as_posix() not in files:
+            path.unlink()
+    for rel, text in files.items():
+        path = folder / rel
+        if not path.exists() or path.read_text() != text:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(text)
+
+
+def test_a_seeded_walk_of_random_edits_rebuilds_as_a_clean_build_each_step(make_project):
+    random = Random(2026)
+    pages = {name: WalkedPage() for name in NAMES}
+    settings = {key: values[0] for key, values in SETTINGS.items()}
+    seen = [(dict(pages), dict(settings))]
+    root = make_project().root
+    _walk_to(root, _walk_files(pages, settings))
+    preview = Preview(root, "acme", Mode.RELEASE, Hub(), echo=lambda *a, **k: None)
+    preview.rebuild()
+    _on_disk(root, Mode.RELEASE)
+    for step in range(40):
+        for _ in range(random.choice((1, 1, 2))):  # two edits in one rebuild, now and then
+            what = random.choice([*CHOICES, *SETTINGS, "an earlier state"])
+            if what in CHOICES:
+                name = random.choice(NAMES)
+                pages[name] = replace(pages[name], **{what: random.choice(CHOICES[what])})
+            elif what in SETTINGS:
+                settings[what] = random.choice(SETTINGS[what])
+            else:
+                earlier_pages, earlier_settings = random.choice(seen[-5:])
+                pages, settings = dict(earlier_pages), dict(earlier_settings)
+        seen.append((dict(pages), dict(settings)))
+        files = _walk_files(pages, settings)
+        _change(preview, root, lambda root, files=files: _walk_to(root, files))
+        clean = _clean(root, Mode.RELEASE, served=False)
+        served = _differences(_served(preview), _clean(root, Mode.RELEASE, served=True))
+        assert not served, f"step {step}: serve differs from a clean build in {served}"
+        written = _differences(_on_disk(root, Mode.RELEASE), clean)
+        assert not written, f"step {step}: build differs from a clean build in {written}"
