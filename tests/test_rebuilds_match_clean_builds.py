@@ -89,6 +89,35 @@ def retitle(root: Path) -> None:
     toml.write_text(toml.read_text().replace("Acme Site", "Acme Bakery"))
 
 
+def put(rel: str, text: str):
+    """An edit writing a file, in a folder made if need be."""
+
+    def edit(root: Path) -> None:
+        (root / rel).parent.mkdir(parents=True, exist_ok=True)
+        (root / rel).write_text(text)
+
+    return edit
+
+
+def in_toml(old: str, new: str):
+    """An edit of site.toml: `old` replaced by `new` (appended when `old` is empty)."""
+
+    def edit(root: Path) -> None:
+        text = (root / TOML).read_text()
+        (root / TOML).write_text(text.replace(old, new) if old else text + new)
+
+    return edit
+
+
+REPORT = "sites/acme/assets/files/report.zip"
+PUBLIC = 'public = ["assets/files/report.zip"]\n'
+MILESTONE = (
+    '[[milestones]]\nid = "all"\ntitle = "Everything"\nshare = 100\namount = 1000.00\n'
+    'currency = "EUR"\ndue = 2026-01-10\nstate = "approved"\n'
+)
+LOGO = "sites/acme/assets/design/logo.svg"
+SVG = '<svg xmlns="http://www.w3.org/2000/svg"><rect width="{}" height="5"/></svg>'
+LINKED = "# Bakers\n\n[It](../assets/files/report.zip)\n"
 MENU_LABEL = '["about.md", { page = "journal", label = "Blog" }]'
 ABOUT = "---\ntitle: About us\ntemplate: about.html\n---\nWe bake.\n"
 JOURNAL = "---\ntitle: Our journal\n---\nNews.\n"
@@ -145,7 +174,25 @@ EDITS = [
     ("a section retitled", write(C + "journal/_index.md", JOURNAL)),
     ("the section's index removed", delete(C + "journal/_index.md")),
     ("and back", write(C + "journal/_index.md", JOURNAL)),
+    ("a deliverable", put(REPORT, "PK")),
+    ("a page linking to it", write(C + "bakery.md", LINKED)),
+    ("the deliverable made public", in_toml("", PUBLIC)),
+    ("withheld again", in_toml(PUBLIC, "")),
+    ("a milestone on the status page", in_toml("", MILESTONE)),
+    ("its state", in_toml('"approved"', '"in-progress"')),
+    ("a design file", put(LOGO, SVG.format(5))),
+    ("the design changes", put(LOGO, SVG.format(7))),
+    ("the deliverable and its link removed", both(
+        delete(REPORT), write(C + "bakery.md", "# About the bakers\n\nWe bake.\n"),
+    )),
 ]  # fmt: skip
+# The edits after which the site does not build: a link to a page no longer there, a front
+# matter that does not parse.
+FAILING = {
+    "the link's target renamed",
+    "a page's text the same, its link's target moved",
+    "a broken front matter",
+}
 
 
 def _files(root: Path) -> dict[str, tuple[int, int]]:
@@ -206,10 +253,12 @@ def test_every_rebuild_after_a_run_of_edits_equals_a_clean_build(make_project, m
         try:
             clean = _clean(root, mode, served=False)
         except SitegenError:
+            assert what in FAILING, f"{what}: the build fails"
             assert preview.snapshot.failure is not None, what
             with pytest.raises(SitegenError):
                 _on_disk(root, mode)
             continue
+        assert what not in FAILING, f"{what}: the build does not fail"
         assert preview.snapshot.failure is None, f"{what}: {preview.snapshot.failure}"
         served = _differences(_served(preview), _clean(root, mode, served=True))
         assert not served, f"after {what}, serve differs from a clean build in {served}"
