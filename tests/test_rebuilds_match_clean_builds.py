@@ -195,6 +195,16 @@ FAILING = {
 }
 
 
+def _change(preview: Preview, root: Path, edit) -> None:
+    """`edit` made, then the preview's rebuild told the files it changed, as its watcher would."""
+    before = _files(root)
+    edit(root)
+    after = _files(root)
+    preview.rebuild(
+        {Path(p) for p in before.keys() | after.keys() if before.get(p) != after.get(p)}
+    )
+
+
 def _files(root: Path) -> dict[str, tuple[int, int]]:
     found = {}
     for path in root.rglob("*"):
@@ -245,11 +255,7 @@ def test_every_rebuild_after_a_run_of_edits_equals_a_clean_build(make_project, m
     preview.rebuild()
     _on_disk(root, mode)
     for what, edit in EDITS:
-        before = _files(root)
-        edit(root)
-        after = _files(root)
-        changed = {Path(p) for p in before.keys() | after.keys() if before.get(p) != after.get(p)}
-        preview.rebuild(changed)
+        _change(preview, root, edit)
         try:
             clean = _clean(root, mode, served=False)
         except SitegenError:
@@ -264,15 +270,6 @@ def test_every_rebuild_after_a_run_of_edits_equals_a_clean_build(make_project, m
         assert not served, f"after {what}, serve differs from a clean build in {served}"
         written = _differences(_on_disk(root, mode), clean)
         assert not written, f"after {what}, build differs from a clean build in {written}"
-
-
-def _change(preview: Preview, root: Path, edit) -> None:
-    before = _files(root)
-    edit(root)
-    after = _files(root)
-    preview.rebuild(
-        {Path(p) for p in before.keys() | after.keys() if before.get(p) != after.get(p)}
-    )
 
 
 @pytest.mark.parametrize("mode", [Mode.RELEASE, Mode.DEMO])
