@@ -12,6 +12,7 @@ import os
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import markdown
 import pygments
@@ -79,39 +80,49 @@ def still_resolves(calls: Calls, rel: str, links: LinkMap) -> bool:
 def convert_all(
     sources: Sequence[SourcePage], links: LinkMap, cache: DiskCache | None, workers: int = 1
 ) -> list[Converted]:
-    return [converted for converted, _ in convert_with_calls(sources, links, cache, workers)]
+    return [converted for converted, _ in convert_each(sources, links, cache, workers)]
 
 
 def convert_with_calls(
     sources: Sequence[SourcePage], links: LinkMap, cache: DiskCache | None, workers: int = 1
 ) -> list[tuple[Converted, Calls]]:
-    """Each page's HTML and the links it resolved: from the cache where they still hold,
-    converted (and cached) otherwise."""
-    results: list[tuple[Converted, Calls] | None] = [None] * len(sources)
-    missing: list[tuple[int, str]] = []
+    return list(convert_each(sources, links, cache, workers))
+
+
+def convert_each(
+    sources: Sequence[SourcePage], links: LinkMap, cache: DiskCache | None, workers: int = 1
+) -> Iterator[tuple[Converted, Calls]]:
+    """Each page's HTML and the links it resolved, in order, as soon as it is ready: from the
+    cache where they still hold, converted (and cached) otherwise. Nothing here holds a result
+    once it is handed on, so a caller that keeps less of each keeps a site's worth less."""
     keys = _keys(sources, remember=cache is not None)
-    cached = cache.get_many(keys) if cache is not None else {}
+    found = cache.get_many(keys) if cache is not None else {}
     global _RESOLVED
     resolved = _RESOLVED[1] if cache is not None and _RESOLVED[0] == links else set()
+    hits: dict[int, Any] = {}
     for index, (page, key) in enumerate(zip(sources, keys, strict=True)):
-        kept = cached.get(key)
+        kept = found.get(key)
         if kept is not None and (key in resolved or still_resolves(kept["links"], page.rel, links)):
+            hits[index] = kept
+    del found  # what was not a hit: let it go now, not when the last page is handed on
+    jobs = [_job(page) for index, page in enumerate(sources) if index not in hits]
+    made = _convert(jobs, links, workers)
+    clean = set()  # keys whose conversion has no problem
+    for index, key in enumerate(keys):
+        kept = hits.pop(index, None)
+        if kept is not None:
             calls = tuple((href, tuple(outcome)) for href, outcome in kept["links"])
-            results[index] = (Converted(kept["html"], kept["toc"], kept["heading"], ()), calls)
+            converted = Converted(kept["html"], kept["toc"], kept["heading"], ())
         else:
-            missing.append((index, key))
-    jobs = [_job(sources[index]) for index, _ in missing]
-    for (index, key), (converted, calls) in zip(
-        missing, _convert(jobs, links, workers), strict=True
-    ):
-        results[index] = (converted, calls)
-        if cache is not None and not converted.problems:
-            value = {"html": converted.html, "toc": converted.toc, "heading": converted.heading}
-            cache.put(key, value | {"links": calls})
+            converted, calls = next(made)
+            if cache is not None and not converted.problems:
+                value = {"html": converted.html, "toc": converted.toc, "heading": converted.heading}
+                cache.put(key, value | {"links": calls})
+        if not converted.problems:
+            clean.add(key)
+        yield converted, calls
     if cache is not None:
-        made = zip(keys, results, strict=True)
-        _RESOLVED = (links, {key for key, result in made if not result[0].problems})  # type: ignore[index]
-    return results  # type: ignore[return-value]
+        _RESOLVED = (links, clean)
 
 
 # The keys and links of this process's last conversion of a site with a cache: a preview

@@ -25,7 +25,7 @@ import jinja2
 
 from sitegen.cache.pagerecords import GONE, UNKNOWN
 from sitegen.render.jinjaenv import PublicEnvironment
-from sitegen.render.pageviews import PageView
+from sitegen.render.pageviews import PageView, body_text
 
 
 class Unknown:
@@ -164,8 +164,8 @@ def read_value(view: PageView, attribute: str) -> Any:
 def _held(view: PageView, attribute: str) -> Any:
     """The object a page holds for an attribute read as it is, or None."""
     page = view._page
-    if attribute in _BODY:
-        return getattr(page, attribute)
+    if attribute in _BODY:  # where its text is spilled, the page holds none to compare
+        return getattr(page, attribute) if page.spilled is None else None
     if attribute == "title":
         return page.title
     if attribute in _FROM_SOURCE:
@@ -312,7 +312,7 @@ class TrackingEnvironment(PublicEnvironment):
             if held is not None and kept is not None and kept[0] is held:
                 found = kept[1]  # kept alive in `known`, so no other object has its id
             elif attribute in _BODY:  # as read, but without making a Markup copy of the text
-                found = digest(str(held))
+                found = digest(body_text(view._page, attribute))
             else:
                 found = digest(read_value(view, attribute))
             self._values[key] = found
