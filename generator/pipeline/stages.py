@@ -138,7 +138,8 @@ def prepare(
     chain = themes.load_chain(theme_folders(studio), site.theme)
     cache = None
     if options.use_cache:
-        cache = Layered(last.fragments, DiskCache(folders.of(studio, options).fragments))
+        disk = DiskCache(folders.of(studio, options).fragments)
+        cache = Layered(last.fragments, disk, remember=keep_sources)
     try:
         drafts = options.include_drafts
         content = contentmemo.load(site, drafts, cache, last.content, changed)
