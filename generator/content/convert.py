@@ -167,32 +167,33 @@ def _convert(jobs: list[Job], links: LinkMap, workers: int) -> Iterator[tuple[Co
         yield from convert_chunk(jobs, links)
         return
     size = max(1, len(jobs) // (workers * 16))
-    bounds = [(start, min(start + size, len(jobs))) for start in range(0, len(jobs), size)]
+    chunks = [jobs[start : start + size] for start in range(0, len(jobs), size)]
     processes = min(workers, os.cpu_count() or 1)
     if "fork" not in multiprocessing.get_all_start_methods():
-        chunks = [jobs[start:stop] for start, stop in bounds]
         with worker_processes.pool(processes) as pool:
             for part in pool.map(convert_chunk, chunks, [links] * len(chunks)):
                 yield from part
         return
     global _INHERITED
-    _INHERITED = (jobs, links)  # forked workers inherit the pages: only bounds are sent
+    # Forked workers inherit the links, but are sent their pages: a page's text read where it
+    # lies in the parent's memory has its count of references raised, and so the memory page
+    # it lies on copied, in every worker; a few pickled chunks at a time cost less.
+    _INHERITED = links
     try:
         context = multiprocessing.get_context("fork")
         with worker_processes.pool(processes, context) as pool:
-            for part in pool.map(_convert_inherited, bounds):
+            for part in pool.map(_convert_inherited, chunks):
                 yield from part
     finally:
         _INHERITED = None
 
 
-_INHERITED: tuple[list[Job], LinkMap] | None = None
+_INHERITED: LinkMap | None = None
 
 
-def _convert_inherited(bounds: tuple[int, int]) -> list[tuple[Converted, Calls]]:
+def _convert_inherited(jobs: list[Job]) -> list[tuple[Converted, Calls]]:
     assert _INHERITED is not None, "only called in a process forked by _convert"
-    jobs, links = _INHERITED
-    return convert_chunk(jobs[bounds[0] : bounds[1]], links)
+    return convert_chunk(jobs, _INHERITED)
 
 
 _CONVERTER: Converter | None = None
