@@ -170,7 +170,9 @@ def prepare(
         convert.forget()
         found, content, cache = replace(found, pages=()), None, None
     project = demoparts.project(site, demo, links, base_path, options) if demo else None
-    env = tracking.TrackingEnvironment.tracking(templates.environment(chain, site), last.digests)
+    env = tracking.TrackingEnvironment.tracking(
+        templates.environment(chain, site), last.digests, remember=keep_sources
+    )
     base_url = site_base_url(studio, site, mode)
     views, menu_warnings = templates.site_views(
         env, chain, studio, site, mode, base_url, pages, project, found.drafts

@@ -147,6 +147,7 @@ def _write_share(work: _Work, share: range) -> tuple[Records, list[SitegenError]
                 records[output.path] = learnt[output.path].on_disk(written)
         except SitegenError as exc:
             problems.append(exc)
+        work.prepared.env.forget_values()
     return records, problems
 
 

@@ -104,7 +104,7 @@ def _digest(value: Any) -> str:
     return hasher.hexdigest()
 
 
-_plain_digest = functools.lru_cache(maxsize=1 << 16)(_digest)
+_plain_digest = functools.lru_cache(maxsize=1 << 12)(_digest)
 
 
 def _feed(hasher: Any, value: Any) -> None:
@@ -196,11 +196,15 @@ class TrackingEnvironment(PublicEnvironment):
 
     @classmethod
     def tracking(
-        cls, env: jinja2.Environment, known: Mapping[tuple[str, str], tuple[Any, str]] = EMPTY
+        cls,
+        env: jinja2.Environment,
+        known: Mapping[tuple[str, str], tuple[Any, str]] = EMPTY,
+        remember: bool = True,
     ) -> TrackingEnvironment:
         """`env` as a tracking environment, as Jinja's own `overlay` copies one. `known` is
         the last build's `digests`: a value that is the very object it digested then (a
-        page's text, kept in memory from one build to the next) is not digested again."""
+        page's text, kept in memory from one build to the next) is not digested again.
+        Without `remember`, `digests` stays empty: a build with no next one to speed up."""
         tracked = object.__new__(cls)
         tracked.__dict__.update(env.__dict__)
         tracked.cache = {}
@@ -208,7 +212,7 @@ class TrackingEnvironment(PublicEnvironment):
         tracked.extensions = {name: ext.bind(tracked) for name, ext in env.extensions.items()}
         tracked.learnt, tracked.reads, tracked.loads = {}, None, None
         tracked._sources, tracked._values, tracked._selected, tracked._got = {}, {}, {}, {}
-        tracked.known, tracked.digests = known, {}
+        tracked.known, tracked.digests, tracked.remember = known, {}, remember
         return tracked
 
     def getattr(self, obj: Any, attribute: str) -> Any:
@@ -316,9 +320,15 @@ class TrackingEnvironment(PublicEnvironment):
             else:
                 found = digest(read_value(view, attribute))
             self._values[key] = found
-            if held is not None:
+            if held is not None and self.remember:
                 self.digests[key] = (held, found)
         return found
+
+    def forget_values(self) -> None:
+        """Let go of the digests of what pages read: a worker of a build on disk reads most
+        values once, for the page that shows them, and would otherwise keep its share's worth
+        of them to the end. Only time is lost: a digest is worked out again the same."""
+        self._values = {}
 
     def render_page(self, template: jinja2.Template, chosen: tuple, view: PageView) -> str:
         self.reads, self.loads = {}, {}
