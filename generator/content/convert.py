@@ -90,12 +90,17 @@ def convert_with_calls(
 
 
 def convert_each(
-    sources: Sequence[SourcePage], links: LinkMap, cache: DiskCache | None, workers: int = 1
+    sources: Sequence[SourcePage],
+    links: LinkMap,
+    cache: DiskCache | None,
+    workers: int = 1,
+    remember: bool = True,
 ) -> Iterator[tuple[Converted, Calls]]:
     """Each page's HTML and the links it resolved, in order, as soon as it is ready: from the
     cache where they still hold, converted (and cached) otherwise. Nothing here holds a result
-    once it is handed on, so a caller that keeps less of each keeps a site's worth less."""
-    keys = _keys(sources, remember=cache is not None)
+    once it is handed on, nor a page's text once it is converted, so a caller that keeps less
+    of each keeps a site's worth less. Without `remember`, no keys are kept for a next build."""
+    keys = _keys(sources, remember=cache is not None and remember)
     found = cache.get_many(keys) if cache is not None else {}
     global _RESOLVED
     resolved = _RESOLVED[1] if cache is not None and _RESOLVED[0] == links else set()
@@ -105,8 +110,9 @@ def convert_each(
         if kept is not None and (key in resolved or still_resolves(kept["links"], page.rel, links)):
             hits[index] = kept
     del found  # what was not a hit: let it go now, not when the last page is handed on
-    jobs = [_job(page) for index, page in enumerate(sources) if index not in hits]
-    made = _convert(jobs, links, workers)
+    made = _convert(
+        [_job(page) for index, page in enumerate(sources) if index not in hits], links, workers
+    )
     clean = set()  # keys whose conversion has no problem
     for index, key in enumerate(keys):
         kept = hits.pop(index, None)
@@ -164,14 +170,19 @@ def _job(page: SourcePage) -> Job:
 def _convert(jobs: list[Job], links: LinkMap, workers: int) -> Iterator[tuple[Converted, Calls]]:
     """Each job's result, in order, as soon as it is ready: the cache is filled meanwhile."""
     if workers <= 1 or len(jobs) < PARALLEL_FROM:
-        yield from convert_chunk(jobs, links)
+        jobs.reverse()  # each page's text let go once converted, its result once handed on
+        while jobs:
+            yield from convert_chunk([jobs.pop()], links)
         return
     size = max(1, len(jobs) // (workers * 16))
     chunks = [jobs[start : start + size] for start in range(0, len(jobs), size)]
+    del jobs  # each chunk's pages go once converted: the pool holds them until then
     processes = min(workers, os.cpu_count() or 1)
     if "fork" not in multiprocessing.get_all_start_methods():
         with worker_processes.pool(processes) as pool:
-            for part in pool.map(convert_chunk, chunks, [links] * len(chunks)):
+            parts = pool.map(convert_chunk, chunks, [links] * len(chunks))
+            del chunks
+            for part in parts:
                 yield from part
         return
     global _INHERITED
@@ -182,7 +193,9 @@ def _convert(jobs: list[Job], links: LinkMap, workers: int) -> Iterator[tuple[Co
     try:
         context = multiprocessing.get_context("fork")
         with worker_processes.pool(processes, context) as pool:
-            for part in pool.map(_convert_inherited, chunks):
+            parts = pool.map(_convert_inherited, chunks)
+            del chunks
+            for part in parts:
                 yield from part
     finally:
         _INHERITED = None

@@ -24,16 +24,19 @@ def pages(
     spill: SpillFile | None = None,
 ) -> list[Page]:
     """Every page converted, or one ContentError naming each page's problems. Without
-    `keep_sources` a page keeps no Markdown text: nothing reads it once converted. With
-    `spill`, it keeps no HTML either: a site's worth is more than a process should hold."""
-    results = convert.convert_each(sources, links, cache, workers)
+    `keep_sources` a page keeps no Markdown text: nothing reads it once converted, and each
+    of `sources` is replaced by the page without it as it is converted, so no text outlives
+    its conversion. With `spill`, a page keeps no HTML either: a site's worth is more than a
+    process should hold."""
+    results = convert.convert_each(sources, links, cache, workers, remember=keep_sources)
     made: list[Page] = []
     problems: list[Diagnostic] = []
-    for source, (converted, _) in zip(sources, results, strict=True):
+    for index, (source, (converted, _)) in enumerate(zip(sources, results, strict=True)):
         problems.extend(converted.problems)
         title = source.title or converted.heading or _title_from_name(source.rel)
         url = base_path + source.url_path[1:]
-        source = source if keep_sources else replace(source, body="")  # read once converted
+        if not keep_sources:  # read once converted
+            source = sources[index] = replace(source, body="")
         if spill is None:
             made.append(Page(source, title, url, converted.html, converted.toc))
         else:

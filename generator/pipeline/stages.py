@@ -157,6 +157,8 @@ def prepare(
             drafts=found.drafts,
             base_path=base_path,
         )
+        if not keep_sources:  # each page's Markdown goes once converted: only `sources` holds it
+            found, content = replace(found, pages=()), None
         made_before = cache.made if cache else 0
         pages = convertpages.pages(
             sources, links, base_path, cache, options.workers, keep_sources, spill
@@ -168,7 +170,7 @@ def prepare(
             cache.close()
     if not keep_sources:
         convert.forget()
-        found, content, cache = replace(found, pages=()), None, None
+        cache = None
     project = demoparts.project(site, demo, links, base_path, options) if demo else None
     env = tracking.TrackingEnvironment.tracking(
         templates.environment(chain, site), last.digests, remember=keep_sources
