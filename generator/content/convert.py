@@ -31,6 +31,7 @@ from sitegen.content.markup import (
 from sitegen.model import SourcePage
 
 PARALLEL_FROM = 64  # fewer pages than this convert faster than a process pool starts
+CHUNK = 100  # pages sent to a worker at a time: bounds what it and the parent hold of them
 RECIPE = repr(
     (__version__, markdown.__version__, pygments.__version__, EXTENSIONS, EXTENSION_CONFIGS)
 )
@@ -174,7 +175,7 @@ def _convert(jobs: list[Job], links: LinkMap, workers: int) -> Iterator[tuple[Co
         while jobs:
             yield from convert_chunk([jobs.pop()], links)
         return
-    size = max(1, len(jobs) // (workers * 16))
+    size = max(1, min(CHUNK, len(jobs) // (workers * 16)))
     chunks = [jobs[start : start + size] for start in range(0, len(jobs), size)]
     del jobs  # each chunk's pages go once converted: the pool holds them until then
     processes = min(workers, os.cpu_count() or 1)
