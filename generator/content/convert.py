@@ -10,7 +10,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +19,7 @@ import pygments
 
 from sitegen import __version__
 from sitegen import processes as worker_processes
+from sitegen.cache.spill import SpillFile
 from sitegen.cache.store import DiskCache, digest
 from sitegen.content.markup import (
     EXTENSION_CONFIGS,
@@ -46,6 +47,7 @@ class Job:
     body: str
     body_line: int
     title: str | None
+    spilled: tuple[int, int] | None = None  # (offset, size) of `body` in the spill file
 
 
 Calls = tuple[tuple[str, tuple[str, ...]], ...]  # (href, what it resolved to), per link
@@ -96,11 +98,16 @@ def convert_each(
     cache: DiskCache | None,
     workers: int = 1,
     remember: bool = True,
+    spill: SpillFile | None = None,
 ) -> Iterator[tuple[Converted, Calls]]:
     """Each page's HTML and the links it resolved, in order, as soon as it is ready: from the
     cache where they still hold, converted (and cached) otherwise. Nothing here holds a result
     once it is handed on, nor a page's text once it is converted, so a caller that keeps less
-    of each keeps a site's worth less. Without `remember`, no keys are kept for a next build."""
+    of each keeps a site's worth less. Without `remember`, no keys are kept for a next build.
+
+    With `spill`, where forked workers convert, each page's Markdown goes to that file before
+    they fork, and `sources` (a list, then) are replaced by the pages without it: the parent
+    then frees no text while they run, which would copy the memory it shared with them."""
     keys = _keys(sources, remember=cache is not None and remember)
     found = cache.get_many(keys) if cache is not None else {}
     global _RESOLVED
@@ -111,9 +118,13 @@ def convert_each(
         if kept is not None and (key in resolved or still_resolves(kept["links"], page.rel, links)):
             hits[index] = kept
     del found  # what was not a hit: let it go now, not when the last page is handed on
-    made = _convert(
-        [_job(page) for index, page in enumerate(sources) if index not in hits], links, workers
-    )
+    jobs = [_job(page) for index, page in enumerate(sources) if index not in hits]
+    if spill is not None and _forks(len(jobs), workers):
+        jobs = [_spilled(job, spill) for job in jobs]
+        for index, page in enumerate(sources):
+            sources[index] = replace(page, body="")  # type: ignore[index]
+    made = _convert(jobs, links, workers, spill)
+    del jobs  # `_convert` lets go of each page's job once it is converted
     clean = set()  # keys whose conversion has no problem
     for index, key in enumerate(keys):
         kept = hits.pop(index, None)
@@ -168,7 +179,20 @@ def _job(page: SourcePage) -> Job:
     return Job(page.rel, page.source, page.body, page.body_line, page.title)
 
 
-def _convert(jobs: list[Job], links: LinkMap, workers: int) -> Iterator[tuple[Converted, Calls]]:
+def _spilled(job: Job, spill: SpillFile) -> Job:
+    at = spill.put(job.body, "")
+    return replace(job, body="", spilled=(at.offset, at.content_size))
+
+
+def _forks(jobs: int, workers: int) -> bool:
+    """Whether `_convert` converts in forked workers."""
+    parallel = workers > 1 and jobs >= PARALLEL_FROM
+    return parallel and "fork" in multiprocessing.get_all_start_methods()
+
+
+def _convert(
+    jobs: list[Job], links: LinkMap, workers: int, spill: SpillFile | None = None
+) -> Iterator[tuple[Converted, Calls]]:
     """Each job's result, in order, as soon as it is ready: the cache is filled meanwhile."""
     if workers <= 1 or len(jobs) < PARALLEL_FROM:
         jobs.reverse()  # each page's text let go once converted, its result once handed on
@@ -190,7 +214,7 @@ def _convert(jobs: list[Job], links: LinkMap, workers: int) -> Iterator[tuple[Co
     # Forked workers inherit the links, but are sent their pages: a page's text read where it
     # lies in the parent's memory has its count of references raised, and so the memory page
     # it lies on copied, in every worker; a few pickled chunks at a time cost less.
-    _INHERITED = links
+    _INHERITED = (links, spill)
     try:
         context = multiprocessing.get_context("fork")
         with worker_processes.pool(processes, context) as pool:
@@ -202,12 +226,15 @@ def _convert(jobs: list[Job], links: LinkMap, workers: int) -> Iterator[tuple[Co
         _INHERITED = None
 
 
-_INHERITED: LinkMap | None = None
+_INHERITED: tuple[LinkMap, SpillFile | None] | None = None
 
 
 def _convert_inherited(jobs: list[Job]) -> list[tuple[Converted, Calls]]:
     assert _INHERITED is not None, "only called in a process forked by _convert"
-    return convert_chunk(jobs, _INHERITED)
+    links, spill = _INHERITED
+    if spill is not None:  # each page's Markdown, where the parent put it before the fork
+        jobs = [replace(j, body=spill.read(*j.spilled)) if j.spilled else j for j in jobs]
+    return convert_chunk(jobs, links)
 
 
 _CONVERTER: Converter | None = None

@@ -28,14 +28,14 @@ def pages(
     of `sources` is replaced by the page without it as it is converted, so no text outlives
     its conversion. With `spill`, a page keeps no HTML either: a site's worth is more than a
     process should hold."""
-    results = convert.convert_each(sources, links, cache, workers, remember=keep_sources)
+    results = convert.convert_each(sources, links, cache, workers, keep_sources, spill)
     made: list[Page] = []
     problems: list[Diagnostic] = []
     for index, (source, (converted, _)) in enumerate(zip(sources, results, strict=True)):
         problems.extend(converted.problems)
         title = source.title or converted.heading or _title_from_name(source.rel)
         url = base_path + source.url_path[1:]
-        if not keep_sources:  # read once converted
+        if not keep_sources and source.body:  # read once converted
             source = sources[index] = replace(source, body="")
         if spill is None:
             made.append(Page(source, title, url, converted.html, converted.toc))
