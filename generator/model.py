@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from sitegen.cache.pagerecords import PageRecord
+    from sitegen.cache.spill import Spilled
 
 EMPTY: MappingProxyType[str, Any] = MappingProxyType({})
 
@@ -231,6 +232,7 @@ class Page:
     content: str
     toc: str
     number: int = 1  # which page of its list a home or section page is: 2 for /page/2/
+    spilled: Spilled | None = None  # content and toc kept in a file, not here (then both "")
 
     @property
     def kind(self) -> str:

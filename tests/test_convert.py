@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 
+from sitegen.cache.spill import SpillFile
 from sitegen.config.load import load_site, load_studio
 from sitegen.content import convert, markup, sitepages
 
@@ -37,3 +38,18 @@ def test_pages_converted_across_processes_equal_one_process(make_project, monkey
     assert shared == alone
     assert [converted.problems != () for converted, _ in shared] == [False] * 11 + [True]
     assert "/p05/" in shared[4][0].html
+
+
+def test_markdown_spilled_before_the_workers_fork_converts_alike(
+    make_project, monkeypatch, tmp_path
+):
+    """A build on disk puts each page's Markdown in its spill file before the workers fork,
+    and keeps none: they read it there, and convert it as one process would."""
+    sources, links = _sources(make_project)
+    alone = convert.convert_with_calls(sources, links, None, workers=1)
+    monkeypatch.setattr(convert, "PARALLEL_FROM", 2)
+    given = list(sources)
+    with SpillFile(tmp_path) as spill:
+        made = list(convert.convert_each(given, links, None, 2, remember=False, spill=spill))
+    assert made == alone
+    assert [page.body for page in given] == [""] * len(sources)

@@ -191,10 +191,18 @@ class Layered:
 
     A build that starts from a last build's memory puts what it makes there, not on disk:
     closing the store (a commit and a checkpoint, 20-30 ms) would cost a rebuild after a
-    one-page edit more than the conversion it saves. The memory outlives a failed build."""
+    one-page edit more than the conversion it saves. The memory outlives a failed build.
 
-    def __init__(self, memory: dict[str, Any] | Mapping[str, Any], disk: DiskCache | None):
-        self.memory, self.disk = memory, disk
+    Without `remember` nothing is kept in `used`: a build with no next one (a build on disk)
+    would otherwise hold a whole site's converted pages until it ends."""
+
+    def __init__(
+        self,
+        memory: dict[str, Any] | Mapping[str, Any],
+        disk: DiskCache | None,
+        remember: bool = True,
+    ):
+        self.memory, self.disk, self.remember = memory, disk, remember
         self.used: dict[str, Any] = {}
         self.made = 0  # values put: made in this build
 
@@ -203,11 +211,13 @@ class Layered:
         missing = [key for key in keys if key not in found]
         if missing and self.disk is not None:
             found.update(self.disk.get_many(missing))
-        self.used.update(found)
+        if self.remember:
+            self.used.update(found)
         return found
 
     def put(self, key: str, value: Any) -> None:
-        self.used[key] = value
+        if self.remember:
+            self.used[key] = value
         self.made += 1
         if self.memory and isinstance(self.memory, dict):
             self.memory[key] = value

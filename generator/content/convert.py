@@ -10,7 +10,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +19,7 @@ import pygments
 
 from sitegen import __version__
 from sitegen import processes as worker_processes
+from sitegen.cache.spill import SpillFile
 from sitegen.cache.store import DiskCache, digest
 from sitegen.content.markup import (
     EXTENSION_CONFIGS,
@@ -31,6 +32,7 @@ from sitegen.content.markup import (
 from sitegen.model import SourcePage
 
 PARALLEL_FROM = 64  # fewer pages than this convert faster than a process pool starts
+CHUNK = 100  # pages sent to a worker at a time: bounds what it and the parent hold of them
 RECIPE = repr(
     (__version__, markdown.__version__, pygments.__version__, EXTENSIONS, EXTENSION_CONFIGS)
 )
@@ -45,6 +47,7 @@ class Job:
     body: str
     body_line: int
     title: str | None
+    spilled: tuple[int, int] | None = None  # (offset, size) of `body` in the spill file
 
 
 Calls = tuple[tuple[str, tuple[str, ...]], ...]  # (href, what it resolved to), per link
@@ -80,42 +83,71 @@ def still_resolves(calls: Calls, rel: str, links: LinkMap) -> bool:
 def convert_all(
     sources: Sequence[SourcePage], links: LinkMap, cache: DiskCache | None, workers: int = 1
 ) -> list[Converted]:
-    return [converted for converted, _ in convert_with_calls(sources, links, cache, workers)]
+    return [converted for converted, _ in convert_each(sources, links, cache, workers)]
 
 
 def convert_with_calls(
     sources: Sequence[SourcePage], links: LinkMap, cache: DiskCache | None, workers: int = 1
 ) -> list[tuple[Converted, Calls]]:
-    """Each page's HTML and the links it resolved: from the cache where they still hold,
-    converted (and cached) otherwise."""
-    results: list[tuple[Converted, Calls] | None] = [None] * len(sources)
-    missing: list[tuple[int, str]] = []
-    keys = _keys(sources, remember=cache is not None)
-    cached = cache.get_many(keys) if cache is not None else {}
+    return list(convert_each(sources, links, cache, workers))
+
+
+def convert_each(
+    sources: Sequence[SourcePage],
+    links: LinkMap,
+    cache: DiskCache | None,
+    workers: int = 1,
+    remember: bool = True,
+    spill: SpillFile | None = None,
+) -> Iterator[tuple[Converted, Calls]]:
+    """Each page's HTML and the links it resolved, in order, as soon as it is ready: from the
+    cache where they still hold, converted (and cached) otherwise. Nothing here holds a result
+    once it is handed on, nor a page's text once it is converted, so a caller that keeps less
+    of each keeps a site's worth less. Without `remember`, no keys are kept for a next build.
+
+    With `spill`, where forked workers convert, each page's Markdown goes to that file before
+    they fork, and `sources` (a list, then) are replaced by the pages without it: the parent
+    then frees no text while they run, which would copy the memory it shared with them."""
+    keys = _keys(sources, remember=cache is not None and remember)
+    found = cache.get_many(keys) if cache is not None else {}
     global _RESOLVED
     resolved = _RESOLVED[1] if cache is not None and _RESOLVED[0] == links else {}
-    values: dict[str, Any] = {}  # the cached value each key was taken from or put as
+    hits: dict[int, Any] = {}
     for index, (page, key) in enumerate(zip(sources, keys, strict=True)):
-        kept = cached.get(key)
+        kept = found.get(key)
         if kept is not None and (
             resolved.get(key) is kept or still_resolves(kept["links"], page.rel, links)
         ):
+            hits[index] = kept
+    del found  # what was not a hit: let it go now, not when the last page is handed on
+    jobs = [_job(page) for index, page in enumerate(sources) if index not in hits]
+    if spill is not None and _forks(len(jobs), workers):
+        jobs = [_spilled(job, spill) for job in jobs]
+        for index, page in enumerate(sources):
+            sources[index] = replace(page, body="")  # type: ignore[index]
+    made = _convert(jobs, links, workers, spill)
+    del jobs  # `_convert` lets go of each page's job once it is converted
+    # The value each key was taken from or put as, for a next build in this process: a key
+    # resolves alike only in the very value checked (another store may hold another).
+    values: dict[str, Any] = {}
+    keep = cache is not None and remember
+    for index, key in enumerate(keys):
+        kept = hits.pop(index, None)
+        if kept is not None:
             calls = tuple((href, tuple(outcome)) for href, outcome in kept["links"])
-            results[index] = (Converted(kept["html"], kept["toc"], kept["heading"], ()), calls)
-            values[key] = kept
+            converted = Converted(kept["html"], kept["toc"], kept["heading"], ())
         else:
-            missing.append((index, key))
-    jobs = [_job(sources[index]) for index, _ in missing]
-    for (index, key), (converted, calls) in zip(
-        missing, _convert(jobs, links, workers), strict=True
-    ):
-        results[index] = (converted, calls)
-        if cache is not None and not converted.problems:
-            value = {"html": converted.html, "toc": converted.toc, "heading": converted.heading}
-            cache.put(key, values.setdefault(key, value | {"links": calls}))
+            converted, calls = next(made)
+            kept = None
+            if cache is not None and not converted.problems:
+                value = {"html": converted.html, "toc": converted.toc, "heading": converted.heading}
+                kept = value | {"links": calls}
+                cache.put(key, kept)
+        if keep and kept is not None:
+            values[key] = kept
+        yield converted, calls
     if cache is not None:
-        _RESOLVED = (links, values)
-    return results  # type: ignore[return-value]
+        _RESOLVED = (links, values) if remember else (None, {})
 
 
 # The keys and links of this process's last conversion of a site with a cache: a preview
@@ -155,38 +187,62 @@ def _job(page: SourcePage) -> Job:
     return Job(page.rel, page.source, page.body, page.body_line, page.title)
 
 
-def _convert(jobs: list[Job], links: LinkMap, workers: int) -> Iterator[tuple[Converted, Calls]]:
+def _spilled(job: Job, spill: SpillFile) -> Job:
+    at = spill.put(job.body, "")
+    return replace(job, body="", spilled=(at.offset, at.content_size))
+
+
+def _forks(jobs: int, workers: int) -> bool:
+    """Whether `_convert` converts in forked workers."""
+    parallel = workers > 1 and jobs >= PARALLEL_FROM
+    return parallel and "fork" in multiprocessing.get_all_start_methods()
+
+
+def _convert(
+    jobs: list[Job], links: LinkMap, workers: int, spill: SpillFile | None = None
+) -> Iterator[tuple[Converted, Calls]]:
     """Each job's result, in order, as soon as it is ready: the cache is filled meanwhile."""
     if workers <= 1 or len(jobs) < PARALLEL_FROM:
-        yield from convert_chunk(jobs, links)
+        jobs.reverse()  # each page's text let go once converted, its result once handed on
+        while jobs:
+            yield from convert_chunk([jobs.pop()], links)
         return
-    size = max(1, len(jobs) // (workers * 16))
-    bounds = [(start, min(start + size, len(jobs))) for start in range(0, len(jobs), size)]
+    size = max(1, min(CHUNK, len(jobs) // (workers * 16)))
+    chunks = [jobs[start : start + size] for start in range(0, len(jobs), size)]
+    del jobs  # each chunk's pages go once converted: the pool holds them until then
     processes = min(workers, os.cpu_count() or 1)
     if "fork" not in multiprocessing.get_all_start_methods():
-        chunks = [jobs[start:stop] for start, stop in bounds]
         with worker_processes.pool(processes) as pool:
-            for part in pool.map(convert_chunk, chunks, [links] * len(chunks)):
+            parts = pool.map(convert_chunk, chunks, [links] * len(chunks))
+            del chunks
+            for part in parts:
                 yield from part
         return
     global _INHERITED
-    _INHERITED = (jobs, links)  # forked workers inherit the pages: only bounds are sent
+    # Forked workers inherit the links, but are sent their pages: a page's text read where it
+    # lies in the parent's memory has its count of references raised, and so the memory page
+    # it lies on copied, in every worker; a few pickled chunks at a time cost less.
+    _INHERITED = (links, spill)
     try:
         context = multiprocessing.get_context("fork")
         with worker_processes.pool(processes, context) as pool:
-            for part in pool.map(_convert_inherited, bounds):
+            parts = pool.map(_convert_inherited, chunks)
+            del chunks
+            for part in parts:
                 yield from part
     finally:
         _INHERITED = None
 
 
-_INHERITED: tuple[list[Job], LinkMap] | None = None
+_INHERITED: tuple[LinkMap, SpillFile | None] | None = None
 
 
-def _convert_inherited(bounds: tuple[int, int]) -> list[tuple[Converted, Calls]]:
+def _convert_inherited(jobs: list[Job]) -> list[tuple[Converted, Calls]]:
     assert _INHERITED is not None, "only called in a process forked by _convert"
-    jobs, links = _INHERITED
-    return convert_chunk(jobs[bounds[0] : bounds[1]], links)
+    links, spill = _INHERITED
+    if spill is not None:  # each page's Markdown, where the parent put it before the fork
+        jobs = [replace(j, body=spill.read(*j.spilled)) if j.spilled else j for j in jobs]
+    return convert_chunk(jobs, links)
 
 
 _CONVERTER: Converter | None = None

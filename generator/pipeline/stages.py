@@ -17,6 +17,7 @@ import jinja2
 from sitegen.assets import demofiles
 from sitegen.cache import folders, pagerecords, uptodate
 from sitegen.cache.pagerecords import PageRecord
+from sitegen.cache.spill import SpillFile
 from sitegen.cache.store import DiskCache, Layered
 from sitegen.config.load import site_base_url
 from sitegen.content import contentmemo, convert, markup, sitepages
@@ -128,15 +129,18 @@ def prepare(
     last: LastBuild = FIRST_BUILD,
     changed: Iterable[Path] | None = None,
     keep_sources: bool = True,
+    spill: SpillFile | None = None,
 ) -> Prepared:
     """Everything before rendering: content read and converted, the theme loaded, the demo's
     key derived and its image previews made. What `last` read or converted is taken from it
     (see `build`). Without `keep_sources`, each page's Markdown text is let go once converted
-    and nothing is kept for a next build: a build on disk, whose process ends after it."""
+    and nothing is kept for a next build: a build on disk, whose process ends after it. With
+    `spill`, each page's HTML is kept in that file, open until the pages are rendered."""
     chain = themes.load_chain(theme_folders(studio), site.theme)
     cache = None
     if options.use_cache:
-        cache = Layered(last.fragments, DiskCache(folders.of(studio, options).fragments))
+        disk = DiskCache(folders.of(studio, options).fragments)
+        cache = Layered(last.fragments, disk, remember=keep_sources)
     try:
         drafts = options.include_drafts
         content = contentmemo.load(site, drafts, cache, last.content, changed)
@@ -154,8 +158,12 @@ def prepare(
             drafts=found.drafts,
             base_path=base_path,
         )
+        if not keep_sources:  # each page's Markdown goes once converted: only `sources` holds it
+            found, content = replace(found, pages=()), None
         made_before = cache.made if cache else 0
-        pages = convertpages.pages(sources, links, base_path, cache, options.workers, keep_sources)
+        pages = convertpages.pages(
+            sources, links, base_path, cache, options.workers, keep_sources, spill
+        )
         converted = cache.made - made_before if cache else len(sources)
         pages += pagination.later_pages(pages, site.per_page)
     finally:
@@ -163,11 +171,11 @@ def prepare(
             cache.close()
     if not keep_sources:
         convert.forget()
-        found, content, cache = replace(found, pages=()), None, None
+        cache = None
     project = demoparts.project(site, demo, links, base_path, options) if demo else None
     compiled_in = folders.of(studio, options).templates if options.use_cache else None
     env = tracking.TrackingEnvironment.tracking(
-        templates.environment(chain, site), last.digests, compiled_in
+        templates.environment(chain, site), last.digests, compiled_in, remember=keep_sources
     )
     base_url = site_base_url(studio, site, mode)
     views, menu_warnings = templates.site_views(

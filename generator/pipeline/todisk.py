@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from sitegen import processes
-from sitegen.cache import folders, pagerecords
+from sitegen.cache import folders, pagerecords, spill
 from sitegen.errors import SitegenError
 from sitegen.model import BuildOptions, Diagnostic, Mode, Site, Studio
 from sitegen.pipeline import stages, write
@@ -44,23 +44,27 @@ def build_to_disk(
     keep_unchanged: bool = False,
 ) -> Written:
     """Build and write; with `keep_unchanged`, pages whose record still holds are kept from
-    the previous build instead of made again."""
-    prepared = stages.prepare(studio, site, mode, options, keep_sources=False)
-    others = stages.site_outputs(prepared)
-    stages.check_unique(stages.page_paths(prepared) + others)
-    records_path = folders.of(studio, options).render_record(site.name, mode)
-    keep = keep_unchanged and options.use_cache
-    previous = pagerecords.load(records_path) if keep else {}
-    with write.staged(studio.build_dir, site.name, mode.value) as staging:
-        kept = {
-            path
-            for path in stages.unchanged_pages(prepared, previous)
-            if previous[path].still_there(staging.target / path)
-        }
-        work = _Work(prepared, staging, kept, previous)
-        shares = _shares(len(prepared.views), len(prepared.views) - len(kept), options.workers)
-        records = _write_shares(work, shares, options.workers)
-        write.write_outputs(staging, others)
+    the previous build instead of made again. Each page's HTML waits in a spill file, not in
+    memory, from its conversion until a worker renders it."""
+    cache_root = folders.of(studio, options).root
+    with spill.SpillFile(cache_root) as bodies:
+        prepared = stages.prepare(studio, site, mode, options, keep_sources=False, spill=bodies)
+        others = stages.site_outputs(prepared)
+        stages.check_unique(stages.page_paths(prepared) + others)
+        records_path = folders.of(studio, options).render_record(site.name, mode)
+        keep = keep_unchanged and options.use_cache
+        previous = pagerecords.load(records_path) if keep else {}
+        with write.staged(studio.build_dir, site.name, mode.value) as staging:
+            kept = {
+                path
+                for path in stages.unchanged_pages(prepared, previous)
+                if previous[path].still_there(staging.target / path)
+            }
+            work = _Work(prepared, staging, kept, previous)
+            fresh = len(prepared.views) - len(kept)
+            shares = _shares(len(prepared.views), fresh, options.workers)
+            records = _write_shares(work, shares, options.workers)
+            write.write_outputs(staging, others)
     if keep_unchanged:
         pagerecords.save(records_path, records)
     pages = len(prepared.views)
@@ -143,6 +147,7 @@ def _write_share(work: _Work, share: range) -> tuple[Records, list[SitegenError]
                 records[output.path] = learnt[output.path].on_disk(written)
         except SitegenError as exc:
             problems.append(exc)
+        work.prepared.env.forget_values()
     return records, problems
 
 

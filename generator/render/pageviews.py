@@ -44,11 +44,11 @@ class PageView:
 
     @property
     def content(self) -> Markup:  # made when read: a site's worth of copies is megabytes
-        return Markup(self._page.content)
+        return Markup(body_text(self._page, "content"))
 
     @property
     def toc(self) -> Markup:
-        return Markup(self._page.toc)
+        return Markup(body_text(self._page, "toc"))
 
     @property
     def folder(self) -> str | None:
@@ -95,6 +95,14 @@ class PageView:
                 return True
             page = page.section
         return False
+
+
+def body_text(page: Page, part: str) -> str:
+    """A page's converted Markdown, "content" or "toc": held by the page, or, in a build on
+    disk, read from the file it was spilled to (`cache.spill`)."""
+    if page.spilled is None:
+        return page.content if part == "content" else page.toc
+    return page.spilled.content() if part == "content" else page.spilled.toc()
 
 
 def link_views(pages: list[Page], per_page: int = DEFAULT_PER_PAGE) -> list[PageView]:

@@ -61,7 +61,7 @@ def _later_page(first: Page, number: int) -> Page:
         body="",
     )
     return replace(first, source=later, url=page_url(first.url, number), content="", toc="",
-                   number=number)  # fmt: skip
+                   number=number, spilled=None)  # fmt: skip
 
 
 @dataclass(frozen=True)

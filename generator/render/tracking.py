@@ -27,7 +27,7 @@ import jinja2
 from sitegen.cache.pagerecords import GONE, UNKNOWN
 from sitegen.render import compiled
 from sitegen.render.jinjaenv import PublicEnvironment
-from sitegen.render.pageviews import PageView
+from sitegen.render.pageviews import PageView, body_text
 
 
 class Unknown:
@@ -113,7 +113,7 @@ def _digest(value: Any) -> str:
     return hasher.hexdigest()
 
 
-_plain_digest = functools.lru_cache(maxsize=1 << 16)(_digest)
+_plain_digest = functools.lru_cache(maxsize=1 << 12)(_digest)
 
 
 def _text_digest(text: str) -> str:
@@ -181,8 +181,8 @@ def read_value(view: PageView, attribute: str) -> Any:
 def _held(view: PageView, attribute: str) -> Any:
     """The object a page holds for an attribute read as it is, or None."""
     page = view._page
-    if attribute in _BODY:
-        return getattr(page, attribute)
+    if attribute in _BODY:  # where its text is spilled, the page holds none to compare
+        return getattr(page, attribute) if page.spilled is None else None
     if attribute == "title":
         return page.title
     if attribute in _FROM_SOURCE:
@@ -217,11 +217,13 @@ class TrackingEnvironment(PublicEnvironment):
         env: jinja2.Environment,
         known: Mapping[tuple[str, str], tuple[Any, str]] = EMPTY,
         compiled_in: Path | None = None,
+        remember: bool = True,
     ) -> TrackingEnvironment:
         """`env` as a tracking environment, as Jinja's own `overlay` copies one. `known` is
         the last build's `digests`: a value that is the very object it digested then (a
         page's text, kept in memory from one build to the next) is not digested again.
-        Compiled templates are kept in memory, and in `compiled_in` if given."""
+        Compiled templates are kept in memory, and in `compiled_in` if given. Without
+        `remember`, `digests` stays empty: a build with no next one to speed up."""
         tracked = object.__new__(cls)
         tracked.__dict__.update(env.__dict__)
         tracked.cache = {}
@@ -229,7 +231,7 @@ class TrackingEnvironment(PublicEnvironment):
         tracked.extensions = {name: ext.bind(tracked) for name, ext in env.extensions.items()}
         tracked.learnt, tracked.reads, tracked.loads = {}, None, None
         tracked._sources, tracked._values, tracked._selected, tracked._got = {}, {}, {}, {}
-        tracked.known, tracked.digests = known, {}
+        tracked.known, tracked.digests, tracked.remember = known, {}, remember
         return tracked
 
     def getattr(self, obj: Any, attribute: str) -> Any:
@@ -333,13 +335,19 @@ class TrackingEnvironment(PublicEnvironment):
             if held is not None and kept is not None and kept[0] is held:
                 found = kept[1]  # kept alive in `known`, so no other object has its id
             elif attribute in _BODY:  # as read, but without making a Markup copy of the text
-                found = _text_digest(held)
+                found = _text_digest(body_text(view._page, attribute))
             else:
                 found = digest(read_value(view, attribute))
             self._values[key] = found
-            if held is not None:
+            if held is not None and self.remember:
                 self.digests[key] = (held, found)
         return found
+
+    def forget_values(self) -> None:
+        """Let go of the digests of what pages read: a worker of a build on disk reads most
+        values once, for the page that shows them, and would otherwise keep its share's worth
+        of them to the end. Only time is lost: a digest is worked out again the same."""
+        self._values = {}
 
     def render_page(self, template: jinja2.Template, chosen: tuple, view: PageView) -> str:
         self.reads, self.loads = {(view.url, TEMPLATE): view}, {}
@@ -364,7 +372,7 @@ class Shape:
     shape whose page at a URL is made of the same objects read the same there, whatever the
     attribute: every attribute of a page comes from its own objects or from these links."""
 
-    pages: Mapping[str, tuple]  # URL -> (source, content, toc, title)
+    pages: Mapping[str, tuple]  # URL -> (source, content, toc, spilled text, title)
     links: tuple
 
     @classmethod
@@ -375,7 +383,7 @@ class Shape:
 
 def _made_of(view: PageView) -> tuple:
     page = view._page
-    return (page.source, page.content, page.toc, page.title)
+    return (page.source, page.content, page.toc, page.spilled, page.title)
 
 
 def _per_page(views: Sequence[PageView]) -> int | None:
@@ -392,7 +400,7 @@ def _links(view: PageView) -> tuple:
 
 
 def _same_objects(a: tuple, b: tuple) -> bool:
-    return all(x is y for x, y in zip(a[:3], b[:3], strict=True)) and a[3] == b[3]
+    return all(x is y for x, y in zip(a[:4], b[:4], strict=True)) and a[4] == b[4]
 
 
 class Current:
