@@ -21,7 +21,7 @@ from typing import Protocol
 
 from sitegen.files import replace_file
 
-FORMAT = 3
+FORMAT = 4
 UNKNOWN = "?"  # a value the tracking could not see into: never the same again
 GONE = "gone"  # what a page no longer in the site reads as
 
@@ -100,24 +100,24 @@ def unchanged_pages(records: Mapping[str, PageRecord], now: Now) -> set[str]:
 def load(path: Path) -> dict[str, PageRecord]:
     """The previous build's records by output path; none if missing or damaged."""
     try:
-        form, sites, templates, reads, pages = marshal.loads(path.read_bytes())
+        form, packs = marshal.loads(path.read_bytes())
         if form != FORMAT:
             return {}
-        return {
-            output: PageRecord(
-                sites[site], templates[used], tuple([reads[i] for i in read]), size, mtime
-            )
-            for output, (site, used, read, size, mtime) in pages.items()
-        }
+        return {path: record for pack in packs for path, record in unpack(pack).items()}
     except (OSError, EOFError, ValueError, KeyError, TypeError, IndexError):
         return {}
 
 
-def save(path: Path, records: Mapping[str, PageRecord]) -> None:
-    """The records in Python's own data format (`marshal`: plain values only, read back ten
-    times faster than JSON); what many pages share (the site's digest, the templates a kind
-    of page loads, a list page's or a neighbour's title) is written once and named by its
-    place."""
+def save(path: Path, packs: Iterable[bytes]) -> None:
+    """Records as `pack` made them, a share of the pages at a time, in one file."""
+    replace_file(path, marshal.dumps((FORMAT, tuple(packs))))
+
+
+def pack(records: Mapping[str, PageRecord]) -> bytes:
+    """Records in Python's own format for plain values (`marshal`, read back ten times faster
+    than JSON): what many pages share (the site's digest, the templates a kind of page
+    loads, a list page's or a neighbour's title) is written once and named by its place. A
+    build on disk holds its pages' records so, a few hundred bytes a page, until it saves."""
     sites: dict[str, int] = {}
     templates: dict[tuple, int] = {}
     reads: dict[tuple, int] = {}
@@ -131,8 +131,17 @@ def save(path: Path, records: Mapping[str, PageRecord]) -> None:
         )
         for output, r in records.items()
     }
-    data = (FORMAT, tuple(sites), tuple(templates), tuple(reads), pages)
-    replace_file(path, marshal.dumps(data))
+    return marshal.dumps((tuple(sites), tuple(templates), tuple(reads), pages))
+
+
+def unpack(packed: bytes) -> dict[str, PageRecord]:
+    sites, templates, reads, pages = marshal.loads(packed)
+    return {
+        output: PageRecord(
+            sites[site], templates[used], tuple([reads[i] for i in read]), size, mtime
+        )
+        for output, (site, used, read, size, mtime) in pages.items()
+    }
 
 
 def record(site: str, templates: Iterable, reads: Iterable) -> PageRecord:

@@ -63,12 +63,11 @@ def build_to_disk(
             work = _Work(prepared, staging, kept, previous)
             fresh = len(prepared.views) - len(kept)
             shares = _shares(len(prepared.views), fresh, options.workers)
-            records = _write_shares(work, shares, options.workers)
+            packs, rendered_pages = _write_shares(work, shares, options.workers)
             write.write_outputs(staging, others)
     if keep_unchanged:
-        pagerecords.save(records_path, records)
+        pagerecords.save(records_path, packs)
     pages = len(prepared.views)
-    rendered_pages = frozenset(records.keys() - kept)
     files = pages + len(others)
     return Written(
         staging.target, pages, files, prepared.warnings, len(rendered_pages), prepared.withheld,
@@ -100,12 +99,14 @@ def _can_fork() -> bool:
 # What forked children work on: set just before they fork, so they inherit it as it is.
 _WORK: _Work | None = None
 
-Records = dict[str, pagerecords.PageRecord]
+Share = tuple[bytes, tuple[str, ...], list[SitegenError]]  # records packed, pages made, problems
 
 
-def _write_shares(work: _Work, shares: list[range], workers: int) -> Records:
+def _write_shares(
+    work: _Work, shares: list[range], workers: int
+) -> tuple[list[bytes], frozenset[str]]:
     """Every share written, by this process when there is only one, else by forked workers;
-    the pages' records, or one error with every share's problems."""
+    the pages' records and those made again, or one error with every share's problems."""
     global _WORK
     if len(shares) == 1:
         return _merged([_write_share(work, shares[0])])
@@ -118,15 +119,16 @@ def _write_shares(work: _Work, shares: list[range], workers: int) -> Records:
         _WORK = None
 
 
-def _write_inherited_share(share: range) -> tuple[Records, list[SitegenError]]:
+def _write_inherited_share(share: range) -> Share:
     assert _WORK is not None, "only called in a process forked by _write_shares"
     return _write_share(_WORK, share)
 
 
-def _write_share(work: _Work, share: range) -> tuple[Records, list[SitegenError]]:
+def _write_share(work: _Work, share: range) -> Share:
     """Keep or render, lock and write one share a slice at a time; the records of its pages
-    and the problems met, all of them."""
-    records: Records = {}
+    (packed), the pages it made again and the problems met, all of them."""
+    records: dict[str, pagerecords.PageRecord] = {}
+    rendered: list[str] = []
     problems = []
     views = work.prepared.views
     for start in range(share.start, share.stop, SLICE):
@@ -145,16 +147,19 @@ def _write_share(work: _Work, share: range) -> tuple[Records, list[SitegenError]
             for output in outputs:
                 written = work.staging.folder / output.path
                 records[output.path] = learnt[output.path].on_disk(written)
+                rendered.append(output.path)
         except SitegenError as exc:
             problems.append(exc)
         work.prepared.env.forget_values()
-    return records, problems
+    return pagerecords.pack(records), tuple(rendered), problems
 
 
-def _merged(results: list[tuple[Records, list[SitegenError]]]) -> Records:
-    """All shares' records, or one error with every diagnostic of every share, each once."""
-    problems = [exc for _, share_problems in results for exc in share_problems]
+def _merged(results: list[Share]) -> tuple[list[bytes], frozenset[str]]:
+    """All shares' records and the pages made again, or one error with every diagnostic of
+    every share, each once."""
+    problems = [exc for *_, share_problems in results for exc in share_problems]
     if problems:
         diagnostics = {d: None for exc in problems for d in exc.diagnostics}
         raise type(problems[0])(list(diagnostics))
-    return {path: record for records, _ in results for path, record in records.items()}
+    packs = [packed for packed, _, _ in results]
+    return packs, frozenset(path for _, rendered, _ in results for path in rendered)
