@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import marshal
 import os
 import shutil
 import subprocess
@@ -11,6 +12,7 @@ import time
 import jinja2.bccache
 import pytest
 
+from sitegen.cache.pagerecords import FORMAT
 from sitegen.cache.store import DiskCache, digest
 
 
@@ -344,3 +346,35 @@ def test_compiled_templates_are_kept_on_disk_and_a_damaged_one_is_compiled_again
     page.write_text(page.read_text().replace("</article>", "<p>edited</p></article>", 1))
     build_in_a_new_process(root)
     assert "<p>edited</p>" in (release / "about/index.html").read_text()
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        lambda data: data[: len(data) // 2],  # cut short
+        lambda data: b"\x80junk" * 9,  # not marshal data
+        lambda data: marshal.dumps((3, {}, [], {"index.html": 1})),  # an older format
+        lambda data: marshal.dumps((FORMAT, (b"\x00",))),  # a share's pack damaged
+    ],
+    ids=["cut short", "junk", "older format", "damaged pack"],
+)
+def test_damaged_page_records_make_every_page_again(make_project, damage):
+    project = make_project("""
+        -- sites/acme/content/about.md --
+        ---
+        title: About
+        ---
+        About us.
+    """)
+    root = project.root
+    project.build("--release")
+    records = root / "build/.cache/renders/acme.release.bin"
+    records.write_bytes(damage(records.read_bytes()))
+    about = root / "sites/acme/content/about.md"
+    about.write_text(about.read_text() + "\nMore.\n")
+    result = project.build("--release")
+    release_line = next(line for line in result.output.splitlines() if " release " in line)
+    assert "kept" not in release_line, "no page is kept on a damaged record"
+    cached = snapshot(root / "build/acme/release")
+    project.build("--release", "--no-cache")
+    assert snapshot(root / "build/acme/release") == cached
