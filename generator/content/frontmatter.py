@@ -100,7 +100,7 @@ def split(path: Path, text: str, memo: YamlMemo | None = None) -> FrontMatter:
 def _parse_yaml(path: Path, raw: str, memo: YamlMemo) -> dict[str, Any]:
     known = memo.known.get(raw)
     if known is not None:
-        return copy.deepcopy(known)  # the page may change its values; the memo's stay
+        return _copy(known)  # the page may change its values; the memo's stay
     try:
         values = yaml.load(raw, Loader=_YAML_LOADER)
     except yaml.YAMLError as exc:
@@ -113,8 +113,19 @@ def _parse_yaml(path: Path, raw: str, memo: YamlMemo) -> dict[str, Any]:
         raise FrontMatterError(
             Diagnostic(path, "front matter must be 'key: value' lines", 2, hint="like title: About")
         )
-    memo.new[raw] = copy.deepcopy(values)
+    memo.new[raw] = _copy(values)
     return values
+
+
+_FLAT = (str, int, float, bool, dt.date, type(None))  # dt.datetime is a date
+
+
+def _copy(values: dict[str, Any]) -> dict[str, Any]:
+    """A copy the caller may change: most front matter holds only text, numbers and dates,
+    which a shallow copy shares safely, at a tenth of a deep copy's cost."""
+    if all(isinstance(value, _FLAT) for value in values.values()):
+        return dict(values)
+    return copy.deepcopy(values)
 
 
 def _yaml_problem(path: Path, exc: yaml.YAMLError) -> Diagnostic:
