@@ -83,11 +83,12 @@ def pool(
 def _lean_fork(context: multiprocessing.context.BaseContext | None) -> Iterator[None]:
     """Forked workers share the parent's memory until either writes to it. So the parent
     first hands freed memory back to the system, and the objects it holds are frozen: a
-    worker's garbage collector then never walks them, which would copy every page they lie on."""
+    worker's garbage collector then never walks them, which would copy every page they lie on.
+    (A full collection first, 40-50 ms, made no difference to the tree's memory at 5,000 or
+    20,000 pages.)"""
     if context is None or context.get_start_method() != "fork":
         yield
         return
-    gc.collect()
     _trim_heap()
     gc.freeze()
     try:
