@@ -13,6 +13,7 @@ Reads and writes only its record in the cache folder."""
 
 from __future__ import annotations
 
+import functools
 import marshal
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -33,6 +34,16 @@ class PageRecord:
     reads: tuple[tuple[str, str, str], ...]  # (page URL, attribute, value digest)
     size: int = 0  # of the file written, in a build on disk
     mtime_ns: int = 0
+
+    @functools.cached_property
+    def pages_read(self) -> frozenset[str]:
+        """The URLs of the pages it read anything of (a record is asked again and again by a
+        preview server, which keeps it)."""
+        return frozenset(url for url, _, _ in self.reads)
+
+    @functools.cached_property
+    def reads_unknown(self) -> bool:
+        return any(value == UNKNOWN for _, _, value in self.reads)
 
     def still_there(self, path: Path) -> bool:
         """The file this page wrote is where it was, as it was written."""
@@ -75,6 +86,8 @@ def unchanged(record: PageRecord, now: Now, checked: Checked | None = None) -> b
         )
     if not same:
         return False
+    if not record.reads_unknown and all(map(now.settled, record.pages_read)):
+        return True  # every page it read reads as in the build before, which it matched
     for read in record.reads:
         same = checked.get(read)
         if same is None:
