@@ -127,7 +127,7 @@ def save(path: Path, packs: Iterable[bytes]) -> None:
 
 
 def pack(records: Mapping[str, PageRecord]) -> bytes:
-    """Records in Python's own format for plain values (`marshal`, read back ten times faster
+    """Records in Python's own format for plain values (`marshal`, read back several times faster
     than JSON): what many pages share (the site's digest, the templates a kind of page
     loads, a list page's or a neighbour's title) is written once and named by its place. A
     build on disk holds its pages' records so, a few hundred bytes a page, until it saves."""
