@@ -293,6 +293,15 @@ def test_a_use_is_noted_only_when_the_last_one_is_not_recent(tmp_path):
     assert after["old"] > before["old"] + 3600, "an old entry is noted as used, kept from pruning"
 
 
+ABOUT_PAGE = """
+    -- sites/acme/content/about.md --
+    ---
+    title: About
+    ---
+    About us.
+"""
+
+
 def build_in_a_new_process(root):
     """A build in a process of its own, as a user runs it: nothing compiled in memory yet."""
     command = [sys.executable, "-m", "sitegen", "--root", str(root), "build", "-q", "--release"]
@@ -301,13 +310,7 @@ def build_in_a_new_process(root):
 
 
 def test_compiled_templates_are_kept_on_disk_and_a_damaged_one_is_compiled_again(make_project):
-    project = make_project("""
-        -- sites/acme/content/about.md --
-        ---
-        title: About
-        ---
-        About us.
-    """)
+    project = make_project(ABOUT_PAGE)
     root = project.root
     release = root / "build/acme/release"
     kept = root / "build/.cache/templates"
@@ -359,13 +362,7 @@ def test_compiled_templates_are_kept_on_disk_and_a_damaged_one_is_compiled_again
     ids=["cut short", "junk", "older format", "damaged pack"],
 )
 def test_damaged_page_records_make_every_page_again(make_project, damage):
-    project = make_project("""
-        -- sites/acme/content/about.md --
-        ---
-        title: About
-        ---
-        About us.
-    """)
+    project = make_project(ABOUT_PAGE)
     root = project.root
     project.build("--release")
     records = root / "build/.cache/renders/acme.release.bin"
