@@ -287,7 +287,7 @@ class LastBuild:
         default_factory=lambda: EMPTY
     )  # store entries by digest; a build from this one adds what it makes (`store.Layered`)
     digests: MappingProxyType[Any, Any] = field(default_factory=lambda: EMPTY)  # `tracking`'s
-    shape: Any = None  # `tracking.Shape`: its pages as objects and how they are linked
+    shape: Any = None  # `recordcheck.Shape`: its pages as objects and how they are linked
 
 
 @dataclass(frozen=True)

@@ -37,7 +37,16 @@ from sitegen.model import (
     Studio,
 )
 from sitegen.pipeline import convertpages, demoparts
-from sitegen.render import htmlpatch, pageviews, pagination, sitemap, templates, themes, tracking
+from sitegen.render import (
+    htmlpatch,
+    pageviews,
+    pagination,
+    recordcheck,
+    sitemap,
+    templates,
+    themes,
+    tracking,
+)
 from sitegen.render.themefolders import theme_folders
 
 DEMO_RUNTIME = lock.DEMO_RUNTIME
@@ -61,7 +70,7 @@ def build(
     others = site_outputs(prepared)
     check_unique(page_paths(prepared) + others)
     records = {path: kept.record for path, kept in last.pages.items()}
-    shape = tracking.Shape.of(prepared.views)
+    shape = recordcheck.Shape.of(prepared.views)
     unchanged = unchanged_pages(prepared, records, (shape, last.shape))
     fresh = [view for view in prepared.views if view._page.output not in unchanged]
     made, learnt = page_outputs(prepared, fresh)
@@ -192,7 +201,7 @@ def prepare(
     return replace(prepared, seen_by_all=_seen_by_all(prepared))
 
 
-def _digests(last: LastBuild, made: Mapping, shape: tracking.Shape) -> dict:
+def _digests(last: LastBuild, made: Mapping, shape: recordcheck.Shape) -> dict:
     """The digests this build worked out, and those of the last build it did not need to
     (its settled pages'), for the pages still there: each is used only for its very object."""
     return {**{k: v for k, v in last.digests.items() if k[0] in shape.pages}, **made}
@@ -201,13 +210,13 @@ def _digests(last: LastBuild, made: Mapping, shape: tracking.Shape) -> dict:
 def unchanged_pages(
     prepared: Prepared,
     records: Mapping[str, PageRecord],
-    shapes: tuple[tracking.Shape, tracking.Shape | None] | None = None,
+    shapes: tuple[recordcheck.Shape, recordcheck.Shape | None] | None = None,
 ) -> set[str]:
     """Output paths of this build's pages whose record of what they read still holds: the
     same bytes as the build that made the record. `shapes` (this build's, the last's) lets
     pages made of the last build's very objects pass without a second look."""
     paths = {view._page.output for view in prepared.views}
-    now = tracking.Current(prepared.env, prepared.views, prepared.seen_by_all, shapes)
+    now = recordcheck.Current(prepared.env, prepared.views, prepared.seen_by_all, shapes)
     wanted = {path: record for path, record in records.items() if path in paths}
     return pagerecords.unchanged_pages(wanted, now)
 
