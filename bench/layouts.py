@@ -122,9 +122,14 @@ def hugo_tool(project: Path, work: Path) -> Tool | None:
         return None
     site = work / "hugo"
     shutil.copytree(content_of(project), site / "content")
+    return _hugo_site(binary, site, HUGO_SINGLE)
+
+
+def _hugo_site(binary: Path, site: Path, single: str) -> Tool:
+    """Hugo's configuration and layouts beside the content already in `site/content`."""
     (site / "hugo.toml").write_text(HUGO_CONFIG, encoding="utf-8")
     (site / "layouts").mkdir()
-    (site / "layouts" / "single.html").write_text(HUGO_SINGLE, encoding="utf-8")
+    (site / "layouts" / "single.html").write_text(single, encoding="utf-8")
     (site / "layouts" / "list.html").write_text(HUGO_LIST, encoding="utf-8")
     command = [str(binary), "--quiet", "--source", str(site), "--cacheDir", str(site / "cache")]
     return Tool("hugo", command, site, (site / "public", site / "cache", site / "resources"))
@@ -159,12 +164,7 @@ def hugo_photo_tool(photos: Path, work: Path) -> Tool | None:
             shutil.copy(source / "assets" / photo.group(1), bundle / "photo.jpg")
             text = text.replace(photo.group(0), "")
         (bundle / "index.md").write_text(text, encoding="utf-8")
-    (site / "hugo.toml").write_text(HUGO_CONFIG, encoding="utf-8")
-    (site / "layouts").mkdir()
-    (site / "layouts" / "single.html").write_text(HUGO_PHOTO, encoding="utf-8")
-    (site / "layouts" / "list.html").write_text(HUGO_LIST, encoding="utf-8")
-    command = [str(binary), "--quiet", "--source", str(site), "--cacheDir", str(site / "cache")]
-    return Tool("hugo", command, site, (site / "public", site / "cache", site / "resources"))
+    return _hugo_site(binary, site, HUGO_PHOTO)
 
 
 # --- Eleventy -------------------------------------------------------------------------------
