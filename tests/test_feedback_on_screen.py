@@ -190,6 +190,11 @@ def test_a_client_points_writes_sends_and_sees_the_pin_then_done(
         pin.click()
         bubble = pin.locator(".sitegen-pin-note")
         assert bubble.is_visible() and bubble.inner_text() == NOTE, "shown as text, not HTML"
+        words = bubble.locator(".sitegen-pin-words")
+        direction = words.evaluate("w => getComputedStyle(w).direction")
+        assert direction == "ltr", "an English note reads left to right on an Arabic page too"
+        shown_at, width = bubble.bounding_box(), page.viewport_size["width"]
+        assert shown_at["x"] >= 0 and shown_at["x"] + shown_at["width"] <= width, "on screen"
         assert pin.locator("b").count() == 0
         shot("pin-done")
 

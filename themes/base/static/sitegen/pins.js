@@ -21,6 +21,7 @@
     ".sitegen-pin.state-done{background:#1d5c4d}.sitegen-pin.state-done .sitegen-pin-number{color:#1d5c4d}" +
     ".sitegen-pin-note{position:absolute;inset-block-start:calc(100% + .3rem);inset-inline-start:0;inline-size:min(18rem,80vw);padding:.5rem .75rem;" +
     "border-radius:.4rem;background:#fff;color:#1f2328;box-shadow:0 2px 8px rgb(0 0 0/.3);font-weight:400;white-space:pre-wrap;overflow-wrap:anywhere;text-align:start}" +
+    ".sitegen-pin-words{display:block;text-align:start}" +
     ".sitegen-pins-missing{margin:.5rem auto;max-inline-size:60rem;padding:.5rem 1rem;border:2px solid #7c2d12;border-radius:.5rem;background:#fff7ed;color:#1f2328;" +
     "font:.9rem/1.4 system-ui,-apple-system,'Segoe UI','Noto Sans','Noto Sans Arabic',Tahoma,sans-serif}" +
     ".sitegen-pins-missing p{margin:0;font-weight:600}.sitegen-pins-missing ol{margin:.25rem 0 0;padding-inline-start:1.5rem}" +
@@ -68,7 +69,10 @@
     button.setAttribute("aria-expanded", "false");
     button.appendChild(element("span", "sitegen-pin-number", String(number)));
     button.appendChild(element("span", "sitegen-pin-state", stateText(note.state)));
-    var bubble = element("span", "sitegen-pin-note", note.text);
+    var bubble = element("span", "sitegen-pin-note");
+    var words = element("span", "sitegen-pin-words", note.text);
+    words.dir = "auto";  // the client's words in their own direction, the box in the page's
+    bubble.appendChild(words);
     bubble.hidden = true;
     button.appendChild(bubble);
     button.title = note.text;
@@ -127,7 +131,9 @@
       box.appendChild(element("p", "", shown.text.missing || "Notes whose element is no longer on this page:"));
       var list = element("ol");
       missing.forEach(function (item) {
-        var entry = element("li", "", item[0].text + " (" + stateText(item[0].state) + ")");
+        var entry = element("li", "");
+        entry.appendChild(element("bdi", "", item[0].text));
+        entry.appendChild(document.createTextNode(" (" + stateText(item[0].state) + ")"));
         entry.value = item[1];
         list.appendChild(entry);
       });
