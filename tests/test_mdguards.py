@@ -102,12 +102,44 @@ def test_the_guarded_loop_calls_no_pattern_whose_text_cannot_match():
     assert applied and all("*" in needs for needs in applied)
 
 
-def test_an_inline_loop_not_known_is_left_as_python_markdown_has_it(monkeypatch):
-    monkeypatch.setattr(mdguards, "_KNOWN_INLINE_LOOP", ("another", "release"))
+def test_code_not_known_is_left_as_python_markdown_has_it(monkeypatch):
+    unknown = dict.fromkeys(mdguards.KNOWN_SOURCES, "another release")
+    monkeypatch.setattr(mdguards, "KNOWN_SOURCES", unknown)
     guarded, plain = _guarded(), _plain()
     assert type(guarded.treeprocessors["inline"]) is type(plain.treeprocessors["inline"])
+    assert type(guarded.parser.blockprocessors) is type(plain.parser.blockprocessors)
+    assert "is_block_level" not in vars(guarded)
     for text in SAMPLES:
         assert guarded.reset().convert(text) == plain.reset().convert(text), text
+
+
+def test_the_block_loops_are_spared_with_the_pinned_python_markdown():
+    # Fails when a Python-Markdown release changes the code they stand in for: review them.
+    md = _guarded()
+    assert isinstance(md.parser.blockprocessors, mdguards.ListedOnceRegistry)
+    assert "sitegen_block_tags" in md.preprocessors
+
+
+def test_block_processors_listed_once_follow_every_change():
+    md = _guarded()
+    registry = md.parser.blockprocessors
+    before = list(registry)
+    assert list(registry) == before and list(registry)[0] is before[0]
+    rule = registry["hr"]
+    registry.deregister("hr")
+    assert rule not in list(registry) and len(list(registry)) == len(before) - 1
+    registry.register(before[0], "again", 1000)
+    assert list(registry)[0] is before[0] and len(list(registry)) == len(before)
+
+
+def test_a_block_tag_added_after_the_guard_is_honoured():
+    guarded, plain = _guarded(), _plain()
+    text = "<custom>\n*not emphasis in a block*\n</custom>\n\ntext"
+    guarded.convert(text)  # its set of tags taken once before the change
+    for md in (guarded, plain):
+        md.block_level_elements.append("custom")
+    assert guarded.reset().convert(text) == plain.reset().convert(text)
+    assert "<em>" not in plain.reset().convert(text)
 
 
 def test_a_guard_answers_no_match_without_searching():

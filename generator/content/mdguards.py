@@ -1,4 +1,5 @@
-"""Python-Markdown's regular expressions, skipped where their text cannot match.
+"""Python-Markdown made faster without changing its HTML: its regular expressions skipped
+where their text cannot match, and three loops it runs for every block or text spared work.
 
 Python-Markdown runs every inline pattern over every run of text, and tests every block
 against each kind of block. Most texts hold none of the characters an expression needs, yet
@@ -10,8 +11,10 @@ that changes one leaves it unguarded; the HTML is the same either way (tests com
 with unguarded conversion).
 
 The inline loop asks the same question before it even calls a pattern: looking each one up
-and calling it cost a quarter of converting a page once the searches were guarded. That loop
-is replaced only while Python-Markdown's own is the one known here, word for word."""
+and calling it cost a quarter of converting a page once the searches were guarded. The block
+parser's list of block processors is made once, not for every block, and the block-level
+tags are looked up in a set, not a list. Each stand-in is put only while the code of
+Python-Markdown it replaces or relies on is the one known here, word for word."""
 
 from __future__ import annotations
 
@@ -22,6 +25,7 @@ from collections.abc import Iterator
 
 import markdown
 from markdown import util
+from markdown.preprocessors import Preprocessor
 from markdown.treeprocessors import InlineProcessor
 
 _RAW_HTML = (  # raw inline HTML
@@ -93,6 +97,8 @@ def guard(md: markdown.Markdown) -> int:
     for processor in md.parser.blockprocessors:
         guarded += sum(_guard(processor, name, BLOCK_NEEDS) for name in _BLOCK_ATTRIBUTES)
     _guard_inline_loop(md)
+    _list_block_processors_once(md)
+    _look_up_block_tags_in_a_set(md)
     return guarded
 
 
@@ -107,31 +113,101 @@ def _guard(owner: object, attribute: str, table: dict[str, tuple[str, ...]]) -> 
     return 1
 
 
-# Digests of the source of Python-Markdown's inline loop and of the call it makes for each
-# pattern (3.x, as of 3.11): `GuardedInlineProcessor` stands in for the first and relies on
-# the second answering (data, False, 0) when a pattern's expression finds nothing.
-_KNOWN_INLINE_LOOP = ("fe27babc114aed0a", "8862b35197c0e614")
+# Python-Markdown's code that a stand-in below replaces or relies on, by a digest of its
+# source (3.11). The inline loop relies on the call it makes for each pattern answering
+# (data, False, 0) when the pattern's expression finds nothing.
+KNOWN_SOURCES = {
+    "InlineProcessor.__handleInline": "fe27babc114aed0a",
+    "InlineProcessor.__applyPattern": "8862b35197c0e614",
+    "Registry.__iter__": "6411f676557ba5ba",
+    "Registry.register": "83cec5b1ed54f0b9",
+    "Registry.deregister": "6ac20ffabe272ea3",
+    "Markdown.is_block_level": "dc551fffd52a0eee",
+}
+
+
+def _known(*names: str) -> bool:
+    """Whether Python-Markdown's code of these names is word for word the one known."""
+    code = {
+        "InlineProcessor.__handleInline": "_InlineProcessor__handleInline",
+        "InlineProcessor.__applyPattern": "_InlineProcessor__applyPattern",
+    }
+    owners = {"InlineProcessor": InlineProcessor, "Registry": util.Registry}
+    owners["Markdown"] = markdown.Markdown
+    for name in names:
+        owner, _, attribute = name.partition(".")
+        try:
+            source = inspect.getsource(getattr(owners[owner], code.get(name, attribute)))
+        except (AttributeError, OSError, TypeError):
+            return False
+        if hashlib.sha256(source.encode()).hexdigest()[:16] != KNOWN_SOURCES[name]:
+            return False
+    return True
 
 
 def _guard_inline_loop(md: markdown.Markdown) -> None:
     processors = md.treeprocessors
     if "inline" not in processors or type(processors["inline"]) is not InlineProcessor:
         return
-    if _known_inline_loop():
+    if _known("InlineProcessor.__handleInline", "InlineProcessor.__applyPattern"):
         priority = next(item.priority for item in processors._priority if item.name == "inline")
         processors.register(GuardedInlineProcessor(md), "inline", priority)
 
 
-def _known_inline_loop() -> bool:
-    try:
-        sources = (
-            inspect.getsource(InlineProcessor._InlineProcessor__handleInline),  # type: ignore[attr-defined]
-            inspect.getsource(InlineProcessor._InlineProcessor__applyPattern),  # type: ignore[attr-defined]
-        )
-    except (AttributeError, OSError, TypeError):
-        return False
-    found = tuple(hashlib.sha256(source.encode()).hexdigest()[:16] for source in sources)
-    return found == _KNOWN_INLINE_LOOP
+def _list_block_processors_once(md: markdown.Markdown) -> None:
+    registry = md.parser.blockprocessors
+    if type(registry) is util.Registry and _known(
+        "Registry.__iter__", "Registry.register", "Registry.deregister"
+    ):
+        registry.__class__ = ListedOnceRegistry
+
+
+def _look_up_block_tags_in_a_set(md: markdown.Markdown) -> None:
+    if "is_block_level" in vars(md) or not _known("Markdown.is_block_level"):
+        return
+    tags = BlockTags(md)
+    md.is_block_level = tags.holds  # type: ignore[method-assign]
+    md.preprocessors.register(tags, "sitegen_block_tags", 1000)  # before any other
+
+
+class ListedOnceRegistry(util.Registry):
+    """A registry whose items are listed in order once until one is added or removed: the
+    block parser lists its processors for every block of every page."""
+
+    _listed: list | None = None
+
+    def __iter__(self) -> Iterator:
+        if self._listed is None:
+            self._sort()
+            self._listed = [self._data[name] for name, _ in self._priority]
+        return iter(self._listed)
+
+    def register(self, item, name: str, priority: float) -> None:  # noqa: ANN001
+        self._listed = None
+        super().register(item, name, priority)
+
+    def deregister(self, name: str, strict: bool = True) -> None:
+        self._listed = None
+        super().deregister(name, strict)
+
+
+class BlockTags(Preprocessor):
+    """`Markdown.is_block_level`, its tags in a set taken from `md.block_level_elements` as
+    each conversion starts (this runs first), so an extension may still add to that list."""
+
+    def __init__(self, md: markdown.Markdown):
+        super().__init__(md)
+        self.tags: frozenset[str] | None = None
+
+    def run(self, lines: list[str]) -> list[str]:
+        self.tags = frozenset(self.md.block_level_elements)
+        return lines
+
+    def holds(self, tag: object) -> bool:
+        if not isinstance(tag, str):
+            return False  # some ElementTree tags are not strings
+        tags = self.tags if self.tags is not None else self.md.block_level_elements
+        return tag.lower().rstrip("/") in tags
 
 
 class GuardedInlineProcessor(InlineProcessor):
