@@ -147,3 +147,16 @@ def test_a_guard_answers_no_match_without_searching():
     backtick = md.inlinePatterns["backtick"].compiled_re
     assert list(backtick.finditer("no ticks here")) == []
     assert [m.group(0) for m in backtick.finditer("one ` tick")] == ["`"]
+
+
+def test_the_projects_converter_is_made_without_searching_entry_points(monkeypatch):
+    def searched():
+        raise AssertionError("the entry points of every installed package were searched")
+
+    monkeypatch.setattr(markdown.util, "get_installed_extensions", searched)
+    markup.Converter()
+    made = markdown.Markdown(extensions=markup.extensions())
+    monkeypatch.undo()
+    by_name = _plain()
+    for text in SAMPLES + _fuzzed(300):
+        assert made.reset().convert(text) == by_name.reset().convert(text), text
