@@ -157,6 +157,34 @@ def test_an_unchanged_page_is_never_converted_twice(make_project, monkeypatch):
     assert sorted(set(converted)) == ["content/a.md", "content/c.md"]
 
 
+def test_pages_are_converted_again_under_another_sitegen_or_library(make_project, monkeypatch):
+    from sitegen.cache import uptodate
+    from sitegen.content import convert
+
+    project = make_project("""
+        -- sites/acme/content/a.md --
+        Page A.
+        -- sites/acme/content/b.md --
+        Page B.
+    """)
+    project.build()
+    converted: list[str] = []
+    real = convert.convert_chunk
+
+    def counting(jobs, links):
+        converted.extend(job.rel for job in jobs)
+        return real(jobs, links)
+
+    monkeypatch.setattr(convert, "convert_chunk", counting)
+    monkeypatch.setattr(uptodate, "tool_digest", lambda: "another sitegen or Markdown")
+    convert.recipe.cache_clear()
+    try:
+        project.build()
+    finally:
+        convert.recipe.cache_clear()
+    assert {"content/a.md", "content/b.md"} <= set(converted)
+
+
 def test_many_values_at_once_skip_misses_and_damaged_entries(tmp_path):
     path = tmp_path / "cache.sqlite"
     with DiskCache(path) as cache:

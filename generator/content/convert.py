@@ -7,6 +7,7 @@ nothing but the cache."""
 
 from __future__ import annotations
 
+import functools
 import multiprocessing
 import os
 from collections.abc import Iterator, Sequence
@@ -14,11 +15,8 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-import markdown
-import pygments
-
-from sitegen import __version__
 from sitegen import processes as worker_processes
+from sitegen.cache import uptodate
 from sitegen.cache.spill import SpillFile
 from sitegen.cache.store import DiskCache, digest
 from sitegen.content.markup import (
@@ -33,9 +31,14 @@ from sitegen.model import SourcePage
 
 PARALLEL_FROM = 64  # fewer pages than this convert faster than a process pool starts
 CHUNK = 100  # pages sent to a worker at a time: bounds what it and the parent hold of them
-RECIPE = repr(
-    (__version__, markdown.__version__, pygments.__version__, EXTENSIONS, EXTENSION_CONFIGS)
-)
+
+
+@functools.cache
+def recipe() -> str:
+    """What a page's HTML follows from besides its text: sitegen and the libraries as they are
+    installed (`uptodate.tool_digest`, no scan of the installed packages for a version
+    number) and the extensions."""
+    return repr((uptodate.tool_digest(), EXTENSIONS, EXTENSION_CONFIGS))
 
 
 @dataclass(frozen=True)
@@ -175,7 +178,7 @@ def _keys(sources: Sequence[SourcePage], remember: bool) -> list[str]:
         if kept is not None and kept[0] is page.body and (kept[1] is None) == (page.title is None):
             key = kept[2]
         else:
-            key = digest(RECIPE, page.rel, page.body, "lift" if page.title is None else "keep")
+            key = digest(recipe(), page.rel, page.body, "lift" if page.title is None else "keep")
         keys.append(key)
         now[page.rel] = (page.body, page.title, key)
     if remember:

@@ -18,7 +18,6 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-import tomlkit
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
@@ -228,6 +227,8 @@ def newest_first(notes: list[Note] | tuple[Note, ...]) -> tuple[Note, ...]:
 
 def save(site_dir: Path, notes: tuple[Note, ...] | list[Note]) -> None:
     """Replace `feedback.toml` whole with `notes`, newest first."""
+    import tomlkit  # here, not at the top: a build reads the notes, only the studio writes
+
     document = tomlkit.document()
     document.add(tomlkit.comment("Change requests from the demo, fetched by `sitegen feedback`."))
     document.add(tomlkit.comment("Set a state with `sitegen feedback CLIENT seen|done ID`;"))
