@@ -132,8 +132,11 @@ def _known(*names: str) -> bool:
         "InlineProcessor.__handleInline": "_InlineProcessor__handleInline",
         "InlineProcessor.__applyPattern": "_InlineProcessor__applyPattern",
     }
-    owners = {"InlineProcessor": InlineProcessor, "Registry": util.Registry}
-    owners["Markdown"] = markdown.Markdown
+    owners = {
+        "InlineProcessor": InlineProcessor,
+        "Registry": util.Registry,
+        "Markdown": markdown.Markdown,
+    }
     for name in names:
         owner, _, attribute = name.partition(".")
         try:
