@@ -2,10 +2,13 @@
 
 import random
 from pathlib import Path
+from types import MappingProxyType
 
 import markdown
+import pytest
 
 from sitegen.content import markup, mdguards
+from sitegen.model import SourcePage
 
 SAMPLES = [
     "Plain words, nothing else.",
@@ -160,3 +163,37 @@ def test_the_projects_converter_is_made_without_searching_entry_points(monkeypat
     by_name = _plain()
     for text in SAMPLES + _fuzzed(300):
         assert made.reset().convert(text) == by_name.reset().convert(text), text
+
+
+def _page(body: str) -> SourcePage:
+    return SourcePage(
+        source=Path("content/page.md"),
+        rel="content/page.md",
+        kind="page",
+        url_path="/page/",
+        output="page/index.html",
+        body=body,
+        body_line=1,
+        title="Page",
+        date=None,
+        draft=False,
+        weight=0,
+        template=None,
+        description="",
+        params=MappingProxyType({}),
+        section=None,
+    )
+
+
+def test_a_page_that_fails_to_convert_leaves_nothing_behind_for_the_next():
+    # Python-Markdown's block parser stays inside the lists of a page whose conversion was
+    # cut short: in the next page the paragraph under a list item turned into code.
+    links = markup.LinkMap({}, frozenset(), frozenset(), "/")
+    converter = markup.Converter()
+    nested_too_deep = "\n".join("    " * depth + "- item" for depth in range(300))
+    with pytest.raises(RecursionError):
+        converter.convert(_page(nested_too_deep), links)
+    item_with_paragraph = _page("- item\n\n    paragraph of the item")
+    after = converter.convert(item_with_paragraph, links)
+    assert after == markup.Converter().convert(item_with_paragraph, links)
+    assert "<p>paragraph of the item</p>" in after.html

@@ -141,6 +141,9 @@ class Converter:
     """A reusable Markdown instance: creating one per page costs more than converting it."""
 
     def __init__(self) -> None:
+        self._set_up()
+
+    def _set_up(self) -> None:
         self.md = markdown.Markdown(extensions=extensions())
         self.rewriter = _RewriteLinks(self.md)
         _SitegenExtension(self.rewriter).extendMarkdown(self.md)
@@ -149,7 +152,13 @@ class Converter:
     def convert(self, page: SourcePage, links: LinkMap) -> Converted:
         self.md.reset()
         self.rewriter.start(page, links, lift_heading=page.title is None)
-        html = self.md.convert(page.body)
+        try:
+            html = self.md.convert(page.body)
+        except BaseException:
+            # A conversion cut short leaves Python-Markdown mid-way (its block parser still
+            # inside lists, which reset() keeps): the next page gets a fresh instance.
+            self._set_up()
+            raise
         toc = self.md.toc if getattr(self.md, "toc_tokens", None) else ""
         return Converted(html, toc, self.rewriter.heading, tuple(self.rewriter.problems))
 
