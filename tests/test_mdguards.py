@@ -5,7 +5,9 @@ from pathlib import Path
 from types import MappingProxyType
 
 import markdown
+import pygments.lexers
 import pytest
+from markdown.extensions import codehilite
 
 from sitegen.content import markup, mdguards
 from sitegen.model import SourcePage
@@ -41,6 +43,45 @@ TOKENS = [
     "--", "?", "'", '"', "=", ":", "-", "1.", "|", "\n# ", "\n> ", "===", "---", "* * *",
     "    ", "\n- ", "\n1. ", "```", "\n~~~\n",
 ]  # fmt: skip
+
+
+# Shapes of a structured document: inline markup nested in itself, blocks nested in blocks.
+INLINE = [
+    "*{}*", "_{}_", "**{}**", "__{}__", "***{}** {}*", "`{}`", "``a ` {}\\``", "\\`{}`",
+    "[{}](/a_b.md 't')", "[*{}* `c`][ref]", "[{}]", "![{} *alt* &amp;](i.png)", "<{}>",
+    "<span class='x'>{}</span>", "{}  \n{}", "{}[^1]", "{}[^n]", "\\*{}\\_", "&amp;{}&#169;&x;",
+    "<https://e.com/a_b>{}", "<a@b.c>{}", "[{}](u){{: .c}}", "<!-- {} -->", "{}\t{}", "_[{}](/)_",
+]  # fmt: skip
+WORDS = [
+    "word", "snake_case", "2*3", "a<b", "&", "[", "]", "`", "*", "_", "\\", "!", "#", "^", "|",
+    "x" * 300, "مرحبا", "بالعالم", "שלום", "{#x}", "<b>", "</b>", "<custom>",
+]  # fmt: skip
+BLOCKS = [  # the first eight hold no block
+    "{i}", "{i}\n{i}", "# {i}", "## {i} ##", "### {i} {{#id .c}}", "{i}\n===", "{i}\n---", "---",
+    "> {b}", "- {i}\n- {i}", "* {i}\n\n    {b}", "1. {i}\n\n    {b}",
+    "| {i} | b |\n|:-|-:|\n| {i} | `|` |", "```{lang}\n{i}\n```",
+    "~~~{{.{lang} #cid}}\n<p>&amp;</p>\n~~~", "    :::{lang}\n    {i}",
+    '<div markdown="1">\n{b}\n</div>', "<DIV>\n{i}\n</DIV>", '<p markdown="span">{i}</p>',
+    "[^1]: {i}\n\n    {i}", "[ref]: /r 'T'", "[TOC]", "{i}\n{{: .para }}", "\t{i}",
+]  # fmt: skip
+LANGUAGES = ["python", "Python", "PY", "js", "", "no-such", "c++", "text", "bash"]  # fmt: skip
+
+
+def _structured(rng: random.Random) -> str:
+    """A Markdown document of random blocks holding random nested inline markup."""
+
+    def inline(level: int = 0) -> str:
+        if level > 2 or rng.random() < 0.3:
+            return " ".join(rng.choices(WORDS, k=rng.randint(1, 3)))
+        return rng.choice(INLINE).format(inline(level + 1), inline(level + 1))
+
+    def block(level: int) -> str:
+        shape = rng.choice(BLOCKS if level < 3 else BLOCKS[:8])
+        inner = block(level + 1) if "{b}" in shape else ""
+        return shape.format(i=inline(), b=inner, lang=rng.choice(LANGUAGES))
+
+    text = "\n\n".join(block(0) for _ in range(rng.randint(1, 6)))
+    return text.replace("\n", rng.choice(["\n", "\n", "\r\n", "\r"]))
 
 
 def _plain() -> markdown.Markdown:
@@ -197,3 +238,18 @@ def test_a_page_that_fails_to_convert_leaves_nothing_behind_for_the_next():
     after = converter.convert(item_with_paragraph, links)
     assert after == markup.Converter().convert(item_with_paragraph, links)
     assert "<p>paragraph of the item</p>" in after.html
+
+
+def test_structured_documents_convert_the_same_one_after_another(monkeypatch):
+    # One instance of each for every document, as a Converter is; lexers looked up as
+    # Pygments itself does for Python-Markdown's side.
+    ours, plain = markdown.Markdown(extensions=markup.extensions()), _plain()
+    mdguards.guard(ours)
+    monkeypatch.setattr(codehilite, "get_lexer_by_name", markup.lexer_by_name)  # put back after
+    rng = random.Random(11)
+    for _ in range(2000):
+        text = _structured(rng)
+        codehilite.get_lexer_by_name = markup.lexer_by_name
+        converted = ours.reset().convert(text), ours.toc
+        codehilite.get_lexer_by_name = pygments.lexers.get_lexer_by_name
+        assert converted == (plain.reset().convert(text), plain.toc), text
