@@ -97,3 +97,38 @@ def test_help_loads_no_heavy_library(command):
     imported = {line.rsplit("|", 1)[-1].strip().split(".")[0] for line in done.stderr.splitlines()}
     heavy = {"jinja2", "PIL", "boto3", "botocore", "markdown", "cryptography", "rich", "tomlkit"}
     assert not imported & heavy
+
+
+@pytest.mark.parametrize("code", [0, 1, 3])
+def test_the_program_exits_with_the_commands_code_and_no_collector_on_the_way_out(
+    monkeypatch, code
+):
+    import gc
+
+    import sitegen.cli
+
+    def command():
+        raise SystemExit(code)
+
+    monkeypatch.setattr(sitegen.cli, "main", command)
+    try:
+        with pytest.raises(SystemExit) as exited:
+            sitegen.cli.run()
+        assert exited.value.code == code
+        assert not gc.isenabled() and gc.get_freeze_count() > 0
+    finally:
+        gc.unfreeze()
+        gc.enable()
+
+
+def test_the_installed_program_is_run_and_python_dash_m_runs_it(tmp_path):
+    import subprocess
+    import sys
+    from importlib.metadata import entry_points
+
+    (script,) = [e for e in entry_points(group="console_scripts") if e.name == "sitegen"]
+    assert script.value == "sitegen.cli:run"
+    done = subprocess.run(
+        [sys.executable, "-m", "sitegen", "build"], cwd=tmp_path, capture_output=True, text=True
+    )
+    assert done.returncode == 1 and "sitegen.toml" in done.stderr

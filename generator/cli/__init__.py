@@ -4,6 +4,7 @@ one module; imports are lazy so that `sitegen --help` answers at once."""
 
 from __future__ import annotations
 
+import gc
 from pathlib import Path
 
 import click
@@ -82,3 +83,14 @@ for command in (
     delivery.feedback,
 ):
     main.add_command(command)
+
+
+def run() -> None:
+    """The `sitegen` program: `main`, then Python's exit without its collector. Going through
+    a large build's objects once more on the way out cost more than a tenth of a 1,000-page
+    build; everything is written and closed by then, and the objects go with the process."""
+    try:
+        main()
+    finally:
+        gc.disable()
+        gc.freeze()
