@@ -127,16 +127,10 @@ def test_cached_build_equals_a_clean_build_after_edits(make_project):
     assert 'href="/who-we-are/"' in project.out("index.html", mode="release")
 
 
-def test_an_unchanged_page_is_never_converted_twice(make_project, monkeypatch):
+def pages_converted(monkeypatch) -> list[str]:
+    """The pages converted from now on, by their path in the site folder."""
     from sitegen.content import convert
 
-    project = make_project("""
-        -- sites/acme/content/a.md --
-        Page A links to [B](b.md).
-        -- sites/acme/content/b.md --
-        Page B.
-    """)
-    project.build("--release")
     converted: list[str] = []
     real = convert.convert_chunk
 
@@ -145,6 +139,18 @@ def test_an_unchanged_page_is_never_converted_twice(make_project, monkeypatch):
         return real(jobs, links)
 
     monkeypatch.setattr(convert, "convert_chunk", counting)
+    return converted
+
+
+def test_an_unchanged_page_is_never_converted_twice(make_project, monkeypatch):
+    project = make_project("""
+        -- sites/acme/content/a.md --
+        Page A links to [B](b.md).
+        -- sites/acme/content/b.md --
+        Page B.
+    """)
+    project.build("--release")
+    converted = pages_converted(monkeypatch)
     project.build("--release")
     assert converted == [], "a second build converts nothing"
     (project.root / "sites/acme/content/b.md").write_text("Page B, edited.\n")
@@ -168,14 +174,7 @@ def test_pages_are_converted_again_under_another_sitegen_or_library(make_project
         Page B.
     """)
     project.build()
-    converted: list[str] = []
-    real = convert.convert_chunk
-
-    def counting(jobs, links):
-        converted.extend(job.rel for job in jobs)
-        return real(jobs, links)
-
-    monkeypatch.setattr(convert, "convert_chunk", counting)
+    converted = pages_converted(monkeypatch)
     monkeypatch.setattr(uptodate, "tool_digest", lambda: "another sitegen or Markdown")
     convert.recipe.cache_clear()
     try:
